@@ -1,0 +1,248 @@
+package io.drydock.kernel.bus;
+
+import io.drydock.kernel.memory.GuestMemory;
+import io.drydock.kernel.memory.MemoryBacking;
+import io.drydock.kernel.memory.RamRegion;
+import io.drydock.kernel.metrics.MetricsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The machine's physical address space: routes each access to RAM or to the memory-mapped device whose
+ * region contains it, handing the device its local offset. An access to nothing is a {@link BusFault}.
+ *
+ * <p>Lookups read an immutable sorted snapshot (one volatile read, then a binary search), so accesses from
+ * any number of hart threads never lock; changes copy the snapshot under a lock.
+ */
+public final class SystemBus implements MemoryMap {
+    private static final Logger log = LoggerFactory.getLogger(SystemBus.class);
+    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final MetricsRegistry metrics;
+    private final GuestMemory.Owner memory = GuestMemory.newOwner();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    /** Regions sorted by base, with their bases in a parallel array for the binary search; immutable. */
+    private record Snapshot(BusRegion[] regions, long[] bases) {}
+
+    private volatile Snapshot map = new Snapshot(new BusRegion[0], new long[0]);
+
+    public SystemBus(MetricsRegistry metrics) { this.metrics = metrics; }
+
+    /** Guest-physical memory (the RAM regions of this bus) as devices see it. */
+    public GuestMemory memory() { return memory.memory(); }
+
+    // ---- provider side ----
+
+    @Override public RamRegion addRam(String name, long base, MemoryBacking backing) {
+        RamRegion region = new RamRegion(name, base, backing);
+        insert(new BusRegion.Ram(region));
+        return region;
+    }
+
+    @Override public BusRegion.Device addDevice(String name, long base, long size, BusDevice device) {
+        if (size <= 0) throw new BusConflictException(name + ": region size must be positive, was " + size);
+        var region = new BusRegion.Device(name, base, size, device, MmioCounters.register(metrics, name));
+        insert(region);
+        return region;
+    }
+
+    @Override public BusRegion move(BusRegion region, long newBase) {
+        synchronized (lock) {
+            BusRegion moved = switch (region) {
+                case BusRegion.Ram r -> new BusRegion.Ram(r.region().movedTo(newBase));
+                case BusRegion.Device d -> new BusRegion.Device(d.name(), newBase, d.size(), d.device(), d.counters());
+            };
+            List<BusRegion> next = without(region);
+            checkFree(next, moved);
+            next.add(moved);
+            publish(next);
+            return moved;
+        }
+    }
+
+    @Override public void remove(BusRegion region) {
+        detach(region);
+        if (region instanceof BusRegion.Ram r) r.region().backing().close();
+    }
+
+    @Override public void detach(BusRegion region) {
+        synchronized (lock) {
+            publish(without(region));
+        }
+    }
+
+    @Override public List<BusRegion> regions() { return List.of(map.regions()); }
+
+    @Override public void addChangeListener(Runnable listener) { listeners.add(listener); }
+
+    /** Closes every RAM backing and empties the map (machine teardown). */
+    public void closeAll() {
+        List<BusRegion> all;
+        synchronized (lock) {
+            all = List.of(map.regions());
+            publish(new ArrayList<>());
+        }
+        for (BusRegion r : all) if (r instanceof BusRegion.Ram ram) ram.region().backing().close();
+    }
+
+    private void insert(BusRegion region) {
+        synchronized (lock) {
+            List<BusRegion> next = new ArrayList<>(Arrays.asList(map.regions()));
+            checkFree(next, region);
+            next.add(region);
+            publish(next);
+        }
+    }
+
+    private List<BusRegion> without(BusRegion region) {
+        List<BusRegion> next = new ArrayList<>(Arrays.asList(map.regions()));
+        if (!next.remove(region)) throw new IllegalArgumentException("not mapped: " + region.name());
+        return next;
+    }
+
+    private static void checkFree(List<BusRegion> regions, BusRegion candidate) {
+        if (candidate.base() < 0 || candidate.end() < candidate.base()) {
+            throw new BusConflictException(String.format("%s at 0x%x (+0x%x) lies outside the address space",
+                    candidate.name(), candidate.base(), candidate.size()));
+        }
+        for (BusRegion r : regions) {
+            if (candidate.base() < r.end() && r.base() < candidate.end()) {
+                throw new BusConflictException(String.format(
+                        "%s at 0x%x-0x%x overlaps %s at 0x%x-0x%x", candidate.name(), candidate.base(),
+                        candidate.end() - 1, r.name(), r.base(), r.end() - 1));
+            }
+        }
+    }
+
+    private void publish(List<BusRegion> next) {
+        next.sort(Comparator.comparingLong(BusRegion::base));
+        BusRegion[] array = next.toArray(BusRegion[]::new);
+        long[] b = new long[array.length];
+        List<RamRegion> ram = new ArrayList<>();
+        for (int i = 0; i < array.length; i++) {
+            b[i] = array[i].base();
+            if (array[i] instanceof BusRegion.Ram r) ram.add(r.region());
+        }
+        memory.setRegions(ram);
+        map = new Snapshot(array, b);
+        for (Runnable l : listeners) l.run();
+    }
+
+    // ---- access side ----
+
+    /** The region containing {@code addr}, or null. */
+    public BusRegion find(long addr) {
+        Snapshot snapshot = map;
+        BusRegion[] m = snapshot.regions();
+        int i = Arrays.binarySearch(snapshot.bases(), addr);
+        if (i < 0) i = -i - 2;
+        if (i < 0 || i >= m.length) return null;
+        BusRegion r = m[i];
+        return addr - r.base() < r.size() ? r : null;
+    }
+
+    /**
+     * A guest read of {@code size} (1, 2, 4, 8) bytes at {@code addr}, zero-extended.
+     *
+     * @throws BusFault when nothing answers
+     */
+    public long read(long addr, int size) {
+        BusRegion r = find(addr);
+        if (r == null || !r.contains(addr, size)) throw new BusFault(addr, size, false, r == null ? "nothing mapped" : "crosses the end of " + r.name());
+        return switch (r) {
+            case BusRegion.Ram ram -> readRam(ram.region(), addr, size);
+            case BusRegion.Device d -> {
+                d.counters().reads().increment();
+                try {
+                    yield d.device().read(addr - d.base(), size);
+                } catch (BusFault f) {
+                    d.counters().faults().increment();
+                    throw f;
+                } catch (RuntimeException e) {
+                    throw deviceBug(d, addr, size, false, e);
+                }
+            }
+        };
+    }
+
+    /**
+     * A guest write of the low {@code size} bytes of {@code value} at {@code addr}.
+     *
+     * @throws BusFault when nothing answers
+     */
+    public void write(long addr, int size, long value) {
+        BusRegion r = find(addr);
+        if (r == null || !r.contains(addr, size)) throw new BusFault(addr, size, true, r == null ? "nothing mapped" : "crosses the end of " + r.name());
+        switch (r) {
+            case BusRegion.Ram ram -> writeRam(ram.region(), addr, size, value);
+            case BusRegion.Device d -> {
+                d.counters().writes().increment();
+                try {
+                    d.device().write(addr - d.base(), size, value);
+                } catch (BusFault f) {
+                    d.counters().faults().increment();
+                    throw f;
+                } catch (RuntimeException e) {
+                    throw deviceBug(d, addr, size, true, e);
+                }
+            }
+        }
+    }
+
+    private BusFault deviceBug(BusRegion.Device d, long addr, int size, boolean write, RuntimeException e) {
+        d.counters().faults().increment();
+        log.error("device {} failed on a {}-byte {} at offset 0x{}", d.name(), size, write ? "write" : "read",
+                Long.toHexString(addr - d.base()), e);
+        BusFault fault = new BusFault(addr, size, write, d.name() + " failed: " + e);
+        fault.initCause(e);
+        return fault;
+    }
+
+    private static long readRam(RamRegion r, long addr, int size) {
+        long off = addr - r.base();
+        try {
+            return switch (size) {
+                case 1 -> r.segment().get(ValueLayout.JAVA_BYTE, off) & 0xffL;
+                case 2 -> r.segment().get(LE16, off) & 0xffffL;
+                case 4 -> r.segment().get(LE32, off) & 0xffff_ffffL;
+                case 8 -> r.segment().get(LE64, off);
+                default -> throw new BusFault(addr, size, false, "unsupported access size");
+            };
+        } catch (IllegalStateException | UnsupportedOperationException e) {
+            throw new BusFault(addr, size, false, r.name() + " is not readable now: " + e.getMessage());
+        }
+    }
+
+    private static void writeRam(RamRegion r, long addr, int size, long value) {
+        long off = addr - r.base();
+        try {
+            switch (size) {
+                case 1 -> r.segment().set(ValueLayout.JAVA_BYTE, off, (byte) value);
+                case 2 -> r.segment().set(LE16, off, (short) value);
+                case 4 -> r.segment().set(LE32, off, (int) value);
+                case 8 -> r.segment().set(LE64, off, value);
+                default -> throw new BusFault(addr, size, true, "unsupported access size");
+            }
+        } catch (IllegalStateException | UnsupportedOperationException e) {
+            // closed (unmapped) or a read-only mapping
+            throw new BusFault(addr, size, true, r.name() + " is not writable now: " + e.getMessage());
+        }
+    }
+
+    @Override public String toString() {
+        StringBuilder sb = new StringBuilder("address map:");
+        for (BusRegion r : map.regions()) sb.append("\n  ").append(r);
+        return sb.toString();
+    }
+}

@@ -1,0 +1,24 @@
+package io.drydock.kernel.irq;
+
+/**
+ * A wire from a device into an interrupt controller. Level-triggered: the device {@link #set}s the level it
+ * currently asserts; the controller decides when that becomes pending. Thread-safe: devices call it from
+ * hart threads, request workers and timers alike. Never blocks.
+ */
+@FunctionalInterface
+public interface InterruptLine {
+    void set(boolean asserted);
+
+    default void raise() { set(true); }
+
+    default void lower() { set(false); }
+
+    /** An edge for controllers that latch: raise, then lower. */
+    default void pulse() {
+        set(true);
+        set(false);
+    }
+
+    /** A line connected to nothing (a device whose interrupt is not wired). */
+    InterruptLine NONE = asserted -> {};
+}

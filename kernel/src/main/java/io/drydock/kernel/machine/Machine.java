@@ -1,0 +1,364 @@
+package io.drydock.kernel.machine;
+
+import io.drydock.kernel.bus.SystemBus;
+import io.drydock.kernel.clock.TimerScheduler;
+import io.drydock.kernel.clock.VirtualClock;
+import io.drydock.kernel.memory.GuestMemory;
+import io.drydock.kernel.memory.Sizes;
+import io.drydock.kernel.metrics.MetricsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An assembled virtual machine: its cores, address map, devices, clock, console and metrics, and its
+ * lifecycle — created → running ⇄ paused → stopped, and reset back to created.
+ *
+ * <p>Lifecycle methods are thread-safe and synchronous: when {@link #pause()} returns, no core runs.
+ * Each core runs on its own platform thread. Guest-initiated exits and resets arrive from hart threads
+ * through {@link MachineControl} and are carried out on a separate thread.
+ */
+public final class Machine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Machine.class);
+
+    /** A guest error a device could not serve, or a core failure. */
+    public record Fault(Instant time, String component, String reason) {
+        @Override public String toString() { return component + ": " + reason; }
+    }
+
+    private final MachineSpec spec;
+    private final SystemBus bus;
+    private final MetricsRegistry metrics;
+    private final VirtualClock clock;
+    private final TimerScheduler timers;
+    private final MachineConsole console;
+    private final Services services;
+    private final List<Cpu> cpus;
+    private final List<Resettable> resets;
+    private final List<Resettable> powerOn;
+    private final List<AutoCloseable> closeables;
+    private final List<String> parts;
+    private final Controls controls;
+    private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final Set<String> faultsLogged = new HashSet<>();
+
+    private MachineState state = MachineState.CREATED;
+    private boolean poweredOn;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean stopFlag;
+    // Exit state has its own lock: hart threads report exits and failures while the lifecycle lock may be
+    // held by a thread joining them.
+    private final Object exitLock = new Object();
+    private volatile Integer exitCode;
+    private volatile String failure;
+    private volatile boolean stopped;
+    private boolean closed;
+
+    Machine(MachineSpec spec, SystemBus bus, MetricsRegistry metrics, VirtualClock clock, TimerScheduler timers,
+            MachineConsole console, Services services, List<Cpu> cpus, List<Resettable> resets,
+            List<Resettable> powerOn, List<AutoCloseable> closeables, List<String> parts, Controls controls) {
+        this.spec = spec;
+        this.bus = bus;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.timers = timers;
+        this.console = console;
+        this.services = services;
+        this.cpus = cpus;
+        this.resets = resets;
+        this.powerOn = powerOn;
+        this.closeables = closeables;
+        this.parts = parts;
+        this.controls = controls;
+        controls.machine = this;
+        for (Cpu cpu : cpus) {
+            metrics.cumulativeGauge("cpu" + cpu.id() + ".instructions", "instructions retired by hart " + cpu.id(),
+                    cpu::instructionsRetired);
+        }
+        metrics.cumulativeGauge("machine.instructions", "instructions retired by all harts", this::instructionsRetired);
+    }
+
+    // ---- what it is ----
+
+    public String name() { return spec.name(); }
+
+    public MachineSpec spec() { return spec; }
+
+    public synchronized MachineState state() { return state; }
+
+    public SystemBus bus() { return bus; }
+
+    public GuestMemory memory() { return bus.memory(); }
+
+    public MetricsRegistry metrics() { return metrics; }
+
+    public VirtualClock clock() { return clock; }
+
+    public MachineConsole console() { return console; }
+
+    public Services services() { return services; }
+
+    public List<Cpu> cpus() { return cpus; }
+
+    public Cpu cpu(int id) {
+        for (Cpu c : cpus) if (c.id() == id) return c;
+        throw new IllegalArgumentException("no hart " + id + " (harts: 0.." + (cpus.size() - 1) + ")");
+    }
+
+    public List<Fault> faults() { return List.copyOf(faults); }
+
+    public long instructionsRetired() {
+        long n = 0;
+        for (Cpu c : cpus) n += c.instructionsRetired();
+        return n;
+    }
+
+    /** The exit code the guest reported, or null while it has not exited. */
+    public Integer exitCode() { return exitCode; }
+
+    /** Why the machine failed (a core crashed), or null. */
+    public String failure() { return failure; }
+
+    // ---- lifecycle ----
+
+    /** Starts a created machine (loading its image) or resumes a paused one. Returns this, for `machine {...}.boot()`. */
+    public synchronized Machine start() {
+        checkOpen();
+        switch (state) {
+            case RUNNING -> { return this; }
+            case PAUSED -> { resume(); return this; }
+            case STOPPED -> throw new MachineException("machine '" + name() + "' is stopped; reset() it to start again");
+            case CREATED -> {
+                if (!poweredOn) {
+                    powerOn.forEach(Resettable::reset);
+                    poweredOn = true;
+                }
+                startCores();
+                state = MachineState.RUNNING;
+                log.info("machine {} started", name());
+            }
+        }
+        return this;
+    }
+
+    /** Same as {@link #start()}: the DSL's {@code .boot()}. */
+    public Machine boot() { return start(); }
+
+    public synchronized void pause() {
+        checkOpen();
+        if (state != MachineState.RUNNING) throw new MachineException("machine '" + name() + "' is " + state + ", not running");
+        stopCores();
+        state = MachineState.PAUSED;
+    }
+
+    public synchronized void resume() {
+        checkOpen();
+        if (state != MachineState.PAUSED) throw new MachineException("machine '" + name() + "' is " + state + ", not paused");
+        startCores();
+        state = MachineState.RUNNING;
+    }
+
+    /** Stops the machine for good (until {@link #reset()}). */
+    public synchronized void stop() {
+        if (state == MachineState.STOPPED) return;
+        stopCores();
+        state = MachineState.STOPPED;
+        synchronized (exitLock) {
+            stopped = true;
+            exitLock.notifyAll();
+        }
+    }
+
+    /** Power cycle: stop, reset every device and core, reload the image, and start again if it was running. */
+    public synchronized void reset() {
+        checkOpen();
+        boolean wasRunning = state == MachineState.RUNNING;
+        stopCores();
+        timers.clear();
+        clock.reset();
+        resets.forEach(Resettable::reset);
+        cpus.forEach(Cpu::reset);
+        powerOn.forEach(Resettable::reset);
+        poweredOn = true;
+        synchronized (exitLock) {
+            exitCode = null;
+            failure = null;
+            stopped = false;
+        }
+        state = MachineState.CREATED;
+        if (wasRunning) {
+            startCores();
+            state = MachineState.RUNNING;
+        }
+    }
+
+    /**
+     * Waits until the guest exits and returns its exit code.
+     *
+     * @throws MachineException on timeout, when a core failed, or when the machine was stopped without an exit code
+     */
+    public int waitForExit(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (exitLock) {
+            while (exitCode == null && failure == null && !stopped) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new MachineException("machine '" + name() + "' did not exit within " + timeout + " ("
+                            + instructionsRetired() + " instructions retired)");
+                }
+                try {
+                    exitLock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new MachineException("interrupted while waiting for machine '" + name() + "'", e);
+                }
+            }
+        }
+        if (failure != null) throw new MachineException("machine '" + name() + "' failed: " + failure);
+        if (exitCode == null) throw new MachineException("machine '" + name() + "' was stopped without an exit code");
+        return exitCode;
+    }
+
+    /** Starts the machine and waits for the guest's exit code. */
+    public int run(Duration timeout) {
+        start();
+        return waitForExit(timeout);
+    }
+
+    @Override public synchronized void close() {
+        if (closed) return;
+        stop();
+        closed = true;
+        closeAll(closeables, log);
+        timers.close();
+        bus.closeAll();
+    }
+
+    private void checkOpen() {
+        if (closed) throw new MachineException("machine '" + name() + "' is closed");
+    }
+
+    private void startCores() {
+        stopFlag = false;
+        clock.run();
+        timers.poke();
+        ExecutionControl control = new ExecutionControl() {
+            @Override public boolean stopRequested() { return stopFlag; }
+
+            @Override public void fail(String reason, Throwable cause) { coreFailed(reason, cause); }
+        };
+        for (Cpu cpu : cpus) {
+            Thread t = Thread.ofPlatform().name(name() + "-hart" + cpu.id()).unstarted(() -> {
+                try {
+                    cpu.run(control);
+                } catch (Throwable e) {
+                    coreFailed("hart " + cpu.id() + " crashed at pc 0x" + Long.toHexString(cpu.pc()) + ": " + e, e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    private void stopCores() {
+        stopFlag = true;
+        cpus.forEach(Cpu::wake);
+        for (Thread t : threads) {
+            if (t == Thread.currentThread()) continue;
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MachineException("interrupted while stopping machine '" + name() + "'", e);
+            }
+        }
+        threads.clear();
+        clock.pause();
+    }
+
+    private void coreFailed(String reason, Throwable cause) {
+        log.error("machine {}: {}", name(), reason, cause);
+        faults.add(new Fault(Instant.now(), "cpu", reason));
+        synchronized (exitLock) {
+            if (failure == null) failure = reason;
+            stopFlag = true;
+            exitLock.notifyAll();
+        }
+        Thread.ofVirtual().start(this::stop);
+    }
+
+    private void guestExit(int code) {
+        synchronized (exitLock) {
+            if (exitCode != null || stopped) return;
+            exitCode = code;
+            stopFlag = true;
+            exitLock.notifyAll();
+        }
+        log.info("machine {}: guest exited with code {}", name(), code);
+        Thread.ofVirtual().start(this::stop);
+    }
+
+    private void guestReset() {
+        stopFlag = true;
+        Thread.ofVirtual().start(() -> {
+            synchronized (this) {
+                if (state == MachineState.RUNNING) reset();
+            }
+        });
+    }
+
+    private void deviceFault(String component, String reason) {
+        faults.add(new Fault(Instant.now(), component, reason));
+        synchronized (faultsLogged) {
+            if (faultsLogged.add(component + "\0" + reason)) log.warn("machine {}: {}: {}", name(), component, reason);
+        }
+    }
+
+    static void closeAll(List<AutoCloseable> closeables, Logger log) {
+        for (AutoCloseable c : closeables.reversed()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed", c, e);
+            }
+        }
+    }
+
+    /** The {@link MachineControl} devices receive at assembly; bound to its machine when the machine is built. */
+    static final class Controls implements MachineControl {
+        private volatile Machine machine;
+
+        @Override public void requestExit(int code) { bound().guestExit(code); }
+
+        @Override public void requestReset() { bound().guestReset(); }
+
+        @Override public void reportFault(String component, String reason) { bound().deviceFault(component, reason); }
+
+        private Machine bound() {
+            Machine m = machine;
+            if (m == null) throw new IllegalStateException("the machine is still being assembled");
+            return m;
+        }
+    }
+
+    @Override public String toString() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("machine '").append(name()).append("' ").append(state());
+        if (exitCode != null) sb.append(" (exit code ").append(exitCode).append(')');
+        if (failure != null) sb.append(" (failed: ").append(failure).append(')');
+        sb.append("\n  memory ").append(Sizes.format(spec.memoryBytes()));
+        if (spec.kernel() != null) sb.append(", kernel ").append(spec.kernel());
+        if (!spec.bootargs().isBlank()) sb.append(", append '").append(spec.bootargs()).append('\'');
+        for (String p : parts) sb.append("\n  ").append(p);
+        for (Cpu c : cpus) sb.append("\n  ").append(c.summary());
+        sb.append(String.format("%n  %,d instructions retired, %d faults", instructionsRetired(), faults.size()));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,109 @@
+package io.drydock.kernel.machine;
+
+import io.drydock.kernel.memory.Sizes;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What a machine is made of, before it exists: machine-wide settings and the parts plugins contributed.
+ * Filled by the machine DSL ({@code machine { riscv harts: 2; memory 256.MiB; kernel 'x.elf' }}) or by a
+ * command line ({@code scripts/run}); {@link #build()} assembles it. Not thread-safe (one builder thread).
+ */
+public final class MachineSpec {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private String name = "m" + COUNTER.incrementAndGet();
+    private long memoryBytes = 128 * Sizes.MiB;
+    private Path kernel;
+    private String bootargs = "";
+    private boolean deterministic;
+    private final List<MachinePart> parts = new ArrayList<>();
+
+    public String name() { return name; }
+
+    public MachineSpec name(String name) {
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("machine name must not be blank");
+        this.name = name;
+        return this;
+    }
+
+    /** Guest RAM size; default 128 MiB as on QEMU's virt machine. */
+    public long memoryBytes() { return memoryBytes; }
+
+    public MachineSpec memory(long bytes) {
+        if (bytes < Sizes.MiB) throw new IllegalArgumentException("memory: at least 1 MiB, was " + Sizes.format(bytes));
+        this.memoryBytes = bytes;
+        return this;
+    }
+
+    /** The guest image to load (an ELF), or null. */
+    public Path kernel() { return kernel; }
+
+    public MachineSpec kernel(Path kernel) {
+        this.kernel = kernel;
+        return this;
+    }
+
+    /** The kernel command line ("bootargs" in the device tree). */
+    public String bootargs() { return bootargs; }
+
+    public MachineSpec bootargs(String bootargs) {
+        this.bootargs = bootargs == null ? "" : bootargs;
+        return this;
+    }
+
+    /** Appends to the command line with one space between. */
+    public MachineSpec appendBootargs(String more) {
+        if (more != null && !more.isBlank()) bootargs = bootargs.isBlank() ? more.trim() : bootargs + " " + more.trim();
+        return this;
+    }
+
+    /**
+     * Deterministic mode: device work is done inline at the guest's notification instead of on worker
+     * threads, so runs repeat exactly (tests, tracing, reproducible benchmarks). Needs one hart.
+     */
+    public boolean deterministic() { return deterministic; }
+
+    public MachineSpec deterministic(boolean on) {
+        this.deterministic = on;
+        return this;
+    }
+
+    public List<MachinePart> parts() { return List.copyOf(parts); }
+
+    public MachineSpec add(MachinePart part) {
+        parts.add(part);
+        return this;
+    }
+
+    /** Configures and assembles every part; the machine is returned in state CREATED. */
+    public Machine build() {
+        for (MachinePart p : List.copyOf(parts)) p.configure(this);
+        if (parts.stream().noneMatch(p -> p.phase() == MachinePart.Phase.BOARD)) {
+            throw new MachineException("machine '" + name + "' has no board: add one, e.g. 'riscv harts: 1'");
+        }
+        MachineAssembly assembly = new MachineAssembly(this);
+        try {
+            List<MachinePart> ordered = new ArrayList<>(parts);
+            ordered.sort(Comparator.comparing(MachinePart::phase)); // stable: written order within a phase
+            for (MachinePart p : ordered) assembly.assemble(p);
+            return assembly.finish();
+        } catch (RuntimeException e) {
+            assembly.abandon();
+            throw e;
+        }
+    }
+
+    @Override public String toString() {
+        StringBuilder sb = new StringBuilder("machine spec '" + name + "': " + Sizes.format(memoryBytes));
+        if (kernel != null) sb.append(", kernel ").append(kernel);
+        if (!bootargs.isBlank()) sb.append(", append '").append(bootargs).append('\'');
+        if (deterministic) sb.append(", deterministic");
+        for (MachinePart p : parts) sb.append("\n  ").append(p.describe());
+        return sb.toString();
+    }
+}

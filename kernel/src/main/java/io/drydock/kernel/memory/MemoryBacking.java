@@ -1,0 +1,39 @@
+package io.drydock.kernel.memory;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+
+/**
+ * Host memory behind a RAM region: anonymous memory, a shared memory file (memfd, for a separate-process
+ * backend), or a memory-mapped range of a host file (the DAX window). Every backing unmaps
+ * deterministically on {@link #close()}: after it, any access to {@link #segment()} throws
+ * {@link IllegalStateException} (on every thread) instead of touching freed memory.
+ *
+ * <p>Created by machine assembly code and by the DAX window; devices never see a backing.
+ */
+public sealed interface MemoryBacking extends AutoCloseable
+        permits AnonymousMemory, SharedMemoryFile, MappedFileRange {
+
+    /** The mapped bytes, valid until {@link #close()}. */
+    MemorySegment segment();
+
+    default long size() { return segment().byteSize(); }
+
+    /** A short description for summaries ("anonymous 256 MiB", "memfd drydock-ram", "file x.img+0x2000"). */
+    String describe();
+
+    /** Unmaps now. Idempotent. */
+    @Override void close();
+
+    /** Private anonymous memory, zero on first touch and reserved lazily by the host kernel. */
+    static MemoryBacking anonymous(long size) throws IOException { return AnonymousMemory.map(size); }
+
+    /** A memfd of {@code size} bytes mapped shared, so another process can map the same pages. */
+    static SharedMemoryFile sharedFile(String name, long size) throws IOException { return SharedMemoryFile.create(name, size); }
+
+    /** {@code length} bytes of {@code file} from {@code offset}, mapped shared (writes reach the file unless read-only). */
+    static MemoryBacking mappedFile(Path file, long offset, long length, boolean readOnly) throws IOException {
+        return MappedFileRange.map(file, offset, length, readOnly);
+    }
+}

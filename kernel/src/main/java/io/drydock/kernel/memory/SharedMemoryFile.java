@@ -1,0 +1,52 @@
+package io.drydock.kernel.memory;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A memfd mapped shared: the same pages can be handed to another process (a vhost-user backend) by
+ * passing {@link #fd()} over a Unix socket. Closing unmaps and closes the descriptor.
+ */
+public final class SharedMemoryFile implements MemoryBacking {
+    private final String name;
+    private final int fd;
+    private final Arena arena;
+    private final MemorySegment segment;
+
+    private SharedMemoryFile(String name, int fd, Arena arena, MemorySegment segment) {
+        this.name = name;
+        this.fd = fd;
+        this.arena = arena;
+        this.segment = segment;
+    }
+
+    static SharedMemoryFile create(String name, long size) throws IOException {
+        if (size <= 0) throw new IllegalArgumentException("memory size must be positive, was " + size);
+        int fd = Mmap.memfdCreate(name);
+        Arena arena = Arena.ofShared();
+        try {
+            Mmap.ftruncate(fd, size);
+            MemorySegment s = Mmap.map(size, Mmap.PROT_READ | Mmap.PROT_WRITE, Mmap.MAP_SHARED, fd, 0, arena);
+            return new SharedMemoryFile(name, fd, arena, s);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            Mmap.close(fd);
+            throw e;
+        }
+    }
+
+    /** The memfd's descriptor, valid until {@link #close()}. */
+    public int fd() { return fd; }
+
+    @Override public MemorySegment segment() { return segment; }
+
+    @Override public String describe() { return "memfd " + name + " " + Sizes.format(segment.byteSize()); }
+
+    @Override public synchronized void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+            Mmap.close(fd);
+        }
+    }
+}
