@@ -18,6 +18,15 @@ public final class BusFault extends RuntimeException {
         this.write = write;
     }
 
+    /** The same, caused by a device's failure. */
+    public BusFault(long address, int size, boolean write, String reason, Throwable cause) {
+        super(String.format("%s of %d bytes at 0x%x: %s", write ? "write" : "read", size, address, reason),
+                cause, false, false);
+        this.address = address;
+        this.size = size;
+        this.write = write;
+    }
+
     public long address() { return address; }
 
     public int size() { return size; }

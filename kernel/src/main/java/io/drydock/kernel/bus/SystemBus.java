@@ -204,9 +204,7 @@ public final class SystemBus implements MemoryMap {
         d.counters().faults().increment();
         log.error("device {} failed on a {}-byte {} at offset 0x{}", d.name(), size, write ? "write" : "read",
                 Long.toHexString(addr - d.base()), e);
-        BusFault fault = new BusFault(addr, size, write, d.name() + " failed: " + e);
-        fault.initCause(e);
-        return fault;
+        return new BusFault(addr, size, write, d.name() + " failed: " + e, e);
     }
 
     private static long readRam(RamRegion r, long addr, int size) {
@@ -234,8 +232,8 @@ public final class SystemBus implements MemoryMap {
                 case 8 -> r.segment().set(LE64, off, value);
                 default -> throw new BusFault(addr, size, true, "unsupported access size");
             }
-        } catch (IllegalStateException | UnsupportedOperationException e) {
-            // closed (unmapped) or a read-only mapping
+        } catch (IllegalStateException | IllegalArgumentException | UnsupportedOperationException e) {
+            // closed (unmapped), or a read-only mapping (the JDK refuses writes to read-only segments)
             throw new BusFault(addr, size, true, r.name() + " is not writable now: " + e.getMessage());
         }
     }

@@ -120,9 +120,11 @@ public final class MachineConsole {
     /** The last {@code lines} lines of output. */
     public String tail(int lines) {
         String all = output();
-        int end = all.length(), i = end;
-        for (int n = 0; i > 0 && n <= lines; ) if (all.charAt(--i) == '\n' && i < end - 1) n++;
-        return all.substring(i == 0 ? 0 : i + 1);
+        int i = all.endsWith("\n") ? all.length() - 1 : all.length();
+        for (int n = 0; i > 0; i--) {
+            if (all.charAt(i - 1) == '\n' && ++n == lines) break;
+        }
+        return all.substring(i);
     }
 
     /** Echoes guest output to {@code out} from now on (null stops echoing). */

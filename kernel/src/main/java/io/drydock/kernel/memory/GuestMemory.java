@@ -50,6 +50,13 @@ public final class GuestMemory {
         throw new GuestMemoryException(addr, len, len < 0 ? "negative length" : "not inside RAM");
     }
 
+    /** {@link #region}, for a write: a read-only region (a read-only DAX mapping) is refused as well. */
+    private RamRegion writable(long addr, long len) {
+        RamRegion r = region(addr, len);
+        if (r.segment().isReadOnly()) throw new GuestMemoryException(addr, len, r.name() + " is read-only");
+        return r;
+    }
+
     /** True when [addr, addr+len) lies wholly inside one RAM region. */
     public boolean isRam(long addr, long len) {
         for (RamRegion r : regions) if (r.contains(addr, len)) return true;
@@ -77,22 +84,22 @@ public final class GuestMemory {
     }
 
     public void write8(long addr, int value) {
-        RamRegion r = region(addr, 1);
+        RamRegion r = writable(addr, 1);
         run(addr, 1, () -> r.segment().set(ValueLayout.JAVA_BYTE, addr - r.base(), (byte) value));
     }
 
     public void write16(long addr, int value) {
-        RamRegion r = region(addr, 2);
+        RamRegion r = writable(addr, 2);
         run(addr, 2, () -> r.segment().set(LE16, addr - r.base(), (short) value));
     }
 
     public void write32(long addr, int value) {
-        RamRegion r = region(addr, 4);
+        RamRegion r = writable(addr, 4);
         run(addr, 4, () -> r.segment().set(LE32, addr - r.base(), value));
     }
 
     public void write64(long addr, long value) {
-        RamRegion r = region(addr, 8);
+        RamRegion r = writable(addr, 8);
         run(addr, 8, () -> r.segment().set(LE64, addr - r.base(), value));
     }
 
@@ -124,13 +131,13 @@ public final class GuestMemory {
 
     /** Copies {@code len} bytes from {@code src} at {@code srcOffset} into guest memory at {@code addr}. */
     public void write(long addr, MemorySegment src, long srcOffset, long len) {
-        RamRegion r = region(addr, len);
+        RamRegion r = writable(addr, len);
         run(addr, len, () -> MemorySegment.copy(src, srcOffset, r.segment(), addr - r.base(), len));
     }
 
     /** Sets {@code len} bytes at {@code addr} to {@code value}. */
     public void fill(long addr, long len, byte value) {
-        RamRegion r = region(addr, len);
+        RamRegion r = writable(addr, len);
         run(addr, len, () -> r.segment().asSlice(addr - r.base(), len).fill(value));
     }
 
