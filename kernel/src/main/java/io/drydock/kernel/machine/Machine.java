@@ -59,6 +59,8 @@ public final class Machine implements AutoCloseable {
     private volatile Integer exitCode;
     private volatile String failure;
     private volatile boolean stopped;
+    /** Bumped by every reset, so a stop requested before it (a guest exit) is not carried out after it. */
+    private volatile long generation;
     private boolean closed;
 
     Machine(MachineSpec spec, SystemBus bus, MetricsRegistry metrics, VirtualClock clock, TimerScheduler timers,
@@ -187,6 +189,7 @@ public final class Machine implements AutoCloseable {
         cpus.forEach(Cpu::reset);
         powerOn.forEach(Resettable::reset);
         poweredOn = true;
+        generation++;
         synchronized (exitLock) {
             exitCode = null;
             failure = null;
@@ -207,7 +210,9 @@ public final class Machine implements AutoCloseable {
     public int waitForExit(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (exitLock) {
-            while (exitCode == null && failure == null && !stopped) {
+            // An exit or a failure is complete once the machine has stopped (its cores are joined), so that a
+            // caller may reset() right after this returns.
+            while (!stopped) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new MachineException("machine '" + name() + "' did not exit within " + timeout + " ("
@@ -291,7 +296,17 @@ public final class Machine implements AutoCloseable {
             stopFlag = true;
             exitLock.notifyAll();
         }
-        Thread.ofVirtual().start(this::stop);
+        stopLater();
+    }
+
+    /** Stops the machine from another thread (the caller is a hart), unless a reset comes first. */
+    private void stopLater() {
+        long requestedIn = generation; // no lock: a hart must never wait for the lifecycle lock
+        Thread.ofVirtual().start(() -> {
+            synchronized (this) {
+                if (generation == requestedIn) stop();
+            }
+        });
     }
 
     private void guestExit(int code) {
@@ -302,7 +317,7 @@ public final class Machine implements AutoCloseable {
             exitLock.notifyAll();
         }
         log.info("machine {}: guest exited with code {}", name(), code);
-        Thread.ofVirtual().start(this::stop);
+        stopLater();
     }
 
     private void guestReset() {

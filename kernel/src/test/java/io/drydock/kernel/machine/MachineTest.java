@@ -81,6 +81,21 @@ class MachineTest {
     }
 
     @Test
+    void resetRightAfterAnExitIsNotUndoneByTheLateStop() {
+        FakeBoard board = new FakeBoard(1);
+        try (Machine m = build(board)) {
+            for (int round = 1; round <= 20; round++) {
+                m.start();
+                m.bus().write(FakeBoard.FINISHER, 4, round);
+                assertEquals(round, m.waitForExit(Duration.ofSeconds(10)));
+                assertEquals(MachineState.STOPPED, m.state(), "waitForExit returns once the machine has stopped");
+                m.reset();
+            }
+            assertEquals(MachineState.CREATED, m.state());
+        }
+    }
+
+    @Test
     void guestRequestedResetRestartsTheMachine() {
         FakeBoard board = new FakeBoard(1);
         try (Machine m = build(board)) {
