@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.function.LongSupplier;
 
 /**
  * Runs a {@link BenchSpec}: every variant's setup, then warm-up rounds, then measured rounds — each round
@@ -22,9 +23,14 @@ import java.util.Random;
  */
 public final class BenchRunner {
     private final ProgressReporter progress;
+    private final LongSupplier clock;
 
-    public BenchRunner(ProgressReporter progress) {
+    public BenchRunner(ProgressReporter progress) { this(progress, System::nanoTime); }
+
+    /** With {@code clock} as the source of wall time in nanoseconds (tests use a fake one). */
+    public BenchRunner(ProgressReporter progress, LongSupplier clock) {
         this.progress = Objects.requireNonNull(progress, "progress");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -101,9 +107,9 @@ public final class BenchRunner {
                 System.nanoTime() - t0, results, Analysis.warnings(results), null);
     }
 
-    private static RunContext runOnce(BenchSpec spec, VariantSpec v, Object state, int round, boolean warmup) {
+    private RunContext runOnce(BenchSpec spec, VariantSpec v, Object state, int round, boolean warmup) {
         String where = "bench '" + spec.name() + "', variant '" + v.name() + "', " + (warmup ? "warm-up " : "run ") + (round + 1);
-        RunContext ctx = new RunContext(v.name(), round, warmup, state, spec.params());
+        RunContext ctx = new RunContext(v.name(), round, warmup, state, spec.params(), clock);
         try {
             v.beforeRun().accept(state);
         } catch (Exception e) {

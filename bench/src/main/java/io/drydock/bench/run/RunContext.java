@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 
 /**
  * What a variant's body sees during one run: its state, where it is (variant, round, warm-up or not), the
@@ -57,7 +58,10 @@ public final class RunContext {
         Tracked(MetricSource source) { this.source = source; }
     }
 
-    RunContext(String variant, int round, boolean warmup, Object state, Map<String, Object> params) {
+    private final LongSupplier clock;
+
+    RunContext(String variant, int round, boolean warmup, Object state, Map<String, Object> params, LongSupplier clock) {
+        this.clock = clock;
         this.variant = variant;
         this.round = round;
         this.warmup = warmup;
@@ -100,11 +104,11 @@ public final class RunContext {
         inMeasure = true;
         measureBlocks++;
         for (Tracked t : sources) t.explicitBefore = t.source.numbers();
-        long start = System.nanoTime();
+        long start = clock.getAsLong();
         try {
             return block.call();
         } finally {
-            explicitNs += System.nanoTime() - start;
+            explicitNs += clock.getAsLong() - start;
             for (Tracked t : sources) addDeltas(explicitDeltas, t.explicitBefore, t.source.numbers());
             inMeasure = false;
         }
@@ -123,11 +127,11 @@ public final class RunContext {
     void beginBody() {
         for (Tracked t : sources) t.implicitBefore = t.source.numbers();
         bodyRunning = true;
-        implicitStart = System.nanoTime();
+        implicitStart = clock.getAsLong();
     }
 
     void endBody() {
-        implicitNs = System.nanoTime() - implicitStart;
+        implicitNs = clock.getAsLong() - implicitStart;
         bodyRunning = false;
         for (Tracked t : sources) {
             if (t.implicitBefore != null) addDeltas(implicitDeltas, t.implicitBefore, t.source.numbers());
