@@ -9,9 +9,12 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -57,11 +60,14 @@ public final class Charts {
         chart.getStyler().setErrorBarsColor(java.awt.Color.DARK_GRAY);
         // One category, one series per variant: each variant is one bar, named in the legend.
         List<String> category = List.of(label(metric));
+        Map<String, Color> colours = new LinkedHashMap<>();
         for (VariantResult v : r.variants()) {
             Point p = point(stat(v, metric), scale);
-            chart.addSeries(v.name(), category, List.of(p.value()), List.of(p.error()));
+            Color c = SvgLabels.palette(colours.size());
+            chart.addSeries(v.name(), category, List.of(p.value()), List.of(p.error())).setFillColor(c);
+            colours.put(v.name(), c);
         }
-        return save(chart, dir, baseName);
+        return save(chart, dir, baseName, colours);
     }
 
     /**
@@ -93,6 +99,7 @@ public final class Charts {
         double minX = Double.MAX_VALUE, maxX = 0;
         for (List<double[]> pts : series.values()) for (double[] p : pts) { minX = Math.min(minX, p[0]); maxX = Math.max(maxX, p[0]); }
         chart.getStyler().setXAxisLogarithmic(minX > 0 && maxX / minX >= 100);
+        Map<String, Color> colours = new LinkedHashMap<>();
         for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
             List<double[]> pts = e.getValue();
             pts.sort((a, b) -> Double.compare(a[0], b[0]));
@@ -103,9 +110,13 @@ public final class Charts {
                 ys[k] = p.value();
                 es[k] = p.error();
             }
-            chart.addSeries(e.getKey(), xs, ys, es);
+            Color c = SvgLabels.palette(colours.size());
+            XYSeries xy = chart.addSeries(e.getKey(), xs, ys, es);
+            xy.setLineColor(c);
+            xy.setMarkerColor(c);
+            colours.put(e.getKey(), c);
         }
-        return save(chart, dir, baseName);
+        return save(chart, dir, baseName, colours);
     }
 
     /** The summary a chart plots for {@code metric}: wall time or a registry metric (null when untouched). */
@@ -142,16 +153,16 @@ public final class Charts {
         return new Point(mean / scale.divisor(), Double.isNaN(half) ? 0 : half / scale.divisor());
     }
 
-    private static ChartFiles save(Chart<?, ?> chart, Path dir, String baseName) throws IOException {
+    private static ChartFiles save(Chart<?, ?> chart, Path dir, String baseName, Map<String, Color> series) throws IOException {
         Files.createDirectories(dir);
         Path png = dir.resolve(baseName + ".png");
         Path svg = dir.resolve(baseName + ".svg");
         try (OutputStream out = Files.newOutputStream(png)) {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
         }
-        try (OutputStream out = Files.newOutputStream(svg)) {
-            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        }
+        ByteArrayOutputStream vector = new ByteArrayOutputStream();
+        VectorGraphicsEncoder.saveVectorGraphic(chart, vector, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        Files.write(svg, SvgLabels.annotate(vector.toByteArray(), chart.getTitle(), series));
         return new ChartFiles(png, svg);
     }
 }
