@@ -164,6 +164,14 @@ class BenchDslTest {
     }
 
     @Test
+    void theExampleCompiles() throws Exception {
+        // It needs a CPU board to run; until one exists, check that it is valid Groovy and short.
+        Path example = Path.of("../examples/bench-two-variants.groovy");
+        assertTrue(Files.readAllLines(example).size() < 20);
+        assertNotNull(shell.parse(example.toFile()));
+    }
+
+    @Test
     void progressWord() {
         Object r = shell.evaluate("progress('booting', 3) { p -> 3.times { p.step() }; 'booted' }");
         assertEquals("booted", r);
