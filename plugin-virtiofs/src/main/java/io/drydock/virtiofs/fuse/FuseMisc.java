@@ -64,7 +64,11 @@ public final class FuseMisc {
         public static final int SIZE = 16;
         public static final int COMPAT_SIZE = 8;
         public static SetxattrIn decode(MemorySegment s, long o) { return new SetxattrIn(Le.u32(s, o), Le.u32(s, o + 4)); }
-        public void encode(MemorySegment s, long o) { Le.u32(s, o, size); Le.u32(s, o + 4, flags); }
+        /** The full 16-byte form (setxattr_flags and padding zero); a compat client sends the first 8. */
+        public void encode(MemorySegment s, long o) { Le.u32(s, o, size); Le.u32(s, o + 4, flags); Le.u64(s, o + 8, 0); }
+
+        /** The 8-byte FUSE_COMPAT_SETXATTR_IN_SIZE form, sent when SETXATTR_EXT was not negotiated. */
+        public void encodeCompat(MemorySegment s, long o) { Le.u32(s, o, size); Le.u32(s, o + 4, flags); }
     }
 
     /** fuse_getxattr_in, 8 bytes (GETXATTR followed by the name, LISTXATTR alone). */
