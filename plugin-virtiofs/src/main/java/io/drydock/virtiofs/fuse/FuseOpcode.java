@@ -27,8 +27,11 @@ public enum FuseOpcode {
         return code == CUSE_INIT.code ? CUSE_INIT : null;
     }
 
-    /** fuse.h: FORGET and BATCH_FORGET get no reply; INTERRUPT gets none from this server either. */
+    /**
+     * fuse.h: FORGET and BATCH_FORGET get no reply, nor does NOTIFY_REPLY (it is itself the answer to a
+     * RETRIEVE notification); INTERRUPT gets none from this server either.
+     */
     public boolean hasReply() {
-        return this != FORGET && this != BATCH_FORGET && this != INTERRUPT;
+        return this != FORGET && this != BATCH_FORGET && this != INTERRUPT && this != NOTIFY_REPLY;
     }
 }
