@@ -13,9 +13,9 @@ import java.nio.charset.StandardCharsets;
  * and closes the descriptor.
  *
  * @param fd the /dev/fuse descriptor requests are read from and replies written to
- * @param connection the id of the connection under /sys/fs/fuse/connections (the mount's device number)
+ * @param device the mount's "major:minor" (its backing_dev_info under /sys/class/bdi), or null if unknown
  */
-public record DevFuseMount(int fd, String mountpoint, long connection) implements AutoCloseable {
+public record DevFuseMount(int fd, String mountpoint, String device) implements AutoCloseable {
     /** Mounts {@code /dev/fuse} at {@code mountpoint}; {@code allowOther} lets users other than the mounter in. */
     public static DevFuseMount mount(String mountpoint, String source, boolean allowOther) throws ErrnoException {
         int fd = Sys.openat(Sys.AT_FDCWD, "/dev/fuse".getBytes(StandardCharsets.US_ASCII), Sys.O_RDWR | Sys.O_CLOEXEC, 0);
@@ -24,7 +24,7 @@ public record DevFuseMount(int fd, String mountpoint, long connection) implement
                     + (allowOther ? ",allow_other" : "");
             // fs/fuse/inode.c: "fuse.<subtype>" names the file system in /proc/mounts
             Sys.mount(source, mountpoint, "fuse.drydock", Sys.MS_NOSUID | Sys.MS_NODEV, data);
-            return new DevFuseMount(fd, mountpoint, connectionOf(mountpoint));
+            return new DevFuseMount(fd, mountpoint, deviceOf(mountpoint));
         } catch (ErrnoException e) {
             Sys.closeQuietly(fd);
             throw e;
@@ -33,23 +33,21 @@ public record DevFuseMount(int fd, String mountpoint, long connection) implement
 
     /**
      * The mount's device from /proc/self/mountinfo ("ID PARENT MAJOR:MINOR ROOT MOUNTPOINT ..."), not from
-     * stat(2): stat of the new mount would wait for FUSE_INIT, which no one serves yet. The connection
-     * directory is named by the superblock's dev_t, MKDEV(major, minor) = major << 20 | minor; -1 if not found.
+     * stat(2): stat of the new mount would wait for FUSE_INIT, which no one serves yet. Null if not found.
      */
-    private static long connectionOf(String mountpoint) {
+    private static String deviceOf(String mountpoint) {
         try {
             String canonical = java.nio.file.Path.of(mountpoint).toAbsolutePath().normalize().toString();
-            long found = -1;
+            String found = null;
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/mountinfo"))) {
                 String[] f = line.split(" ");
                 if (f.length > 4 && f[4].replace("\\040", " ").equals(canonical) && line.contains(" - fuse.drydock ")) {
-                    String[] mm = f[2].split(":");
-                    found = (Long.parseLong(mm[0]) << 20) | Long.parseLong(mm[1]);
+                    found = f[2];
                 }
             }
             return found;
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
@@ -60,12 +58,32 @@ public record DevFuseMount(int fd, String mountpoint, long connection) implement
 
     /** Ends the connection at once (fusectl's abort file): pending and future requests fail with ENOTCONN. */
     public boolean abort() {
+        if (device == null) return false;
+        // the connection directory is named by the superblock's dev_t: MKDEV(major, minor) = major << 20 | minor
+        String[] mm = device.split(":");
+        long connection = (Long.parseLong(mm[0]) << 20) | Long.parseLong(mm[1]);
         java.nio.file.Path abort = java.nio.file.Path.of("/sys/fs/fuse/connections", Long.toString(connection), "abort");
         try {
             java.nio.file.Files.writeString(abort, "1");
             return true;
         } catch (java.io.IOException e) {
             return false; // fusectl not mounted or the connection is already gone
+        }
+    }
+
+    /**
+     * Sets the mount's readahead (/sys/class/bdi/MAJOR:MINOR/read_ahead_kb). The kernel starts FUSE mounts
+     * at 128 KiB and FUSE_INIT can only lower it (fs/fuse/inode.c takes the min), so after INIT a server
+     * that announced a bigger max_readahead raises it here; large sequential reads then arrive as
+     * max_pages-sized READs. Returns false if it could not.
+     */
+    public boolean setReadAheadKb(int kb) {
+        if (device == null) return false;
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of("/sys/class/bdi", device, "read_ahead_kb"), Integer.toString(kb));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

@@ -31,6 +31,7 @@ public final class DevFuseTransport implements FuseTransport {
     private final int threads;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicBoolean readaheadSet = new java.util.concurrent.atomic.AtomicBoolean();
 
     public DevFuseTransport(DevFuseMount mount, FuseServer server, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads " + threads);
@@ -72,7 +73,12 @@ public final class DevFuseTransport implements FuseTransport {
                 }
                 FuseOutcome outcome = server.handle(in.asSlice(0, n), sink);
                 switch (outcome) {
-                    case FuseOutcome.Replied r -> reply(out.asSlice(0, r.length()));
+                    case FuseOutcome.Replied r -> {
+                        reply(out.asSlice(0, r.length()));
+                        if (server.session() != null && readaheadSet.compareAndSet(false, true)
+                                && !mount.setReadAheadKb(server.config().maxReadahead() / 1024))
+                            LOG.info("could not raise the readahead of {} (stays at the kernel's default)", mount.mountpoint());
+                    }
                     case FuseOutcome.NoReply x -> { }
                     case FuseOutcome.Dropped d -> LOG.warn("dropped a /dev/fuse request: {}", d.reason());
                 }
