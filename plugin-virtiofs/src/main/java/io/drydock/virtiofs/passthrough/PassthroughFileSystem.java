@@ -567,65 +567,27 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
         fsync(c, nodeid, fh, datasync);
     }
 
-    // ---- extended attributes, through /proc/self/fd/N of regular files and directories only
+    // ---- extended attributes (PassthroughXattrs)
 
-    private byte[] xattrPath(Inode i, String op) throws FuseException {
+    private Inode xattrInode(long nodeid, String op) throws FuseException {
         if (!options.xattr()) throw new FuseException(Errno.ENOSYS, op + ": xattrs are off");
-        if (!i.isRegular() && !i.isDir()) return null;
-        return Sys.procFdPath(i.fd);
+        return inodes.get(nodeid);
     }
 
-    @Override
-    public byte[] getxattr(FuseContext c, long nodeid, byte[] name) throws IOException {
-        byte[] path = xattrPath(inodes.get(nodeid), "getxattr");
-        if (path == null) throw new FuseException(Errno.ENODATA, "no xattrs on special files here");
-        try (Arena a = Arena.ofConfined()) {
-            while (true) {
-                long size = Sys.getxattr(path, name, MemorySegment.NULL);
-                MemorySegment buf = a.allocate(Math.max(1, size));
-                try {
-                    long n = Sys.getxattr(path, name, buf.asSlice(0, size));
-                    return buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-                } catch (ErrnoException e) {
-                    if (e.errno() != Errno.ERANGE) throw e; // grew in between: ask again
-                }
-            }
-        }
+    @Override public byte[] getxattr(FuseContext c, long nodeid, byte[] name) throws IOException {
+        return PassthroughXattrs.get(xattrInode(nodeid, "getxattr"), name);
     }
 
-    @Override
-    public byte[] listxattr(FuseContext c, long nodeid) throws IOException {
-        byte[] path = xattrPath(inodes.get(nodeid), "listxattr");
-        if (path == null) return new byte[0];
-        try (Arena a = Arena.ofConfined()) {
-            while (true) {
-                long size = Sys.listxattr(path, MemorySegment.NULL);
-                MemorySegment buf = a.allocate(Math.max(1, size));
-                try {
-                    long n = Sys.listxattr(path, buf.asSlice(0, size));
-                    return buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-                } catch (ErrnoException e) {
-                    if (e.errno() != Errno.ERANGE) throw e;
-                }
-            }
-        }
+    @Override public byte[] listxattr(FuseContext c, long nodeid) throws IOException {
+        return PassthroughXattrs.list(xattrInode(nodeid, "listxattr"));
     }
 
-    @Override
-    public void setxattr(FuseContext c, long nodeid, byte[] name, MemorySegment value, int flags) throws IOException {
-        byte[] path = xattrPath(inodes.get(nodeid), "setxattr");
-        if (path == null) throw new FuseException(Errno.EPERM, "xattrs on special files");
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment v = a.allocate(Math.max(1, value.byteSize())).copyFrom(value).asSlice(0, value.byteSize());
-            Sys.setxattr(path, name, v, flags);
-        }
+    @Override public void setxattr(FuseContext c, long nodeid, byte[] name, MemorySegment value, int flags) throws IOException {
+        PassthroughXattrs.set(xattrInode(nodeid, "setxattr"), name, value, flags);
     }
 
-    @Override
-    public void removexattr(FuseContext c, long nodeid, byte[] name) throws IOException {
-        byte[] path = xattrPath(inodes.get(nodeid), "removexattr");
-        if (path == null) throw new FuseException(Errno.EPERM, "xattrs on special files");
-        Sys.removexattr(path, name);
+    @Override public void removexattr(FuseContext c, long nodeid, byte[] name) throws IOException {
+        PassthroughXattrs.remove(xattrInode(nodeid, "removexattr"), name);
     }
 
     @Override
