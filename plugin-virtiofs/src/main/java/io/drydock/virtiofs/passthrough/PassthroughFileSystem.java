@@ -1,0 +1,598 @@
+package io.drydock.virtiofs.passthrough;
+
+import io.drydock.kernel.sys.Errno;
+import io.drydock.kernel.sys.ErrnoException;
+import io.drydock.virtiofs.fuse.DirPlusSink;
+import io.drydock.virtiofs.fuse.DirSink;
+import io.drydock.virtiofs.fuse.FuseAttrs;
+import io.drydock.virtiofs.fuse.FuseAttrs.Attr;
+import io.drydock.virtiofs.fuse.FuseAttrs.AttrOut;
+import io.drydock.virtiofs.fuse.FuseAttrs.EntryOut;
+import io.drydock.virtiofs.fuse.FuseAttrs.SetattrIn;
+import io.drydock.virtiofs.fuse.FuseContext;
+import io.drydock.virtiofs.fuse.FuseException;
+import io.drydock.virtiofs.fuse.FuseFileIo;
+import io.drydock.virtiofs.fuse.FuseFileIo.OpenOut;
+import io.drydock.virtiofs.fuse.FuseFileSystem;
+import io.drydock.virtiofs.fuse.FuseMisc.StatfsOut;
+import io.drydock.virtiofs.fuse.FuseName;
+import io.drydock.virtiofs.fuse.ReadOnlyFileSystem;
+import io.drydock.virtiofs.passthrough.HandleTable.Handle;
+import io.drydock.virtiofs.sys.StatFs;
+import io.drydock.virtiofs.sys.Statx;
+import io.drydock.virtiofs.sys.Sys;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A confined passthrough of one host directory.
+ *
+ * <p>Confinement (virtio spec "security considerations"; CVE-2020-35517; 9p CVE-2016-9602): every
+ * inode holds an O_PATH|O_NOFOLLOW descriptor; names are single components (checked by
+ * {@link FuseName}) resolved relative to the parent's descriptor with
+ * {@code openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)}, so no symlink is ever
+ * followed and ".." cannot climb out; an inode is opened for I/O by re-opening its own descriptor
+ * through {@code /proc/self/fd/N} and only when it is a regular file or directory, never a device node,
+ * FIFO, socket or symlink. Paths are never resolved with {@code java.nio.file}.
+ *
+ * <p>Created files get the mode the client asked for even when the process umask would strip bits, and
+ * belong to the caller's uid/gid when the server runs as root (as virtiofsd's credential switch).
+ * Thread-safe.
+ */
+public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseable {
+    /** The flags a client may pass through to the host open(2). */
+    private static final int OPEN_FLAGS_ALLOWED = Sys.O_ACCMODE | Sys.O_APPEND | Sys.O_TRUNC | Sys.O_NONBLOCK
+            | Sys.O_DSYNC | Sys.O_SYNC | Sys.O_NOATIME | Sys.O_LARGEFILE;
+    private static final long RESOLVE = Sys.RESOLVE_BENEATH | Sys.RESOLVE_NO_SYMLINKS | Sys.RESOLVE_NO_MAGICLINKS;
+
+    private final PassthroughOptions options;
+    private final InodeTable inodes;
+    private final HandleTable handles;
+    /** O_PATH descriptor of /proc/self/fd, for re-opening inode descriptors by number. */
+    private final int procFd;
+    private final int processUmask;
+    private final boolean root;
+    private volatile boolean openat2Works = true;
+
+    private PassthroughFileSystem(int rootFd, Statx rootStat, int procFd, PassthroughOptions options) {
+        this.options = options;
+        this.procFd = procFd;
+        this.inodes = new InodeTable(rootFd, rootStat, options.maxInodes());
+        this.handles = new HandleTable(options.maxOpenFds(), inodes, this::reopen);
+        int old = Sys.umask(022);
+        Sys.umask(old);
+        this.processUmask = old;
+        this.root = Sys.geteuid() == 0;
+    }
+
+    /** Opens {@code directory} (a host path chosen by the operator, not the guest) and exports it. */
+    public static PassthroughFileSystem open(String directory, PassthroughOptions options) throws IOException {
+        int rootFd = Sys.openat(Sys.AT_FDCWD, directory.getBytes(StandardCharsets.UTF_8),
+                Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_CLOEXEC, 0);
+        try {
+            int procFd = Sys.openat(Sys.AT_FDCWD, "/proc/self/fd".getBytes(StandardCharsets.US_ASCII),
+                    Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_CLOEXEC, 0);
+            return new PassthroughFileSystem(rootFd, Sys.statx(rootFd), procFd, options);
+        } catch (IOException e) {
+            Sys.closeQuietly(rootFd);
+            throw e;
+        }
+    }
+
+    /** The passthrough, wrapped in {@link ReadOnlyFileSystem} when the options say so. */
+    public static FuseFileSystem create(String directory, PassthroughOptions options) throws IOException {
+        PassthroughFileSystem fs = open(directory, options);
+        return options.readonly() ? new ReadOnlyFileSystem(fs) : fs;
+    }
+
+    public PassthroughOptions options() { return options; }
+
+    /** Inodes known (root included), for tests and stats. */
+    public int inodeCount() { return inodes.size(); }
+
+    public long lookupCount(long nodeid) { return inodes.lookupCount(nodeid); }
+
+    public int openDescriptors() { return handles.openDescriptors(); }
+
+    public long evictions() { return handles.evictions(); }
+
+    @Override public void close() {
+        handles.clear();
+        inodes.closeAll();
+        Sys.closeQuietly(procFd);
+    }
+
+    // ---- attributes and entries
+
+    private Attr attr(Statx st) {
+        return new Attr(st.ino(), st.size(), st.blocks(), st.atime(), st.mtime(), st.ctime(), st.atimeNsec(),
+                st.mtimeNsec(), st.ctimeNsec(), st.mode(), st.nlink(), st.uid(), st.gid(), st.rdevEncoded(),
+                st.blksize(), 0);
+    }
+
+    private EntryOut entry(Inode i, Statx st) {
+        long secs = options.cache().timeout().getSeconds();
+        return new EntryOut(i.nodeid, 0, secs, 0, secs, 0, attr(st));
+    }
+
+    private AttrOut attrOut(Statx st) {
+        return new AttrOut(options.cache().timeout().getSeconds(), 0, attr(st));
+    }
+
+    private static byte[] procName(int fd) { return Integer.toString(fd).getBytes(StandardCharsets.US_ASCII); }
+
+    private Inode dir(long nodeid) throws FuseException {
+        Inode p = inodes.get(nodeid);
+        if (!p.isDir()) throw new FuseException(Errno.ENOTDIR, p + " is not a directory");
+        return p;
+    }
+
+    /** Opens one component below {@code parent} without following any symlink. */
+    private int openBeneath(Inode parent, FuseName name, int flags, int mode) throws ErrnoException {
+        if (openat2Works) {
+            try {
+                return Sys.openat2(parent.fd, name.raw(), flags | Sys.O_NOFOLLOW | Sys.O_CLOEXEC, mode, RESOLVE);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOSYS) throw e;
+                openat2Works = false; // kernel < 5.6: a single validated component with O_NOFOLLOW is as safe
+            }
+        }
+        return Sys.openat(parent.fd, name.raw(), flags | Sys.O_NOFOLLOW | Sys.O_CLOEXEC, mode);
+    }
+
+    @Override
+    public EntryOut lookup(FuseContext c, long parent, FuseName name) throws IOException {
+        return lookupIn(dir(parent), name);
+    }
+
+    private EntryOut lookupIn(Inode parent, FuseName name) throws IOException {
+        int fd = openBeneath(parent, name, Sys.O_PATH, 0);
+        Statx st;
+        try {
+            st = Sys.statx(fd);
+        } catch (ErrnoException e) {
+            Sys.closeQuietly(fd);
+            throw e;
+        }
+        return entry(inodes.reference(fd, st), st);
+    }
+
+    @Override public void forget(long nodeid, long nlookup) { inodes.forget(nodeid, nlookup); }
+
+    @Override
+    public AttrOut getattr(FuseContext c, long nodeid, long fh) throws IOException {
+        return attrOut(Sys.statx(inodes.get(nodeid).fd));
+    }
+
+    @Override
+    public AttrOut setattr(FuseContext c, long nodeid, SetattrIn in) throws IOException {
+        Inode i = inodes.get(nodeid);
+        if (in.has(FuseAttrs.FATTR_MODE)) {
+            if (i.isSymlink()) throw new FuseException(Errno.EOPNOTSUPP, "chmod of a symlink");
+            Sys.fchmodat(procFd, procName(i.fd), in.mode() & 07777, 0);
+        }
+        if (in.has(FuseAttrs.FATTR_UID) || in.has(FuseAttrs.FATTR_GID)) {
+            Sys.fchownat(i.fd, new byte[0], in.has(FuseAttrs.FATTR_UID) ? in.uid() : -1,
+                    in.has(FuseAttrs.FATTR_GID) ? in.gid() : -1, Sys.AT_EMPTY_PATH | Sys.AT_SYMLINK_NOFOLLOW);
+        }
+        if (in.has(FuseAttrs.FATTR_SIZE)) truncate(i, in);
+        if (in.has(FuseAttrs.FATTR_ATIME) || in.has(FuseAttrs.FATTR_MTIME)) {
+            long aNs = in.has(FuseAttrs.FATTR_ATIME_NOW) ? Sys.UTIME_NOW : in.has(FuseAttrs.FATTR_ATIME) ? in.atimeNsec() : Sys.UTIME_OMIT;
+            long mNs = in.has(FuseAttrs.FATTR_MTIME_NOW) ? Sys.UTIME_NOW : in.has(FuseAttrs.FATTR_MTIME) ? in.mtimeNsec() : Sys.UTIME_OMIT;
+            if (i.isSymlink()) // a symlink's own times: AT_EMPTY_PATH on its O_PATH descriptor
+                Sys.utimensat(i.fd, new byte[0], in.atime(), aNs, in.mtime(), mNs, Sys.AT_EMPTY_PATH | Sys.AT_SYMLINK_NOFOLLOW);
+            else
+                Sys.utimensat(procFd, procName(i.fd), in.atime(), aNs, in.mtime(), mNs, 0);
+        }
+        return attrOut(Sys.statx(i.fd));
+    }
+
+    private void truncate(Inode i, SetattrIn in) throws IOException {
+        if (in.has(FuseAttrs.FATTR_FH)) {
+            Handle h = handles.pin(in.fh(), i.nodeid);
+            try {
+                Sys.ftruncate(h.fd, in.size());
+            } finally {
+                handles.unpin(h);
+            }
+            return;
+        }
+        if (!i.isRegular()) throw new FuseException(i.isDir() ? Errno.EISDIR : Errno.EINVAL, "truncate of " + i);
+        int fd = reopen(i, Sys.O_WRONLY);
+        try {
+            Sys.ftruncate(fd, in.size());
+        } finally {
+            Sys.closeQuietly(fd);
+        }
+    }
+
+    @Override
+    public byte[] readlink(FuseContext c, long nodeid) throws IOException {
+        Inode i = inodes.get(nodeid);
+        if (!i.isSymlink()) throw new FuseException(Errno.EINVAL, i + " is not a symlink");
+        return Sys.readlink(i.fd); // the target verbatim; this server never follows it
+    }
+
+    // ---- namespace
+
+    /**
+     * After a create: the mode asked for (the process umask may have stripped bits) and the caller as
+     * owner. Returns whether anything was changed.
+     */
+    private boolean adopt(FuseContext c, Inode i, int mode) throws IOException {
+        boolean changed = false;
+        if (!i.isSymlink() && (mode & 07777 & processUmask) != 0) {
+            Sys.fchmodat(procFd, procName(i.fd), mode & 07777, 0);
+            changed = true;
+        }
+        if (root && (c.uid() != 0 || c.gid() != 0)) {
+            Sys.fchownat(i.fd, new byte[0], c.uid(), c.gid(), Sys.AT_EMPTY_PATH | Sys.AT_SYMLINK_NOFOLLOW);
+            changed = true;
+        }
+        return changed;
+    }
+
+    private EntryOut created(FuseContext c, Inode parent, FuseName name, int mode) throws IOException {
+        EntryOut e = lookupIn(parent, name);
+        Inode i = inodes.get(e.nodeid());
+        return adopt(c, i, mode) ? entry(i, Sys.statx(i.fd)) : e;
+    }
+
+    @Override
+    public EntryOut mknod(FuseContext c, long parent, FuseName name, int mode, int rdev, int umask) throws IOException {
+        int type = mode & Sys.S_IFMT;
+        // only regular files and FIFOs: device nodes would reach host devices (CVE-2020-35517), sockets are useless
+        if (type != Sys.S_IFREG && type != Sys.S_IFIFO && type != 0)
+            throw new FuseException(Errno.EPERM, "mknod of type 0" + Integer.toOctalString(type));
+        Inode p = dir(parent);
+        Sys.mknodat(p.fd, name.raw(), (type == 0 ? Sys.S_IFREG : type) | (mode & 07777), 0);
+        return created(c, p, name, mode);
+    }
+
+    @Override
+    public EntryOut mkdir(FuseContext c, long parent, FuseName name, int mode, int umask) throws IOException {
+        Inode p = dir(parent);
+        Sys.mkdirat(p.fd, name.raw(), mode & 07777);
+        return created(c, p, name, mode);
+    }
+
+    @Override
+    public EntryOut symlink(FuseContext c, long parent, FuseName name, byte[] target) throws IOException {
+        Inode p = dir(parent);
+        Sys.symlinkat(target, p.fd, name.raw());
+        return created(c, p, name, 0);
+    }
+
+    @Override public void unlink(FuseContext c, long parent, FuseName name) throws IOException {
+        Sys.unlinkat(dir(parent).fd, name.raw(), 0);
+    }
+
+    @Override public void rmdir(FuseContext c, long parent, FuseName name) throws IOException {
+        Sys.unlinkat(dir(parent).fd, name.raw(), Sys.AT_REMOVEDIR);
+    }
+
+    @Override
+    public void rename(FuseContext c, long parent, FuseName name, long newParent, FuseName newName, int flags)
+            throws IOException {
+        if ((flags & Sys.RENAME_WHITEOUT) != 0) throw new FuseException(Errno.EINVAL, "RENAME_WHITEOUT");
+        Sys.renameat2(dir(parent).fd, name.raw(), dir(newParent).fd, newName.raw(), flags);
+    }
+
+    @Override
+    public EntryOut link(FuseContext c, long nodeid, long newParent, FuseName newName) throws IOException {
+        Inode i = inodes.get(nodeid);
+        if (i.isDir()) throw new FuseException(Errno.EPERM, "hard link to a directory");
+        Inode p = dir(newParent);
+        // the magic link names the inode itself (a symlink included), not a path
+        Sys.linkat(procFd, procName(i.fd), p.fd, newName.raw(), Sys.AT_SYMLINK_FOLLOW);
+        return lookupIn(p, newName);
+    }
+
+    // ---- open files
+
+    /**
+     * Opens inode {@code i} for I/O through its O_PATH descriptor, only when it is a regular file or a
+     * directory: never a device node, FIFO, socket or symlink (CVE-2020-35517, RV is_safe_inode).
+     */
+    private int reopen(Inode i, int flags) throws FuseException, ErrnoException {
+        if (!i.isRegular() && !i.isDir())
+            throw new FuseException(Errno.EACCES, "refusing to open " + i + " of type 0" + Integer.toOctalString(i.type));
+        return Sys.openat(procFd, procName(i.fd), (flags & ~Sys.O_NOFOLLOW) | Sys.O_CLOEXEC, 0);
+    }
+
+    private int openFlags() {
+        return switch (options.cache()) {
+            case NEVER -> FuseFileIo.FOPEN_DIRECT_IO;
+            case AUTO -> 0;
+            case ALWAYS -> FuseFileIo.FOPEN_KEEP_CACHE;
+        };
+    }
+
+    @Override
+    public OpenOut open(FuseContext c, long nodeid, int flags) throws IOException {
+        Inode i = inodes.get(nodeid);
+        if (i.isDir()) throw new FuseException(Errno.EISDIR, "OPEN of " + i);
+        int f = flags & OPEN_FLAGS_ALLOWED;
+        handles.reserve();
+        int fd;
+        try {
+            fd = reopen(i, f);
+        } catch (IOException e) {
+            handles.unreserve();
+            throw e;
+        }
+        return new OpenOut(handles.register(i, fd, f, false).fh, openFlags());
+    }
+
+    @Override
+    public Created create(FuseContext c, long parent, FuseName name, int flags, int mode, int umask) throws IOException {
+        Inode p = dir(parent);
+        int f = flags & OPEN_FLAGS_ALLOWED;
+        handles.reserve();
+        int fd = -1, pathFd = -1;
+        try {
+            boolean made = true;
+            try {
+                fd = openBeneath(p, name, f | Sys.O_CREAT | Sys.O_EXCL, mode & 07777);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EEXIST || (flags & Sys.O_EXCL) != 0) throw e;
+                made = false; // it appeared since the client's LOOKUP: open the existing file, leave it as it is
+                fd = openBeneath(p, name, f, 0);
+            }
+            pathFd = Sys.openat(procFd, procName(fd), Sys.O_PATH | Sys.O_CLOEXEC, 0); // the very inode just opened
+            Statx st = Sys.statx(pathFd);
+            if (st.type() != Sys.S_IFREG) throw new FuseException(Errno.EIO, "CREATE opened a non-regular file");
+            Inode i = inodes.reference(pathFd, st);
+            pathFd = -1;
+            if (made) adopt(c, i, mode);
+            Handle h = handles.register(i, fd, f, false);
+            return new Created(entry(i, Sys.statx(i.fd)), new OpenOut(h.fh, openFlags()));
+        } catch (IOException | RuntimeException e) {
+            handles.unreserve();
+            if (fd >= 0) Sys.closeQuietly(fd);
+            if (pathFd >= 0) Sys.closeQuietly(pathFd);
+            throw e;
+        }
+    }
+
+    @Override
+    public long read(FuseContext c, long nodeid, long fh, long offset, int size, List<MemorySegment> dst) throws IOException {
+        Handle h = handles.pin(fh, nodeid);
+        try {
+            long total = 0;
+            while (total < size) {
+                long n = Sys.preadv(h.fd, nativeRange(dst, total), offset + total);
+                if (n == 0) break;
+                total += n;
+            }
+            return total;
+        } finally {
+            handles.unpin(h);
+        }
+    }
+
+    /** The part of {@code dst} from byte {@code skip} on; segments must be native (off-heap) for preadv. */
+    private static List<MemorySegment> nativeRange(List<MemorySegment> dst, long skip) throws FuseException {
+        List<MemorySegment> out = new java.util.ArrayList<>(dst.size());
+        for (MemorySegment s : dst) {
+            if (!s.isNative()) throw new FuseException(Errno.EFAULT, "READ destination is not native memory");
+            if (skip >= s.byteSize()) { skip -= s.byteSize(); continue; }
+            out.add(s.asSlice(skip));
+            skip = 0;
+        }
+        return out;
+    }
+
+    @Override
+    public int write(FuseContext c, long nodeid, long fh, long offset, MemorySegment data, int writeFlags, int flags)
+            throws IOException {
+        Handle h = handles.pin(fh, nodeid);
+        try (Arena arena = data.isNative() ? null : Arena.ofConfined()) {
+            MemorySegment src = data.isNative() ? data : arena.allocate(data.byteSize()).copyFrom(data);
+            long total = 0;
+            while (total < src.byteSize()) total += Sys.pwrite(h.fd, src.asSlice(total), offset + total);
+            return (int) total;
+        } finally {
+            handles.unpin(h);
+        }
+    }
+
+    @Override
+    public void flush(FuseContext c, long nodeid, long fh, long lockOwner) throws IOException {
+        Handle h = handles.pin(fh, nodeid);
+        try {
+            Sys.close(Sys.dup(h.fd)); // close(2) semantics (POSIX locks, NFS-style flush) without losing the handle
+        } finally {
+            handles.unpin(h);
+        }
+    }
+
+    @Override
+    public void fsync(FuseContext c, long nodeid, long fh, boolean datasync) throws IOException {
+        Handle h = handles.pin(fh, nodeid);
+        try {
+            Sys.fsync(h.fd, datasync);
+        } finally {
+            handles.unpin(h);
+        }
+    }
+
+    @Override
+    public void release(FuseContext c, long nodeid, long fh, int flags, int releaseFlags, long lockOwner) throws IOException {
+        handles.release(fh, nodeid);
+    }
+
+    @Override
+    public void fallocate(FuseContext c, long nodeid, long fh, long offset, long length, int mode) throws IOException {
+        Handle h = handles.pin(fh, nodeid);
+        try {
+            Sys.fallocate(h.fd, mode, offset, length);
+        } finally {
+            handles.unpin(h);
+        }
+    }
+
+    @Override
+    public long lseek(FuseContext c, long nodeid, long fh, long offset, int whence) throws IOException {
+        if (whence != Sys.SEEK_DATA && whence != Sys.SEEK_HOLE && whence != Sys.SEEK_SET)
+            throw new FuseException(Errno.EINVAL, "LSEEK whence " + whence);
+        Handle h = handles.pin(fh, nodeid);
+        try {
+            return Sys.lseek(h.fd, offset, whence);
+        } finally {
+            handles.unpin(h);
+        }
+    }
+
+    @Override
+    public long copyFileRange(FuseContext c, long nodeidIn, long fhIn, long offIn, long nodeidOut, long fhOut,
+                              long offOut, long len, long flags) throws IOException {
+        if (flags != 0) throw new FuseException(Errno.EINVAL, "copy_file_range flags " + flags);
+        Handle in = handles.pin(fhIn, nodeidIn);
+        try {
+            Handle out = handles.pin(fhOut, nodeidOut);
+            try {
+                return Sys.copyFileRange(in.fd, offIn, out.fd, offOut, len, 0);
+            } finally {
+                handles.unpin(out);
+            }
+        } finally {
+            handles.unpin(in);
+        }
+    }
+
+    @Override
+    public StatfsOut statfs(FuseContext c, long nodeid) throws IOException {
+        StatFs s = Sys.fstatfs(inodes.get(nodeid).fd);
+        return new StatfsOut(s.blocks(), s.bfree(), s.bavail(), s.files(), s.ffree(), (int) s.bsize(), (int) s.namelen(),
+                (int) s.frsize());
+    }
+
+    @Override
+    public void syncfs(FuseContext c, long nodeid) throws IOException {
+        int fd = reopen(inodes.get(InodeTable.ROOT_ID), Sys.O_RDONLY | Sys.O_DIRECTORY);
+        try {
+            Sys.syncfs(fd);
+        } finally {
+            Sys.closeQuietly(fd);
+        }
+    }
+
+    /**
+     * ACCESS from the mode bits, for the caller's uid/gid (supplementary groups and ACLs are not seen;
+     * mounts use default_permissions, so the client checks those itself). Root passes R and W, and X when
+     * any execute bit is set or the inode is a directory.
+     */
+    @Override
+    public void access(FuseContext c, long nodeid, int mask) throws IOException {
+        Statx st = Sys.statx(inodes.get(nodeid).fd);
+        int want = mask & 7;
+        if (want == 0) return; // F_OK
+        if (c.uid() == 0) {
+            if ((want & 1) != 0 && !st.isDirectory() && (st.mode() & 0111) == 0)
+                throw new FuseException(Errno.EACCES, "no execute bit");
+            return;
+        }
+        int bits = c.uid() == st.uid() ? (st.mode() >> 6) & 7 : c.gid() == st.gid() ? (st.mode() >> 3) & 7 : st.mode() & 7;
+        if ((want & ~bits) != 0) throw new FuseException(Errno.EACCES, "mode 0" + Integer.toOctalString(st.mode() & 07777));
+    }
+
+    // ---- directories
+
+    @Override
+    public OpenOut opendir(FuseContext c, long nodeid, int flags) throws IOException {
+        Inode i = dir(nodeid);
+        handles.reserve();
+        int fd;
+        try {
+            fd = reopen(i, Sys.O_RDONLY | Sys.O_DIRECTORY);
+        } catch (IOException e) {
+            handles.unreserve();
+            throw e;
+        }
+        int open = options.cache() == PassthroughOptions.CacheMode.ALWAYS ? FuseFileIo.FOPEN_CACHE_DIR | FuseFileIo.FOPEN_KEEP_CACHE : 0;
+        return new OpenOut(handles.register(i, fd, Sys.O_RDONLY | Sys.O_DIRECTORY, true).fh, open);
+    }
+
+    @Override
+    public void readdir(FuseContext c, long nodeid, long fh, long offset, DirSink sink) throws IOException {
+        Handle h = handles.pin(fh, nodeid);
+        h.dirLock.lock();
+        try {
+            DirReader.read(h.fd, offset, sink::add);
+        } finally {
+            h.dirLock.unlock();
+            handles.unpin(h);
+        }
+    }
+
+    @Override
+    public void readdirplus(FuseContext c, long nodeid, long fh, long offset, DirPlusSink sink) throws IOException {
+        Handle h = handles.pin(fh, nodeid);
+        h.dirLock.lock();
+        try {
+            DirReader.read(h.fd, offset, (ino, next, type, name) -> {
+                if (!sink.fits(name.length)) return false;
+                if (DirReader.isDotOrDotDot(name)) // fs/fuse/readdir.c: no lookup reference for "." and ".."
+                    return sink.add(new EntryOut(0, 0, 0, 0, 0, 0, new Attr(ino, 0, 0, 0, 0, 0, 0, 0, 0, type << 12,
+                            0, 0, 0, 0, 0, 0)), next, type, name);
+                EntryOut e;
+                try {
+                    e = lookupIn(h.inode, FuseName.of(name));
+                } catch (FuseException | ErrnoException gone) {
+                    return true; // removed or unusable since getdents64: skip it, as ls would see it gone
+                }
+                if (!sink.add(e, next, type, name)) {
+                    inodes.forget(e.nodeid(), 1);
+                    return false;
+                }
+                return true;
+            });
+        } finally {
+            h.dirLock.unlock();
+            handles.unpin(h);
+        }
+    }
+
+    @Override public void releasedir(FuseContext c, long nodeid, long fh, int flags) throws IOException {
+        handles.release(fh, nodeid);
+    }
+
+    @Override
+    public void fsyncdir(FuseContext c, long nodeid, long fh, boolean datasync) throws IOException {
+        fsync(c, nodeid, fh, datasync);
+    }
+
+    // ---- extended attributes (PassthroughXattrs)
+
+    private Inode xattrInode(long nodeid, String op) throws FuseException {
+        if (!options.xattr()) throw new FuseException(Errno.ENOSYS, op + ": xattrs are off");
+        return inodes.get(nodeid);
+    }
+
+    @Override public byte[] getxattr(FuseContext c, long nodeid, byte[] name) throws IOException {
+        return PassthroughXattrs.get(xattrInode(nodeid, "getxattr"), name);
+    }
+
+    @Override public byte[] listxattr(FuseContext c, long nodeid) throws IOException {
+        return PassthroughXattrs.list(xattrInode(nodeid, "listxattr"));
+    }
+
+    @Override public void setxattr(FuseContext c, long nodeid, byte[] name, MemorySegment value, int flags) throws IOException {
+        PassthroughXattrs.set(xattrInode(nodeid, "setxattr"), name, value, flags);
+    }
+
+    @Override public void removexattr(FuseContext c, long nodeid, byte[] name) throws IOException {
+        PassthroughXattrs.remove(xattrInode(nodeid, "removexattr"), name);
+    }
+
+    @Override
+    public void destroy() {
+        handles.clear();
+        inodes.clear();
+    }
+}
