@@ -19,7 +19,7 @@ final class Lspci {
     }
 
     private static void function(StringBuilder sb, PciHost host, PciFunction f) {
-        int cls = f.configRead(ConfigSpace.CLASS_PROG, 4) >>> 8;
+        int cls = f.configRead(ConfigSpace.REVISION, 4) >>> 8;
         int rev = f.configRead(ConfigSpace.REVISION, 1);
         sb.append(String.format("%s %s [%04x]: %s [%04x:%04x]", f.address(), className(cls), cls >>> 8,
                 deviceName(f.vendorId(), f.deviceId()), f.vendorId(), f.deviceId()));
