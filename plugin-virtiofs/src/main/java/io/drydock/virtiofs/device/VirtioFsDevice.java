@@ -1,0 +1,237 @@
+package io.drydock.virtiofs.device;
+
+import io.drydock.kernel.metrics.MetricsRegistry;
+import io.drydock.kernel.virtio.ActiveContext;
+import io.drydock.kernel.virtio.DescriptorChain;
+import io.drydock.kernel.virtio.VirtioDevice;
+import io.drydock.kernel.virtio.VirtioFeatures;
+import io.drydock.kernel.virtio.Virtqueue;
+import io.drydock.kernel.virtio.VirtqueueException;
+import io.drydock.virtiofs.fuse.DaxWindow;
+import io.drydock.virtiofs.fuse.FuseObserver;
+import io.drydock.virtiofs.fuse.FuseOutcome;
+import io.drydock.virtiofs.fuse.FuseServer;
+import io.drydock.virtiofs.fuse.FuseServerConfig;
+import io.drydock.virtiofs.passthrough.PassthroughFileSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The virtio-fs device (virtio 1.2 §5.11, device ID 26): a hiprio queue and N request queues carrying
+ * FUSE requests to a {@link FuseServer} over a confined passthrough file system. The device only moves
+ * bytes: it copies each request's readable part into a host buffer (once, so the guest cannot change a
+ * request while it is being decoded) and lets the server write the reply straight into the guest's
+ * writable buffers — READ data goes from the host file into guest memory with one {@code preadv}.
+ *
+ * <p>Threads: each request queue has a worker thread woken by the guest's notification; in inline mode
+ * (the machine's deterministic mode) requests are served on the notifying hart's thread. The hiprio queue
+ * (FORGET, BATCH_FORGET, INTERRUPT: quick, and §5.11.6.1 says they must not wait behind requests) is always
+ * served inline. A guest error in a chain or a reply buffer sets NEEDS_RESET through the virtio core.
+ */
+public final class VirtioFsDevice implements VirtioDevice {
+    private static final Logger log = LoggerFactory.getLogger(VirtioFsDevice.class);
+    /** virtio 1.2 §5.11.2: queue 0 is hiprio, request queues follow (no notification queue: F_NOTIFICATION is not offered). */
+    private static final int HIPRIO = 0;
+
+    private final VirtioFsConfig config;
+    private final FuseMetrics metrics;
+    private final FuseTrace trace = new FuseTrace();
+    private final byte[] configSpace;
+    private volatile DaxWindow dax;
+
+    private final Object lifecycle = new Object();
+    private Active active;
+
+    /** What exists between DRIVER_OK and reset. */
+    private record Active(ActiveContext context, FuseServer server, PassthroughFileSystem fs, Arena arena,
+                          List<QueueServer> queues) {}
+
+    public VirtioFsDevice(VirtioFsConfig config, MetricsRegistry registry) {
+        this.config = config;
+        this.metrics = new FuseMetrics(registry, config.tag());
+        // virtio 1.2 §5.11.4: struct virtio_fs_config { u8 tag[36]; le32 num_request_queues; }
+        configSpace = new byte[VirtioFsConfig.TAG_SIZE + 4];
+        byte[] tag = config.tag().getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(tag, 0, configSpace, 0, tag.length);
+        int n = config.requestQueues();
+        configSpace[36] = (byte) n;
+        configSpace[37] = (byte) (n >>> 8);
+    }
+
+    public VirtioFsConfig config() { return config; }
+
+    /** The live FUSE trace of this device. */
+    public FuseTrace trace() { return trace; }
+
+    /** Plugs in a DAX window (SETUPMAPPING/REMOVEMAPPING); takes effect at the next activation. */
+    public void daxWindow(DaxWindow window) { this.dax = window; }
+
+    @Override public int deviceId() { return 26; }
+
+    @Override public String name() { return "virtio-fs"; }
+
+    @Override public int pciClass() { return 0x018000; } // as QEMU's vhost-user-fs-pci: mass storage, other
+
+    @Override public long deviceFeatures() { return VirtioFeatures.RING_DEFAULT; }
+
+    @Override public int configSize() { return configSpace.length; }
+
+    @Override public long readConfig(int offset, int size) {
+        long v = 0;
+        for (int i = size - 1; i >= 0; i--) v = (v << 8) | (configSpace[offset + i] & 0xff);
+        return v;
+    }
+
+    // virtio 1.2 §5.11.4.2: the driver MUST NOT write to device configuration fields — ignored.
+
+    @Override public int numQueues() { return 1 + config.requestQueues(); }
+
+    @Override public int maxQueueSize(int queue) { return config.queueSize(); }
+
+    @Override public void activate(ActiveContext context) {
+        synchronized (lifecycle) {
+            PassthroughFileSystem fs;
+            try {
+                fs = PassthroughFileSystem.open(config.directory().toString(), config.options());
+            } catch (IOException e) {
+                log.error("virtio-fs {}: cannot open shared directory {}", config.tag(), config.directory(), e);
+                throw context.deviceError("cannot open the shared directory " + config.directory() + ": " + e.getMessage());
+            }
+            FuseObserver observer = metrics.andThen(trace);
+            FuseServer server = new FuseServer(config.options().readonly() ? readOnly(fs) : fs,
+                    FuseServerConfig.defaults(), dax, observer);
+            Arena arena = Arena.ofShared();
+            List<QueueServer> queues = new ArrayList<>();
+            for (Virtqueue q : context.queues()) {
+                boolean inline = config.inline() || q.index() == HIPRIO;
+                queues.add(new QueueServer(q, context, server, arena.allocate(server.config().maxRequestSize()), inline));
+            }
+            active = new Active(context, server, fs, arena, queues);
+            log.debug("virtio-fs {} active: {} queues over {}", config.tag(), queues.size(), config.directory());
+        }
+    }
+
+    private static io.drydock.virtiofs.fuse.FuseFileSystem readOnly(PassthroughFileSystem fs) {
+        return new io.drydock.virtiofs.fuse.ReadOnlyFileSystem(fs);
+    }
+
+    @Override public void queueNotified(Virtqueue queue) {
+        Active a;
+        synchronized (lifecycle) { a = active; }
+        if (a == null) return;
+        for (QueueServer s : a.queues()) {
+            if (s.queue == queue) {
+                s.kick();
+                return;
+            }
+        }
+    }
+
+    @Override public void reset() {
+        Active a;
+        synchronized (lifecycle) {
+            a = active;
+            active = null;
+        }
+        if (a == null) return;
+        a.queues().forEach(QueueServer::stop);
+        a.fs().close();
+        a.arena().close();
+    }
+
+    @Override public String toString() {
+        return "virtio-fs tag=" + config.tag() + " dir=" + config.directory() + " queues=" + config.requestQueues()
+                + (config.options().readonly() ? " (read-only)" : "") + " cache=" + config.options().cache()
+                + (active != null ? " active" : " inactive") + (trace.isOn() ? ", tracing" : "");
+    }
+
+    /** Serves one queue: inline on the notifier's thread, or on its own worker thread. */
+    private final class QueueServer {
+        final Virtqueue queue;
+        private final ActiveContext context;
+        private final FuseServer server;
+        private final MemorySegment buffer;
+        private final boolean inline;
+        private final AtomicBoolean pending = new AtomicBoolean();
+        private volatile boolean running = true;
+        private final Thread worker;
+
+        QueueServer(Virtqueue queue, ActiveContext context, FuseServer server, MemorySegment buffer, boolean inline) {
+            this.queue = queue;
+            this.context = context;
+            this.server = server;
+            this.buffer = buffer;
+            this.inline = inline;
+            this.worker = inline ? null : Thread.ofPlatform().daemon().name("virtio-fs-" + config.tag() + "-q" + queue.index())
+                    .start(this::loop);
+        }
+
+        void kick() {
+            if (inline) {
+                synchronized (this) { drain(); } // harts may notify one queue concurrently: one buffer, one at a time
+            } else {
+                pending.set(true);
+                LockSupport.unpark(worker);
+            }
+        }
+
+        private void loop() {
+            while (running) {
+                if (pending.getAndSet(false)) drain();
+                else LockSupport.park(this);
+            }
+        }
+
+        private void drain() {
+            queue.drain(this::serve);
+        }
+
+        void stop() {
+            running = false;
+            if (worker != null) {
+                LockSupport.unpark(worker);
+                try {
+                    worker.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** One request: copy it in, let the server answer into the guest's buffers; returns the used length. */
+        private long serve(DescriptorChain chain) {
+            long limit = buffer.byteSize();
+            // An oversize request is copied up to the limit; its header's len then disagrees with the bytes
+            // given and the server answers EINVAL without looking further.
+            long take = Math.min(chain.readableLength(), limit);
+            chain.reader().read(buffer, 0, take);
+            GuestReplySink sink = new GuestReplySink(context.memory(), chain.writable(), chain.writableLength());
+            FuseOutcome outcome;
+            try {
+                outcome = server.handle(buffer.asSlice(0, take), sink);
+            } catch (VirtqueueException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // The reply could not be written: the guest's buffers are not RAM (any more).
+                throw context.deviceError("FUSE reply to a bad buffer on queue " + queue.index() + ": " + e.getMessage());
+            }
+            return switch (outcome) {
+                case FuseOutcome.Replied r -> r.length();
+                case FuseOutcome.NoReply n -> 0;
+                case FuseOutcome.Dropped d -> {
+                    log.debug("virtio-fs {}: request dropped: {}", config.tag(), d.reason());
+                    yield 0;
+                }
+            };
+        }
+    }
+}
