@@ -341,13 +341,16 @@ final class Fpu {
         if (isInf(c, d)) return c;
         if (rm == RNE) {
             double x = dv(a, d), y = dv(b, d), z = dv(c, d);
-            double p = x * y;
-            if (!d || Math.fma(x, y, -p) == 0) {
+            double p = x * y, ap = Math.abs(p);
+            // single products are exact in double; a double product is exact when its FMA residual is 0 and the
+            // product lies where the residual cannot underflow (or an operand is 0)
+            boolean exactProduct = !d || ((x == 0 || y == 0 || (ap >= LO && ap <= HI)) && Math.fma(x, y, -p) == 0);
+            if (exactProduct) {
                 // the product is exact (always for singles), so the FMA is one addition: TwoSum decides NX
                 double r = p + z;
                 double bb = r - p, err = (p - (r - bb)) + (z - bb);
                 double ar = Math.abs(r);
-                if (d && ar >= LO && ar <= HI && Math.abs(p) <= HI) {
+                if (d && ar >= LO && ar <= HI) {
                     raise(err != 0 ? NX : 0);
                     return Double.doubleToRawLongBits(r);
                 }

@@ -54,6 +54,7 @@ public final class RunMain implements Callable<Integer> {
                 code = m.failure() == null ? 124 : 1;
             }
             double secs = (System.nanoTime() - t0) / 1e9;
+            m.stop(); // join the hart threads so their retired counts are final
             System.out.flush();
             if (stats) {
                 long n = m.instructionsRetired();
