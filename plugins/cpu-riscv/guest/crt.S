@@ -13,11 +13,35 @@ _start:
     sd    zero, 0(t0)
     addi  t0, t0, 8
     j     1b
-2:  call  main
+2:  la    t0, boot_ready       # let the other harts in only now that .bss is clear
+    li    t1, 1
+    fence rw, rw
+    sd    t1, 0(t0)
+    call  main
     j     exit_code
 park:
-    wfi
-    j     park
+    # secondary harts: wait for hart 0 to clear .bss, take a stack each below hart 0's, then run
+    # secondary(hartid) if the program defines one
+    la    t1, boot_ready
+5:  ld    t2, 0(t1)
+    beqz  t2, 5b
+    fence rw, rw
+    la    sp, __stack_top
+    slli  t1, t0, 14
+    sub   sp, sp, t1
+    li    t1, 0x6000
+    csrs  mstatus, t1
+    mv    a0, t0
+    .weak secondary
+    la    t1, secondary
+    beqz  t1, 4f
+    jr    t1
+4:  wfi
+    j     4b
+
+    .data
+    .balign 8
+boot_ready: .dword 0
 
     .text
     .globl exit_code

@@ -16,8 +16,8 @@ final class SystemOps {
         switch (op(w)) {
             case CSRRW, CSRRS, CSRRC, CSRRWI, CSRRSI, CSRRCI -> Csrs.execute(h, w, h.mmu.fetchRaw(h.pc));
             case ECALL -> throw h.raise(h.priv == PRIV_M ? Trap.ECALL_M : h.priv == PRIV_S ? Trap.ECALL_S : Trap.ECALL_U, 0);
-            // EBREAK: mtval = pc, as QEMU does (priv 1.12 §3.1.16 allows pc or 0)
-            case EBREAK -> throw h.raise(Trap.BREAKPOINT, h.pc);
+            // EBREAK: mtval = 0, as QEMU 7.2 does (priv 1.12 §3.1.16 allows the pc or 0)
+            case EBREAK -> throw h.raise(Trap.BREAKPOINT, 0);
             case MRET -> {
                 if (h.priv != PRIV_M) throw h.illegal(0x30200073);
                 h.mret();

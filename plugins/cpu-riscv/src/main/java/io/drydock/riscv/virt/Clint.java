@@ -24,13 +24,14 @@ public final class Clint extends RegisterFile32 {
     private final TimerScheduler.Timer[] armed;
     private long offset;
 
-    public Clint(List<Hart> harts, VirtualClock clock, TimerScheduler timers) {
+    /** @param harts filled by the board after construction (the harts read mtime from this CLINT) */
+    public Clint(List<Hart> harts, int count, VirtualClock clock, TimerScheduler timers) {
         this.harts = harts;
         this.clock = clock;
         this.timers = timers;
-        this.msip = new int[harts.size()];
-        this.mtimecmp = new long[harts.size()];
-        this.armed = new TimerScheduler.Timer[harts.size()];
+        this.msip = new int[count];
+        this.mtimecmp = new long[count];
+        this.armed = new TimerScheduler.Timer[count];
         reset();
     }
 
@@ -44,7 +45,7 @@ public final class Clint extends RegisterFile32 {
             mtimecmp[h] = -1L; // QEMU resets mtimecmp to all ones: no timer interrupt until programmed
             if (armed[h] != null) armed[h].cancel();
             armed[h] = null;
-            harts.get(h).setInterrupt(MSIP | MTIP, false);
+            if (h < harts.size()) harts.get(h).setInterrupt(MSIP | MTIP, false);
         }
     }
 

@@ -62,7 +62,7 @@ public final class VirtBoard implements MachinePart {
             throw new MachineException("riscv: cannot allocate " + ramSize + " bytes of guest RAM: " + e.getMessage(), e);
         }
         List<Hart> hs = new ArrayList<>();
-        clint = new Clint(hs, m.clock(), m.timers());
+        clint = new Clint(hs, hartCount, m.clock(), m.timers());
         for (int i = 0; i < hartCount; i++) {
             Hart h = new Hart(i, m.bus(), clint::mtime);
             h.setResetPc(DRAM_BASE);
