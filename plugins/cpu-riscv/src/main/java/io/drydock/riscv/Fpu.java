@@ -1,0 +1,514 @@
+package io.drydock.riscv;
+
+import static io.drydock.riscv.SoftFloat.*;
+
+/**
+ * The F and D extensions (unpriv 20191213 ch. 11–12) with RISC-V's exact rules: NaN-boxing of singles
+ * (§12.2), canonical NaNs (§11.3), static and dynamic rounding modes (§11.2), exact accrued flags,
+ * saturating conversions (table 11.4), IEEE 754-2019 minimumNumber/maximumNumber for FMIN/FMAX, and
+ * fused multiply-adds rounded once.
+ *
+ * <p>Fast paths use the host's IEEE doubles only where they are provably exact: round-to-nearest-even,
+ * results well inside the normal range, and an error-free transform (TwoSum, FMA residual) that decides
+ * NX exactly. Everything else — directed rounding, results near underflow/overflow, float FMA on a
+ * rounding midpoint — goes to {@link SoftFloat}, which computes exactly.
+ */
+final class Fpu {
+    static final long BOX = 0xffff_ffff_0000_0000L;
+    static final long CANON_D = 0x7ff8_0000_0000_0000L, CANON_S = 0x7fc0_0000L;
+    private static final double LO = 0x1p-900, HI = 0x1p900;
+    private static final float LO_F = 0x1p-120f, HI_F = 0x1p120f;
+
+    private final Hart h;
+    private final SoftFloat sf = new SoftFloat();
+    int fflags, frm;
+
+    Fpu(Hart h) { this.h = h; }
+
+    void reset() {
+        fflags = 0;
+        frm = 0;
+    }
+
+    // ---- operand helpers ----
+
+    /** An operand: raw bits for D; for S the low 32 bits if properly NaN-boxed, else the canonical NaN. */
+    private long in(int r, boolean d) {
+        long v = h.f[r];
+        if (d) return v;
+        return (v >>> 32) == 0xffff_ffffL ? v & 0xffff_ffffL : CANON_S;
+    }
+
+    private void outF(int rd, long bits, boolean d) {
+        h.f[rd] = d ? bits : BOX | (bits & 0xffff_ffffL);
+        h.fpDirty();
+    }
+
+    private void outX(int rd, long v) {
+        if (rd != 0) h.x[rd] = v;
+    }
+
+    static boolean isNaN(long v, boolean d) {
+        return d ? (v & Long.MAX_VALUE) > 0x7ff0_0000_0000_0000L : (v & 0x7fff_ffffL) > 0x7f80_0000L;
+    }
+
+    static boolean isSNaN(long v, boolean d) {
+        return isNaN(v, d) && (d ? (v & (1L << 51)) == 0 : (v & (1L << 22)) == 0);
+    }
+
+    static boolean isInf(long v, boolean d) {
+        return d ? (v & Long.MAX_VALUE) == 0x7ff0_0000_0000_0000L : (v & 0x7fff_ffffL) == 0x7f80_0000L;
+    }
+
+    static boolean isZero(long v, boolean d) { return d ? (v & Long.MAX_VALUE) == 0 : (v & 0x7fff_ffffL) == 0; }
+
+    static boolean neg(long v, boolean d) { return d ? v < 0 : ((v >>> 31) & 1) != 0; }
+
+    static long sign(boolean d) { return d ? Long.MIN_VALUE : 0x8000_0000L; }
+
+    static long canon(boolean d) { return d ? CANON_D : CANON_S; }
+
+    private static Fmt fmt(boolean d) { return d ? F64 : F32; }
+
+    private static double dv(long bits, boolean d) {
+        return d ? Double.longBitsToDouble(bits) : Float.intBitsToFloat((int) bits);
+    }
+
+    private int rm(int f3, int insn) {
+        int r = f3 == 7 ? frm : f3;
+        if (r >= 5) throw h.illegal(insn); // §11.2: 101, 110 reserved; DYN with an invalid frm
+        return r;
+    }
+
+    private void raise(int flags) {
+        if (flags != 0) {
+            fflags |= flags;
+            h.fpDirty();
+        }
+    }
+
+    private long slowResult() {
+        raise(sf.flags);
+        sf.flags = 0;
+        return 0;
+    }
+
+    // ---- dispatch ----
+
+    void execute(int i) {
+        if (h.fpOff()) throw h.illegal(i);
+        int opc = i & 0x7f, rd = (i >> 7) & 31, f3 = (i >> 12) & 7, rs1 = (i >> 15) & 31, rs2 = (i >> 20) & 31;
+        int fmtBits = (i >> 25) & 3;
+        if (fmtBits > 1) throw h.illegal(i); // H and Q are not implemented
+        boolean d = fmtBits == 1;
+        if (opc != 0x53) {
+            // FMADD 0x43, FMSUB 0x47, FNMSUB 0x4b, FNMADD 0x4f: ±(a·b) ± c, one rounding (§11.6)
+            boolean negProd = opc == 0x4b || opc == 0x4f, negC = opc == 0x47 || opc == 0x4f;
+            int r = rm(f3, i);
+            outF(rd, fma(in(rs1, d), in(rs2, d), in(i >>> 27, d), negProd, negC, d, r), d);
+            return;
+        }
+        int f5 = i >>> 27;
+        switch (f5) {
+            case 0x00 -> outF(rd, add(in(rs1, d), in(rs2, d), d, rm(f3, i)), d);
+            case 0x01 -> outF(rd, add(in(rs1, d), in(rs2, d) ^ sign(d), d, rm(f3, i)), d);
+            case 0x02 -> outF(rd, mul(in(rs1, d), in(rs2, d), d, rm(f3, i)), d);
+            case 0x03 -> outF(rd, div(in(rs1, d), in(rs2, d), d, rm(f3, i)), d);
+            case 0x0b -> {
+                if (rs2 != 0) throw h.illegal(i);
+                outF(rd, sqrt(in(rs1, d), d, rm(f3, i)), d);
+            }
+            case 0x04 -> {
+                long a = in(rs1, d), b = in(rs2, d), s = sign(d);
+                long r = switch (f3) {
+                    case 0 -> (a & ~s) | (b & s);
+                    case 1 -> (a & ~s) | (~b & s);
+                    case 2 -> a ^ (b & s);
+                    default -> throw h.illegal(i);
+                };
+                outF(rd, r, d);
+            }
+            case 0x05 -> {
+                if (f3 > 1) throw h.illegal(i);
+                outF(rd, minMax(in(rs1, d), in(rs2, d), d, f3 == 1), d);
+            }
+            case 0x08 -> {
+                // FCVT.S.D (fmt S, rs2 = 1) and FCVT.D.S (fmt D, rs2 = 0)
+                if (d && rs2 == 0) { rm(f3, i); outF(rd, widen(in(rs1, false)), true); }
+                else if (!d && rs2 == 1) outF(rd, narrow(in(rs1, true), rm(f3, i)), false);
+                else throw h.illegal(i);
+            }
+            case 0x14 -> {
+                long a = in(rs1, d), b = in(rs2, d);
+                long r = switch (f3) {
+                    case 2 -> feq(a, b, d);
+                    case 1 -> flt(a, b, d, false);
+                    case 0 -> flt(a, b, d, true);
+                    default -> throw h.illegal(i);
+                };
+                outX(rd, r);
+            }
+            case 0x18 -> {
+                if (rs2 > 3) throw h.illegal(i);
+                outX(rd, toInt(in(rs1, d), d, rs2, rm(f3, i)));
+            }
+            case 0x1a -> {
+                if (rs2 > 3) throw h.illegal(i);
+                outF(rd, fromInt(h.x[rs1 == 0 ? 32 : rs1] & (rs1 == 0 ? 0 : -1L), d, rs2, rm(f3, i)), d);
+            }
+            case 0x1c -> {
+                if (rs2 != 0) throw h.illegal(i);
+                if (f3 == 0) outX(rd, d ? h.f[rs1] : (long) (int) h.f[rs1]); // FMV.X.W/D: raw bits, W sign-extended
+                else if (f3 == 1) outX(rd, classify(in(rs1, d), d));
+                else throw h.illegal(i);
+            }
+            case 0x1e -> {
+                if (rs2 != 0 || f3 != 0) throw h.illegal(i);
+                outF(rd, rs1 == 0 ? 0 : h.x[rs1], d); // FMV.W.X / FMV.D.X
+            }
+            default -> throw h.illegal(i);
+        }
+    }
+
+    // ---- arithmetic ----
+
+    long add(long a, long b, boolean d, int rm) {
+        if (isNaN(a, d) || isNaN(b, d)) {
+            raise(isSNaN(a, d) || isSNaN(b, d) ? NV : 0);
+            return canon(d);
+        }
+        if (isInf(a, d) || isInf(b, d)) {
+            if (isInf(a, d) && isInf(b, d) && neg(a, d) != neg(b, d)) {
+                raise(NV);
+                return canon(d);
+            }
+            return isInf(a, d) ? a : b;
+        }
+        if (rm == RNE) {
+            double x = dv(a, d), y = dv(b, d), r = x + y;
+            double bb = r - x, err = (x - (r - bb)) + (y - bb); // TwoSum: r + err = x + y exactly
+            if (d) {
+                double ar = Math.abs(r);
+                if (ar >= LO && ar <= HI) {
+                    raise(err != 0 ? NX : 0);
+                    return Double.doubleToRawLongBits(r);
+                }
+            } else {
+                float fr = (float) r;
+                float af = Math.abs(fr);
+                if (af >= LO_F && af <= HI_F) {
+                    raise(err != 0 || fr != r ? NX : 0);
+                    return Float.floatToRawIntBits(fr) & 0xffff_ffffL;
+                }
+            }
+        }
+        long r = sf.add(SoftFloat.unpack(a, fmt(d)), SoftFloat.unpack(b, fmt(d)), fmt(d), rm);
+        slowResult();
+        return r;
+    }
+
+    long mul(long a, long b, boolean d, int rm) {
+        if (isNaN(a, d) || isNaN(b, d)) {
+            raise(isSNaN(a, d) || isSNaN(b, d) ? NV : 0);
+            return canon(d);
+        }
+        boolean n = neg(a, d) ^ neg(b, d);
+        if (isInf(a, d) || isInf(b, d)) {
+            if (isZero(a, d) || isZero(b, d)) {
+                raise(NV);
+                return canon(d);
+            }
+            return SoftFloat.inf(n, fmt(d));
+        }
+        if (isZero(a, d) || isZero(b, d)) return SoftFloat.zero(n, fmt(d));
+        if (rm == RNE) {
+            double x = dv(a, d), y = dv(b, d), r = x * y;
+            if (d) {
+                double ar = Math.abs(r);
+                if (ar >= LO && ar <= HI) {
+                    raise(Math.fma(x, y, -r) != 0 ? NX : 0);
+                    return Double.doubleToRawLongBits(r);
+                }
+            } else {
+                float fr = (float) r; // r is exact: 24 + 24 bits fit in 53
+                float af = Math.abs(fr);
+                if (af >= LO_F && af <= HI_F) {
+                    raise(fr != r ? NX : 0);
+                    return Float.floatToRawIntBits(fr) & 0xffff_ffffL;
+                }
+            }
+        }
+        long r = sf.mul(SoftFloat.unpack(a, fmt(d)), SoftFloat.unpack(b, fmt(d)), fmt(d), rm);
+        slowResult();
+        return r;
+    }
+
+    long div(long a, long b, boolean d, int rm) {
+        if (isNaN(a, d) || isNaN(b, d)) {
+            raise(isSNaN(a, d) || isSNaN(b, d) ? NV : 0);
+            return canon(d);
+        }
+        boolean n = neg(a, d) ^ neg(b, d);
+        if (isInf(a, d)) {
+            if (isInf(b, d)) {
+                raise(NV);
+                return canon(d);
+            }
+            return SoftFloat.inf(n, fmt(d));
+        }
+        if (isInf(b, d)) return SoftFloat.zero(n, fmt(d));
+        if (isZero(b, d)) {
+            if (isZero(a, d)) {
+                raise(NV);
+                return canon(d);
+            }
+            raise(DZ);
+            return SoftFloat.inf(n, fmt(d));
+        }
+        if (isZero(a, d)) return SoftFloat.zero(n, fmt(d));
+        if (rm == RNE) {
+            double x = dv(a, d), y = dv(b, d), r = x / y;
+            double ar = Math.abs(r), ax = Math.abs(x), ay = Math.abs(y);
+            if (ax >= LO && ax <= HI && ay >= LO && ay <= HI) {
+                double rem = Math.fma(r, y, -x); // exact: the residual of a correctly rounded quotient
+                if (d && ar >= LO && ar <= HI) {
+                    raise(rem != 0 ? NX : 0);
+                    return Double.doubleToRawLongBits(r);
+                }
+                float fr = (float) r;
+                float af = Math.abs(fr);
+                if (!d && af >= LO_F && af <= HI_F) {
+                    raise(rem != 0 || fr != r ? NX : 0);
+                    return Float.floatToRawIntBits(fr) & 0xffff_ffffL;
+                }
+            }
+        }
+        long r = sf.div(SoftFloat.unpack(a, fmt(d)), SoftFloat.unpack(b, fmt(d)), fmt(d), rm);
+        slowResult();
+        return r;
+    }
+
+    long sqrt(long a, boolean d, int rm) {
+        if (isNaN(a, d)) {
+            raise(isSNaN(a, d) ? NV : 0);
+            return canon(d);
+        }
+        if (isZero(a, d)) return a; // sqrt(±0) = ±0
+        if (neg(a, d)) {
+            raise(NV);
+            return canon(d);
+        }
+        if (isInf(a, d)) return a;
+        if (rm == RNE) {
+            double x = dv(a, d), r = Math.sqrt(x);
+            if (x >= LO && x <= HI) {
+                double rem = Math.fma(r, r, -x);
+                if (d) {
+                    raise(rem != 0 ? NX : 0);
+                    return Double.doubleToRawLongBits(r);
+                }
+                float fr = (float) r;
+                raise(rem != 0 || fr != r ? NX : 0);
+                return Float.floatToRawIntBits(fr) & 0xffff_ffffL;
+            }
+        }
+        long r = sf.sqrt(SoftFloat.unpack(a, fmt(d)), fmt(d), rm);
+        slowResult();
+        return r;
+    }
+
+    long fma(long a, long b, long c, boolean negProd, boolean negC, boolean d, int rm) {
+        if (negProd) a ^= sign(d);
+        if (negC) c ^= sign(d);
+        boolean infTimesZero = (isInf(a, d) && isZero(b, d)) || (isZero(a, d) && isInf(b, d));
+        if (isNaN(a, d) || isNaN(b, d) || isNaN(c, d)) {
+            // §11.6: ∞ × 0 signals invalid even when the addend is a quiet NaN
+            raise(isSNaN(a, d) || isSNaN(b, d) || isSNaN(c, d) || infTimesZero ? NV : 0);
+            return canon(d);
+        }
+        if (infTimesZero) {
+            raise(NV);
+            return canon(d);
+        }
+        if (isInf(a, d) || isInf(b, d)) {
+            boolean pn = neg(a, d) ^ neg(b, d);
+            if (isInf(c, d) && neg(c, d) != pn) {
+                raise(NV);
+                return canon(d);
+            }
+            return SoftFloat.inf(pn, fmt(d));
+        }
+        if (isInf(c, d)) return c;
+        if (rm == RNE) {
+            double x = dv(a, d), y = dv(b, d), z = dv(c, d);
+            double p = x * y, ap = Math.abs(p);
+            // single products are exact in double; a double product is exact when its FMA residual is 0 and the
+            // product lies where the residual cannot underflow (or an operand is 0)
+            boolean exactProduct = !d || ((x == 0 || y == 0 || (ap >= LO && ap <= HI)) && Math.fma(x, y, -p) == 0);
+            if (exactProduct) {
+                // the product is exact (always for singles), so the FMA is one addition: TwoSum decides NX
+                double r = p + z;
+                double bb = r - p, err = (p - (r - bb)) + (z - bb);
+                double ar = Math.abs(r);
+                if (d && ar >= LO && ar <= HI) {
+                    raise(err != 0 ? NX : 0);
+                    return Double.doubleToRawLongBits(r);
+                }
+                if (!d && ar >= LO_F && ar <= HI_F) {
+                    long rb = Double.doubleToRawLongBits(r);
+                    boolean midpoint = (rb & 0x1fff_ffffL) == 0x1000_0000L; // exactly halfway between two floats
+                    if (!(midpoint && err != 0)) {
+                        float fr = (float) r;
+                        raise(err != 0 || fr != r ? NX : 0);
+                        return Float.floatToRawIntBits(fr) & 0xffff_ffffL;
+                    }
+                }
+            } else if ((fflags & NX) != 0) {
+                // NX already accrued: only the rounded value matters, and Math.fma rounds once (RNE)
+                double r = Math.fma(x, y, z);
+                double ar = Math.abs(r);
+                if (ar >= LO && ar <= HI) return Double.doubleToRawLongBits(r);
+            }
+        }
+        Fmt f = fmt(d);
+        long r = sf.fma(SoftFloat.unpack(a, f), SoftFloat.unpack(b, f), SoftFloat.unpack(c, f), f, rm);
+        slowResult();
+        return r;
+    }
+
+    long minMax(long a, long b, boolean d, boolean max) {
+        boolean na = isNaN(a, d), nb = isNaN(b, d);
+        if (isSNaN(a, d) || isSNaN(b, d)) raise(NV);
+        if (na && nb) return canon(d);
+        if (na) return b;
+        if (nb) return a;
+        double x = dv(a, d), y = dv(b, d);
+        if (x < y) return max ? b : a;
+        if (y < x) return max ? a : b;
+        // equal: only ±0 differ; -0 < +0 (IEEE 754-2019 minimumNumber/maximumNumber)
+        return max ? a & b : a | b;
+    }
+
+    long feq(long a, long b, boolean d) {
+        if (isNaN(a, d) || isNaN(b, d)) {
+            raise(isSNaN(a, d) || isSNaN(b, d) ? NV : 0); // quiet comparison (§11.8)
+            return 0;
+        }
+        return dv(a, d) == dv(b, d) ? 1 : 0;
+    }
+
+    long flt(long a, long b, boolean d, boolean orEqual) {
+        if (isNaN(a, d) || isNaN(b, d)) {
+            raise(NV); // signaling comparisons
+            return 0;
+        }
+        double x = dv(a, d), y = dv(b, d);
+        return (orEqual ? x <= y : x < y) ? 1 : 0;
+    }
+
+    static long classify(long v, boolean d) {
+        boolean n = neg(v, d);
+        if (isNaN(v, d)) return isSNaN(v, d) ? 1 << 8 : 1 << 9;
+        if (isInf(v, d)) return n ? 1 : 1 << 7;
+        if (isZero(v, d)) return n ? 1 << 3 : 1 << 4;
+        long exp = d ? (v >>> 52) & 0x7ff : (v >>> 23) & 0xff;
+        if (exp == 0) return n ? 1 << 2 : 1 << 5;
+        return n ? 1 << 1 : 1 << 6;
+    }
+
+    // ---- conversions ----
+
+    long widen(long s) {
+        if (isNaN(s, false)) {
+            raise(isSNaN(s, false) ? NV : 0);
+            return CANON_D;
+        }
+        return Double.doubleToRawLongBits(Float.intBitsToFloat((int) s)); // exact
+    }
+
+    long narrow(long dbits, int rm) {
+        if (isNaN(dbits, true)) {
+            raise(isSNaN(dbits, true) ? NV : 0);
+            return CANON_S;
+        }
+        double v = Double.longBitsToDouble(dbits);
+        if (Double.isInfinite(v) || v == 0) return Float.floatToRawIntBits((float) v) & 0xffff_ffffL;
+        if (rm == RNE) {
+            float fv = (float) v;
+            float af = Math.abs(fv);
+            if (af >= Float.MIN_NORMAL && af <= Float.MAX_VALUE) {
+                raise(fv != v ? NX : 0);
+                return Float.floatToRawIntBits(fv) & 0xffff_ffffL;
+            }
+        }
+        long r = sf.convert(SoftFloat.unpack(dbits, F64), F32, rm);
+        slowResult();
+        return r;
+    }
+
+    static double roundToIntegral(double v, int rm) {
+        return switch (rm) {
+            case RNE -> Math.rint(v);
+            case RTZ -> v < 0 ? Math.ceil(v) : Math.floor(v);
+            case RDN -> Math.floor(v);
+            case RUP -> Math.ceil(v);
+            default -> { // RMM: ties away from zero
+                double t = v < 0 ? Math.ceil(v) : Math.floor(v);
+                yield Math.abs(v - t) >= 0.5 ? t + Math.signum(v) : t;
+            }
+        };
+    }
+
+    /** FCVT.{W,WU,L,LU}.{S,D} (table 11.4): saturating, NV for NaN and out-of-range, NX when rounded. */
+    long toInt(long bits, boolean d, int kind, int rm) {
+        final double two63 = 0x1p63, two64 = 0x1p64;
+        if (isNaN(bits, d)) {
+            raise(NV);
+            return switch (kind) { case 0 -> Integer.MAX_VALUE; case 1 -> -1L; case 2 -> Long.MAX_VALUE; default -> -1L; };
+        }
+        double v = dv(bits, d);
+        double r = roundToIntegral(v, rm); // the range check applies to the rounded value
+        long out;
+        switch (kind) {
+            case 0 -> {
+                if (r > Integer.MAX_VALUE) { raise(NV); return Integer.MAX_VALUE; }
+                if (r < Integer.MIN_VALUE) { raise(NV); return Integer.MIN_VALUE; }
+                out = (long) r;
+            }
+            case 1 -> {
+                if (r < 0) { raise(NV); return 0; }
+                if (r > 0xffff_ffffL) { raise(NV); return -1L; } // 2^32 - 1 sign-extended
+                out = (int) (long) r; // W results are sign-extended on RV64
+            }
+            case 2 -> {
+                if (r >= two63) { raise(NV); return Long.MAX_VALUE; }
+                if (r < -two63) { raise(NV); return Long.MIN_VALUE; }
+                out = (long) r;
+            }
+            default -> {
+                if (r < 0) { raise(NV); return 0; }
+                if (r >= two64) { raise(NV); return -1L; }
+                out = r >= two63 ? (long) (r - two63) ^ Long.MIN_VALUE : (long) r;
+            }
+        }
+        if (r != v) raise(NX);
+        return out;
+    }
+
+    /** FCVT.{S,D}.{W,WU,L,LU}. */
+    long fromInt(long xv, boolean d, int kind, int rm) {
+        boolean unsigned = kind == 1 || kind == 3;
+        long v = switch (kind) { case 0 -> (int) xv; case 1 -> xv & 0xffff_ffffL; default -> xv; };
+        Fmt f = fmt(d);
+        if (!(unsigned && v < 0)) {
+            long m = Math.abs(v); // Long.MIN_VALUE stays negative but is 2^63: one significant bit
+            int span = m == 0 ? 0 : 64 - Long.numberOfLeadingZeros(m) - Long.numberOfTrailingZeros(m);
+            if (span <= f.p()) {
+                return d ? Double.doubleToRawLongBits((double) v) : Float.floatToRawIntBits((float) v) & 0xffff_ffffL;
+            }
+        }
+        long r = sf.fromLong(v, unsigned, f, rm);
+        slowResult();
+        return r;
+    }
+}

@@ -1,0 +1,319 @@
+package io.drydock.riscv;
+
+import io.drydock.kernel.bus.SystemBus;
+import io.drydock.kernel.machine.Cpu;
+import io.drydock.kernel.machine.ExecutionControl;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+import static io.drydock.riscv.Csr.*;
+
+/**
+ * One RV64GC hart (RV64IMAFDC, Zicsr, Zifencei; privileged spec 1.12 with M, S and U modes and Sv39).
+ *
+ * <p>Threads: {@link #run} executes on the hart's own thread. {@link #setInterrupt} and {@link #wake} may
+ * be called from any thread (devices, other harts, timers). Everything else (registers, stepping,
+ * {@link #reset}) is for the owning thread or for a caller while the machine is paused.
+ *
+ * <p>State lives in plain fields: the integer registers in {@link #x} (33 entries; index 32 is the write
+ * sink decoded instructions use for rd = x0), FP registers as raw bits in {@link #f}.
+ */
+public final class Hart implements Cpu {
+    /** Instructions per interpreter block between checks of interrupts and stop requests. */
+    static final int BLOCK = 8192;
+
+    final int id;
+    final SystemBus bus;
+    final LongSupplier mtime;
+    final long[] x = new long[33];
+    final long[] f = new long[32];
+    long pc;
+    int priv = PRIV_M;
+    long instret;
+    long cycleBias;
+    long resetPc = 0x8000_0000L;
+
+    // CSR state (priv 1.12 ch. 3 and 4)
+    long mstatus = XL64, medeleg, mideleg, mie, mtvec, mcounteren, menvcfg, mcountinhibit, mscratch, mepc, mcause, mtval;
+    long mipSoft, stvec, scounteren, senvcfg, sscratch, sepc, scause, stval, satp;
+    final long[] pmpaddr = new long[16];
+    final long[] pmpcfg = new long[2];
+    /** mip bits driven by devices: MSIP, MTIP (CLINT), MEIP, SEIP (PLIC). Updated atomically from any thread. */
+    private volatile long mipExternal;
+    private static final VarHandle MIP_EXTERNAL;
+    static {
+        try {
+            MIP_EXTERNAL = MethodHandles.lookup().findVarHandle(Hart.class, "mipExternal", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // the pending synchronous trap, carried by the preallocated signal
+    final Trap trap = new Trap();
+    int trapCause;
+    long trapTval;
+
+    // LR/SC: the reserved physical address (-1: none) and the value LR read (see Mmu.storeConditional)
+    long reservation = -1;
+    long reservedValue;
+
+    boolean waitingForInterrupt;
+    private volatile Thread thread;
+    private volatile boolean sleeping;
+
+    final Mmu mmu;
+    final Fpu fpu;
+    final Interpreter interpreter;
+
+    public Hart(int id, SystemBus bus, LongSupplier mtime) {
+        this.id = id;
+        this.bus = bus;
+        this.mtime = mtime;
+        this.mmu = new Mmu(this);
+        this.fpu = new Fpu(this);
+        this.interpreter = new Interpreter(this);
+        bus.addChangeListener(mmu::requestFlush);
+        reset();
+    }
+
+    // ---- Cpu ----
+
+    @Override public int id() { return id; }
+
+    @Override public void run(ExecutionControl control) {
+        thread = Thread.currentThread();
+        try {
+            while (!control.stopRequested()) {
+                checkInterrupts();
+                if (waitingForInterrupt) {
+                    // priv 1.12 §3.3.3: WFI resumes when any enabled interrupt is pending (mie & mip), whatever the
+                    // global enables; a pending-and-enabled one was taken just above.
+                    if ((mip() & mie) != 0) {
+                        waitingForInterrupt = false;
+                    } else {
+                        sleep(control);
+                        continue;
+                    }
+                }
+                interpreter.execute(BLOCK);
+            }
+        } finally {
+            thread = null;
+        }
+    }
+
+    private void sleep(ExecutionControl control) {
+        sleeping = true;
+        try {
+            // Re-check after publishing 'sleeping': wake() between the check and park() unparks us.
+            if ((mip() & mie) == 0 && !control.stopRequested()) LockSupport.parkNanos(this, 10_000_000L);
+        } finally {
+            sleeping = false;
+        }
+    }
+
+    @Override public void wake() {
+        Thread t = thread;
+        if (t != null) LockSupport.unpark(t);
+    }
+
+    @Override public void reset() {
+        java.util.Arrays.fill(x, 0);
+        java.util.Arrays.fill(f, 0);
+        pc = resetPc;
+        priv = PRIV_M;
+        instret = 0;
+        cycleBias = 0;
+        mstatus = XL64;
+        medeleg = mideleg = mie = mtvec = mcounteren = menvcfg = mcountinhibit = mscratch = mepc = mcause = mtval = 0;
+        mipSoft = stvec = scounteren = senvcfg = sscratch = sepc = scause = stval = satp = 0;
+        java.util.Arrays.fill(pmpaddr, 0);
+        java.util.Arrays.fill(pmpcfg, 0);
+        reservation = -1;
+        waitingForInterrupt = false;
+        fpu.reset();
+        mmu.flushAll();
+        mmu.flushCode();
+    }
+
+    @Override public long pc() { return pc; }
+
+    @Override public long instructionsRetired() { return instret; }
+
+    @Override public String summary() {
+        return String.format("hart %d: pc 0x%016x %s %s, %,d instructions", id, pc, privName(priv),
+                sleeping || waitingForInterrupt ? "waiting (wfi)" : "ready", instret);
+    }
+
+    static String privName(int p) { return switch (p) { case PRIV_M -> "M"; case PRIV_S -> "S"; default -> "U"; }; }
+
+    // ---- interrupts ----
+
+    /** Sets or clears device-driven mip bits (MSIP, MTIP, MEIP, SEIP); wakes the hart when raising. Any thread. */
+    public void setInterrupt(long bits, boolean level) {
+        if (level) {
+            MIP_EXTERNAL.getAndBitwiseOr(this, bits);
+            wake();
+        } else {
+            MIP_EXTERNAL.getAndBitwiseAnd(this, ~bits);
+        }
+    }
+
+    long mip() { return mipSoft | mipExternal; }
+
+    /** Takes the highest-priority pending and enabled interrupt, if any (priv 1.12 §3.1.9). */
+    boolean checkInterrupts() {
+        long pending = mip() & mie;
+        if (pending == 0) return false;
+        long m = pending & ~mideleg;
+        if (m != 0 && (priv < PRIV_M || (mstatus & MIE_BIT) != 0)) {
+            takeInterrupt(highest(m));
+            return true;
+        }
+        long s = pending & mideleg;
+        if (s != 0 && (priv < PRIV_S || (priv == PRIV_S && (mstatus & SIE_BIT) != 0))) {
+            takeInterrupt(highest(s));
+            return true;
+        }
+        return false;
+    }
+
+    // priority order MEI, MSI, MTI, SEI, SSI, STI (§3.1.9)
+    private static int highest(long bits) {
+        if ((bits & MEIP) != 0) return MEI;
+        if ((bits & MSIP) != 0) return MSI;
+        if ((bits & MTIP) != 0) return MTI;
+        if ((bits & SEIP) != 0) return SEI;
+        if ((bits & SSIP) != 0) return SSI;
+        return STI;
+    }
+
+    private void takeInterrupt(int code) {
+        waitingForInterrupt = false;
+        enterTrap(code, true, 0);
+    }
+
+    // ---- synchronous traps ----
+
+    /** Records a synchronous exception and returns the signal to throw. */
+    Trap raise(int cause, long tval) {
+        trapCause = cause;
+        trapTval = tval;
+        return trap;
+    }
+
+    Trap illegal(long insnBits) { return raise(Trap.ILLEGAL, insnBits & 0xffff_ffffL); }
+
+    /** Takes the recorded synchronous exception with mepc/sepc = pc (the faulting instruction). */
+    void takePendingTrap() { enterTrap(trapCause, false, trapTval); }
+
+    /** Trap entry (priv 1.12 §3.1.6.1, §3.1.8, §4.1.1): delegation, xPP/xPIE/xIE, xepc, xcause, xtval, xtvec. */
+    void enterTrap(int code, boolean interrupt, long tval) {
+        reservation = -1;
+        long deleg = interrupt ? mideleg : medeleg;
+        long cause = interrupt ? (1L << 63) | code : code;
+        if (priv <= PRIV_S && ((deleg >>> code) & 1) != 0) {
+            scause = cause;
+            sepc = pc;
+            stval = tval;
+            long s = mstatus & ~(SPP | SPIE | SIE_BIT);
+            if ((mstatus & SIE_BIT) != 0) s |= SPIE;
+            if (priv == PRIV_S) s |= SPP;
+            mstatus = s;
+            setPriv(PRIV_S);
+            pc = (stvec & 1) != 0 && interrupt ? (stvec & ~3L) + 4L * code : stvec & ~3L;
+        } else {
+            mcause = cause;
+            mepc = pc;
+            mtval = tval;
+            long s = mstatus & ~(MPP | MPIE | MIE_BIT);
+            if ((mstatus & MIE_BIT) != 0) s |= MPIE;
+            s |= (long) priv << 11;
+            mstatus = s;
+            setPriv(PRIV_M);
+            pc = (mtvec & 1) != 0 && interrupt ? (mtvec & ~3L) + 4L * code : mtvec & ~3L;
+        }
+    }
+
+    void setPriv(int p) {
+        priv = p;
+        mmu.privilegeChanged();
+    }
+
+    /** mret (priv 1.12 §3.3.2). Sets pc. */
+    void mret() {
+        int mpp = (int) ((mstatus >>> 11) & 3);
+        long s = mstatus & ~(MPP | MIE_BIT);
+        if ((mstatus & MPIE) != 0) s |= MIE_BIT;
+        s |= MPIE;
+        if (mpp != PRIV_M) s &= ~MPRV;
+        mstatus = s;
+        pc = mepc;
+        setPriv(mpp);
+    }
+
+    /** sret (§3.3.2); the caller checked TSR. Sets pc. */
+    void sret() {
+        int spp = (mstatus & SPP) != 0 ? PRIV_S : PRIV_U;
+        long s = mstatus & ~(SPP | SIE_BIT | MPRV);
+        if ((mstatus & SPIE) != 0) s |= SIE_BIT;
+        s |= SPIE;
+        mstatus = s;
+        pc = sepc;
+        setPriv(spp);
+    }
+
+    // ---- FP state ----
+
+    boolean fpOff() { return (mstatus & FS) == 0; }
+
+    /** Any FP state write makes FS Dirty (priv 1.12 §3.1.6.6). */
+    void fpDirty() { mstatus |= FS_DIRTY; }
+
+    // ---- register views for tools ----
+
+    public long x(int i) { return i == 0 ? 0 : x[i]; }
+
+    public void setX(int i, long v) { if (i != 0) x[i] = v; }
+
+    public long f(int i) { return f[i]; }
+
+    public void setF(int i, long bits) { f[i] = bits; }
+
+    public void setPc(long pc) { this.pc = pc; }
+
+    /** 0 = U, 1 = S, 3 = M. */
+    public int privilege() { return priv; }
+
+    /** The address every hart starts at after reset (0x80000000 on the virt board). */
+    public void setResetPc(long pc) { this.resetPc = pc; }
+
+    /** Reads a CSR as M-mode software would (no privilege check); unknown CSRs throw IllegalArgumentException. */
+    public long csr(int number) {
+        int saved = priv;
+        priv = PRIV_M;
+        try {
+            return Csrs.read(this, number);
+        } catch (Trap t) {
+            throw new IllegalArgumentException("no CSR " + Csr.name(number));
+        } finally {
+            priv = saved;
+        }
+    }
+
+    /** Executes up to {@code n} instructions on the calling thread (the machine must be paused). Returns the number retired. */
+    public long step(long n) {
+        long before = instret;
+        while (instret - before < n) {
+            checkInterrupts();
+            if (waitingForInterrupt && (mip() & mie) == 0) break;
+            waitingForInterrupt = false;
+            interpreter.execute((int) Math.min(BLOCK, n - (instret - before)));
+        }
+        return instret - before;
+    }
+}

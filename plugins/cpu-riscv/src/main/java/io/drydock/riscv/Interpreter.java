@@ -1,0 +1,218 @@
+package io.drydock.riscv;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static io.drydock.riscv.Mmu.LE16;
+import static io.drydock.riscv.Mmu.LE32;
+import static io.drydock.riscv.Mmu.LE64;
+import static io.drydock.riscv.Mmu.TLB_MASK;
+import static io.drydock.riscv.Op.*;
+
+/**
+ * The execution loop: fetches pre-decoded instructions from the current code page and dispatches on their
+ * op number. Designed for HotSpot: one int switch, pc and the retired count in locals, loads and stores
+ * inlined as a TLB compare plus one segment access, and no allocation or exception on the hot path —
+ * synchronous exceptions are a preallocated {@link Trap} caught once per block. Instructions that change
+ * privilege, translation or interrupt state (CSR writes, xRET, ECALL, WFI, fences) end the block, so the
+ * hart re-checks interrupts right after them.
+ *
+ * <p>The hot method must stay below HotSpot's 8000-byte limit for compilation (-XX:-DontCompileHugeMethods
+ * is not assumed): FP, CSR and system instructions live in other methods.
+ */
+final class Interpreter {
+    private final Hart h;
+    private final long[] x;
+    private final Mmu mmu;
+    private final long[] lTag, sTag, lAdd, sAdd;
+    private final MemorySegment[] lSeg, sSeg;
+
+    Interpreter(Hart h) {
+        this.h = h;
+        this.x = h.x;
+        this.mmu = h.mmu;
+        this.lTag = mmu.lTag;
+        this.sTag = mmu.sTag;
+        this.lAdd = mmu.lAdd;
+        this.sAdd = mmu.sAdd;
+        this.lSeg = mmu.lSeg;
+        this.sSeg = mmu.sSeg;
+    }
+
+    // ---- inline memory access: TLB hit → one segment access; miss → Mmu ----
+
+    private long ld64(long va) {
+        int i = (int) (va >>> 12) & TLB_MASK;
+        if (lTag[i] == va >>> 12 && (va & 0xfff) <= 4088) return lSeg[i].get(LE64, va + lAdd[i]);
+        return mmu.load(va, 8);
+    }
+
+    private int ld32(long va) {
+        int i = (int) (va >>> 12) & TLB_MASK;
+        if (lTag[i] == va >>> 12 && (va & 0xfff) <= 4092) return lSeg[i].get(LE32, va + lAdd[i]);
+        return (int) mmu.load(va, 4);
+    }
+
+    private int ld16(long va) {
+        int i = (int) (va >>> 12) & TLB_MASK;
+        if (lTag[i] == va >>> 12 && (va & 0xfff) <= 4094) return lSeg[i].get(LE16, va + lAdd[i]);
+        return (int) mmu.load(va, 2);
+    }
+
+    private int ld8(long va) {
+        int i = (int) (va >>> 12) & TLB_MASK;
+        if (lTag[i] == va >>> 12) return lSeg[i].get(ValueLayout.JAVA_BYTE, va + lAdd[i]);
+        return (int) mmu.load(va, 1);
+    }
+
+    private void st64(long va, long v) {
+        int i = (int) (va >>> 12) & TLB_MASK;
+        if (sTag[i] == va >>> 12 && (va & 0xfff) <= 4088) sSeg[i].set(LE64, va + sAdd[i], v);
+        else mmu.store(va, 8, v);
+    }
+
+    private void st32(long va, int v) {
+        int i = (int) (va >>> 12) & TLB_MASK;
+        if (sTag[i] == va >>> 12 && (va & 0xfff) <= 4092) sSeg[i].set(LE32, va + sAdd[i], v);
+        else mmu.store(va, 4, v);
+    }
+
+    private void st16(long va, int v) {
+        int i = (int) (va >>> 12) & TLB_MASK;
+        if (sTag[i] == va >>> 12 && (va & 0xfff) <= 4094) sSeg[i].set(LE16, va + sAdd[i], (short) v);
+        else mmu.store(va, 2, v);
+    }
+
+    private void st8(long va, int v) {
+        int i = (int) (va >>> 12) & TLB_MASK;
+        if (sTag[i] == va >>> 12) sSeg[i].set(ValueLayout.JAVA_BYTE, va + sAdd[i], (byte) v);
+        else mmu.store(va, 1, v);
+    }
+
+    /**
+     * Runs up to {@code budget} instructions (fewer when a block-ending instruction or a trap occurs) and
+     * adds the retired ones to the hart's count.
+     */
+    void execute(int budget) {
+        mmu.checkFlush();
+        final long[] x = this.x;
+        long pc = h.pc;
+        int n = 0;
+        long[] code = null;
+        long codePage = -1;
+        try {
+            while (n < budget) {
+                if ((pc & ~0xfffL) != codePage) {
+                    code = mmu.codePage(pc);
+                    codePage = pc & ~0xfffL;
+                }
+                int slot = (int) (pc >>> 1) & 2047;
+                long w = code[slot];
+                if ((w & 0x1fe) == 0) {
+                    if (w == 0) w = code[slot] = mmu.decode(pc);
+                    if (op(w) == CROSS) w = mmu.decodeCross(pc);
+                }
+                int rd = rd(w);
+                switch (op(w)) {
+                    case LUI -> x[rd] = imm(w);
+                    case AUIPC -> x[rd] = pc + imm(w);
+                    case LI -> x[rd] = imm(w);
+                    case MV -> x[rd] = x[rs2(w)];
+                    case JAL -> { x[rd] = pc + len(w); pc += imm(w); n++; continue; }
+                    case JALR -> {
+                        long t = (x[rs1(w)] + imm(w)) & ~1L;
+                        x[rd] = pc + len(w);
+                        pc = t; n++; continue;
+                    }
+                    case BEQ -> { if (x[rs1(w)] == x[rs2(w)]) { pc += imm(w); n++; continue; } }
+                    case BNE -> { if (x[rs1(w)] != x[rs2(w)]) { pc += imm(w); n++; continue; } }
+                    case BLT -> { if (x[rs1(w)] < x[rs2(w)]) { pc += imm(w); n++; continue; } }
+                    case BGE -> { if (x[rs1(w)] >= x[rs2(w)]) { pc += imm(w); n++; continue; } }
+                    case BLTU -> { if (Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) < 0) { pc += imm(w); n++; continue; } }
+                    case BGEU -> { if (Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) >= 0) { pc += imm(w); n++; continue; } }
+                    case LB -> x[rd] = (byte) ld8(x[rs1(w)] + imm(w));
+                    case LH -> x[rd] = (short) ld16(x[rs1(w)] + imm(w));
+                    case LW -> x[rd] = ld32(x[rs1(w)] + imm(w));
+                    case LD -> x[rd] = ld64(x[rs1(w)] + imm(w));
+                    case LBU -> x[rd] = ld8(x[rs1(w)] + imm(w)) & 0xffL;
+                    case LHU -> x[rd] = ld16(x[rs1(w)] + imm(w)) & 0xffffL;
+                    case LWU -> x[rd] = ld32(x[rs1(w)] + imm(w)) & 0xffff_ffffL;
+                    case SB -> st8(x[rs1(w)] + imm(w), (int) x[rs2(w)]);
+                    case SH -> st16(x[rs1(w)] + imm(w), (int) x[rs2(w)]);
+                    case SW -> st32(x[rs1(w)] + imm(w), (int) x[rs2(w)]);
+                    case SD -> st64(x[rs1(w)] + imm(w), x[rs2(w)]);
+                    case ADDI -> x[rd] = x[rs1(w)] + imm(w);
+                    case SLTI -> x[rd] = x[rs1(w)] < imm(w) ? 1 : 0;
+                    case SLTIU -> x[rd] = Long.compareUnsigned(x[rs1(w)], imm(w)) < 0 ? 1 : 0;
+                    case XORI -> x[rd] = x[rs1(w)] ^ imm(w);
+                    case ORI -> x[rd] = x[rs1(w)] | imm(w);
+                    case ANDI -> x[rd] = x[rs1(w)] & imm(w);
+                    case SLLI -> x[rd] = x[rs1(w)] << imm(w);
+                    case SRLI -> x[rd] = x[rs1(w)] >>> imm(w);
+                    case SRAI -> x[rd] = x[rs1(w)] >> imm(w);
+                    case ADD -> x[rd] = x[rs1(w)] + x[rs2(w)];
+                    case SUB -> x[rd] = x[rs1(w)] - x[rs2(w)];
+                    case SLL -> x[rd] = x[rs1(w)] << x[rs2(w)];
+                    case SLT -> x[rd] = x[rs1(w)] < x[rs2(w)] ? 1 : 0;
+                    case SLTU -> x[rd] = Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) < 0 ? 1 : 0;
+                    case XOR -> x[rd] = x[rs1(w)] ^ x[rs2(w)];
+                    case SRL -> x[rd] = x[rs1(w)] >>> x[rs2(w)];
+                    case SRA -> x[rd] = x[rs1(w)] >> x[rs2(w)];
+                    case OR -> x[rd] = x[rs1(w)] | x[rs2(w)];
+                    case AND -> x[rd] = x[rs1(w)] & x[rs2(w)];
+                    // RV64I W-ops compute on the low 32 bits and sign-extend the result (unpriv §5.2)
+                    case ADDIW -> x[rd] = (int) (x[rs1(w)] + imm(w));
+                    case SLLIW -> x[rd] = (int) x[rs1(w)] << imm(w);
+                    case SRLIW -> x[rd] = (int) x[rs1(w)] >>> imm(w);
+                    case SRAIW -> x[rd] = (int) x[rs1(w)] >> imm(w);
+                    case ADDW -> x[rd] = (int) (x[rs1(w)] + x[rs2(w)]);
+                    case SUBW -> x[rd] = (int) (x[rs1(w)] - x[rs2(w)]);
+                    case SLLW -> x[rd] = (int) x[rs1(w)] << (int) x[rs2(w)];
+                    case SRLW -> x[rd] = (int) x[rs1(w)] >>> (int) x[rs2(w)];
+                    case SRAW -> x[rd] = (int) x[rs1(w)] >> (int) x[rs2(w)];
+                    case MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, MULW, DIVW, DIVUW, REMW, REMUW ->
+                            x[rd] = MulDiv.execute(op(w), x[rs1(w)], x[rs2(w)]);
+                    case FLW -> { fpCheck(w, pc); h.f[rd] = 0xffff_ffff_0000_0000L | (ld32(x[rs1(w)] + imm(w)) & 0xffff_ffffL); h.fpDirty(); }
+                    case FLD -> { fpCheck(w, pc); h.f[rd] = ld64(x[rs1(w)] + imm(w)); h.fpDirty(); }
+                    case FSW -> { fpCheck(w, pc); st32(x[rs1(w)] + imm(w), (int) h.f[rs2(w)]); }
+                    case FSD -> { fpCheck(w, pc); st64(x[rs1(w)] + imm(w), h.f[rs2(w)]); }
+                    case FP -> h.fpu.execute(imm(w));
+                    case LR_W -> x[rd] = mmu.loadReserved(x[rs1(w)], 4);
+                    case LR_D -> x[rd] = mmu.loadReserved(x[rs1(w)], 8);
+                    case SC_W -> x[rd] = mmu.storeConditional(x[rs1(w)], 4, x[rs2(w)]);
+                    case SC_D -> x[rd] = mmu.storeConditional(x[rs1(w)], 8, x[rs2(w)]);
+                    case AMO_W -> x[rd] = (int) mmu.amo(x[rs1(w)], 4, imm(w), x[rs2(w)]);
+                    case AMO_D -> x[rd] = mmu.amo(x[rs1(w)], 8, imm(w), x[rs2(w)]);
+                    case FENCE -> { }
+                    case ILLEGAL -> throw h.illegal(imm(w));
+                    default -> {
+                        // system instructions: executed with the hart's state in its fields, then the block ends
+                        h.pc = pc;
+                        h.instret += n;
+                        n = 0;
+                        SystemOps.execute(h, w);
+                        return;
+                    }
+                }
+                pc += len(w);
+                n++;
+            }
+            h.pc = pc;
+            h.instret += n;
+        } catch (Trap t) {
+            h.pc = pc;
+            h.instret += n;
+            h.takePendingTrap();
+        } catch (IllegalStateException e) {
+            // a RAM region was unmapped under a cached translation: drop the caches and retry the instruction
+            h.pc = pc;
+            h.instret += n;
+            mmu.flushAll();
+            mmu.flushCode();
+        }
+    }
+
+    private void fpCheck(long w, long pc) {
+        if (h.fpOff()) throw h.illegal(mmu.fetchRaw(pc));
+    }
+}

@@ -1,0 +1,393 @@
+package io.drydock.riscv;
+
+import io.drydock.kernel.bus.BusFault;
+import io.drydock.kernel.bus.BusRegion;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashMap;
+
+import static io.drydock.riscv.Csr.*;
+
+/**
+ * Address translation (Sv39, priv 1.12 §4.3–4.4), the hart's software TLBs and its decoded-code cache.
+ *
+ * <p>Three direct-mapped TLBs (fetch, load, store) map a virtual page number straight to host memory: a
+ * RAM segment and an addend, so a hit costs one compare and one segment access. Only pages wholly inside
+ * one RAM region are cached; MMIO always takes the slow path to {@link io.drydock.kernel.bus.SystemBus}.
+ * The TLBs are flushed on satp writes, sfence.vma, privilege and mstatus changes, and memory-map changes.
+ * A store TLB entry exists only for pages whose PTE is already dirty.
+ *
+ * <p>A/D bits: set by the walker with a compare-and-swap on the PTE (the Svadu behaviour, as QEMU does).
+ *
+ * <p>Decoded code is cached per physical page (one slot per half-word). It is invalidated by fence.i, reset
+ * and memory-map changes, not by ordinary stores: Zifencei requires fence.i before executing stored
+ * instructions (unpriv 20191213 §3.2), and a guest that skips it may run stale code.
+ *
+ * <p>Misaligned loads and stores are emulated (split into bytes when they cross a page or hit MMIO); they
+ * never trap. Misaligned AMOs and LR/SC raise address-misaligned exceptions.
+ */
+final class Mmu {
+    static final int TLB_BITS = 10, TLB_SIZE = 1 << TLB_BITS, TLB_MASK = TLB_SIZE - 1;
+    static final int LOAD = 0, STORE = 1, FETCH = 2;
+    static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle ATOMIC64 = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle ATOMIC32 = ValueLayout.JAVA_INT.varHandle();
+    static {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) throw new ExceptionInInitializerError("AMOs need a little-endian host");
+    }
+    private static final int MAX_CODE_PAGES = 16384;
+
+    // PTE bits (§4.4.1, figure 4.21)
+    static final long PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_G = 32, PTE_A = 64, PTE_D = 128;
+
+    private final Hart h;
+    final long[] lTag = new long[TLB_SIZE], sTag = new long[TLB_SIZE], fTag = new long[TLB_SIZE];
+    final long[] lAdd = new long[TLB_SIZE], sAdd = new long[TLB_SIZE], fAdd = new long[TLB_SIZE];
+    final MemorySegment[] lSeg = new MemorySegment[TLB_SIZE], sSeg = new MemorySegment[TLB_SIZE], fSeg = new MemorySegment[TLB_SIZE];
+    final long[][] fCode = new long[TLB_SIZE][];
+    private final HashMap<Long, long[]> code = new HashMap<>();
+    private volatile boolean flushRequested;
+    /** Privilege used for loads and stores: MPP when MPRV is set in M-mode (§3.1.6.3). */
+    int dataPriv = PRIV_M;
+    private boolean sum, mxr;
+    /** The code page codePage() last returned: segment and the offset of its first byte. */
+    MemorySegment curSeg;
+    long curOff;
+
+    Mmu(Hart h) {
+        this.h = h;
+        flushAll();
+    }
+
+    /** From the memory map's change listener (any thread): flush before the next block. */
+    void requestFlush() { flushRequested = true; }
+
+    /** Called at block starts on the hart's thread. */
+    void checkFlush() {
+        if (flushRequested) {
+            flushRequested = false;
+            flushAll();
+            flushCode();
+        }
+    }
+
+    void privilegeChanged() {
+        long s = h.mstatus;
+        dataPriv = h.priv == PRIV_M && (s & MPRV) != 0 ? (int) ((s >>> 11) & 3) : h.priv;
+        sum = (s & SUM) != 0;
+        mxr = (s & MXR) != 0;
+        flushAll();
+    }
+
+    void flushAll() {
+        Arrays.fill(lTag, -1);
+        Arrays.fill(sTag, -1);
+        Arrays.fill(fTag, -1);
+        Arrays.fill(lSeg, null);
+        Arrays.fill(sSeg, null);
+        Arrays.fill(fSeg, null);
+        Arrays.fill(fCode, null);
+    }
+
+    /** fence.i: forget every decoded instruction. */
+    void flushCode() {
+        code.clear();
+        Arrays.fill(fTag, -1);
+        Arrays.fill(fCode, null);
+    }
+
+    // ---- translation ----
+
+    private Trap pageFault(int access, long va) {
+        return h.raise(access == FETCH ? Trap.INSN_PAGE : access == LOAD ? Trap.LOAD_PAGE : Trap.STORE_PAGE, va);
+    }
+
+    private Trap accessFault(int access, long va) {
+        return h.raise(access == FETCH ? Trap.INSN_ACCESS : access == LOAD ? Trap.LOAD_ACCESS : Trap.STORE_ACCESS, va);
+    }
+
+    /** Virtual → physical for one access, walking the page table if needed (§4.3.2). */
+    long translate(long va, int access) {
+        int p = access == FETCH ? h.priv : dataPriv;
+        if (p == PRIV_M || (h.satp >>> 60) == 0) return va;
+        if (((va << 25) >> 25) != va) throw pageFault(access, va); // §4.4.1: bits 63:39 equal bit 38
+        while (true) {
+            long a = (h.satp & 0xfff_ffff_ffffL) << 12;
+            for (int level = 2; level >= 0; level--) {
+                long pteAddr = a + ((va >>> (12 + 9 * level)) & 511) * 8;
+                BusRegion r = h.bus.find(pteAddr);
+                if (!(r instanceof BusRegion.Ram ram) || !ram.contains(pteAddr, 8)) throw accessFault(access, va);
+                MemorySegment seg = ram.region().segment();
+                long off = pteAddr - ram.base();
+                long pte = seg.get(LE64, off);
+                if ((pte & PTE_V) == 0 || ((pte & PTE_R) == 0 && (pte & PTE_W) != 0) || (pte >>> 54) != 0) {
+                    throw pageFault(access, va); // step 3; bits 63:54 reserved (no Svnapot/Svpbmt)
+                }
+                if ((pte & (PTE_R | PTE_X)) == 0) {
+                    if (level == 0) throw pageFault(access, va);
+                    a = ((pte >>> 10) & 0xfff_ffff_ffffL) << 12;
+                    continue;
+                }
+                // leaf (step 5): permissions
+                boolean ok = switch (access) {
+                    case FETCH -> (pte & PTE_X) != 0;
+                    case LOAD -> (pte & PTE_R) != 0 || (mxr && (pte & PTE_X) != 0);
+                    default -> (pte & PTE_W) != 0;
+                };
+                if (!ok) throw pageFault(access, va);
+                if ((pte & PTE_U) != 0) {
+                    if (p == PRIV_S && (access == FETCH || !sum)) throw pageFault(access, va);
+                } else if (p == PRIV_U) {
+                    throw pageFault(access, va);
+                }
+                long ppn = (pte >>> 10) & 0xfff_ffff_ffffL;
+                if (level > 0 && (ppn & ((1L << (9 * level)) - 1)) != 0) throw pageFault(access, va); // step 6
+                long want = pte | PTE_A | (access == STORE ? PTE_D : 0);
+                if (want != pte) {
+                    // step 7 (Svadu): set A/D atomically; if the PTE changed meanwhile, walk again
+                    if (!ATOMIC64.compareAndSet(seg, off, pte, want)) break;
+                }
+                long mask = (1L << (12 + 9 * level)) - 1;
+                return ((ppn << 12) & ~mask) | (va & mask);
+            }
+        }
+    }
+
+    /** The RAM region wholly containing the page of {@code pa}, or null. */
+    private BusRegion.Ram ramPage(long pa) {
+        BusRegion r = h.bus.find(pa);
+        return r instanceof BusRegion.Ram ram && ram.contains(pa & ~0xfffL, 4096) ? ram : null;
+    }
+
+    // ---- loads and stores (slow paths of Interpreter's inline TLB checks) ----
+
+    /** A load of size 1/2/4/8 bytes, zero-extended. Fills the load TLB for RAM pages. */
+    long load(long va, int size) {
+        if ((va & 0xfff) + size > 4096) return loadBytes(va, size);
+        long pa = translate(va, LOAD);
+        BusRegion.Ram ram = ramPage(pa);
+        if (ram != null) {
+            int i = (int) (va >>> 12) & TLB_MASK;
+            long add = pa - va - ram.base();
+            lTag[i] = va >>> 12;
+            lSeg[i] = ram.region().segment();
+            lAdd[i] = add;
+            return read(ram.region().segment(), va + add, size);
+        }
+        if ((pa & (size - 1)) != 0) return loadBytes(va, size);
+        try {
+            return h.bus.read(pa, size);
+        } catch (BusFault e) {
+            throw accessFault(LOAD, va);
+        }
+    }
+
+    private long loadBytes(long va, int size) {
+        long v = 0;
+        for (int i = 0; i < size; i++) v |= (load(va + i, 1) & 0xff) << (8 * i);
+        return v;
+    }
+
+    static long read(MemorySegment seg, long off, int size) {
+        return switch (size) {
+            case 1 -> seg.get(ValueLayout.JAVA_BYTE, off) & 0xffL;
+            case 2 -> seg.get(LE16, off) & 0xffffL;
+            case 4 -> seg.get(LE32, off) & 0xffff_ffffL;
+            default -> seg.get(LE64, off);
+        };
+    }
+
+    void store(long va, int size, long value) {
+        if ((va & 0xfff) + size > 4096) {
+            storeBytes(va, size, value);
+            return;
+        }
+        long pa = translate(va, STORE);
+        BusRegion.Ram ram = ramPage(pa);
+        if (ram != null) {
+            int i = (int) (va >>> 12) & TLB_MASK;
+            long add = pa - va - ram.base();
+            sTag[i] = va >>> 12;
+            sSeg[i] = ram.region().segment();
+            sAdd[i] = add;
+            write(ram.region().segment(), va + add, size, value);
+            return;
+        }
+        if ((pa & (size - 1)) != 0) {
+            storeBytes(va, size, value);
+            return;
+        }
+        try {
+            h.bus.write(pa, size, value);
+        } catch (BusFault e) {
+            throw accessFault(STORE, va);
+        }
+    }
+
+    private void storeBytes(long va, int size, long value) {
+        // check every byte's translation first, so a fault leaves memory untouched
+        for (int i = 0; i < size; i++) translate(va + i, STORE);
+        for (int i = 0; i < size; i++) store(va + i, 1, value >>> (8 * i));
+    }
+
+    static void write(MemorySegment seg, long off, int size, long v) {
+        switch (size) {
+            case 1 -> seg.set(ValueLayout.JAVA_BYTE, off, (byte) v);
+            case 2 -> seg.set(LE16, off, (short) v);
+            case 4 -> seg.set(LE32, off, (int) v);
+            default -> seg.set(LE64, off, v);
+        }
+    }
+
+    // ---- atomics (A extension) ----
+
+    private long atomicPa(long va, int size, int access) {
+        if ((va & (size - 1)) != 0) {
+            throw h.raise(access == LOAD ? Trap.LOAD_MISALIGNED : Trap.STORE_MISALIGNED, va);
+        }
+        return translate(va, access);
+    }
+
+    /** LR.W/D: loads (sign-extended for W) and reserves the address. */
+    long loadReserved(long va, int size) {
+        long pa = atomicPa(va, size, LOAD);
+        long v = load(va, size);
+        h.reservation = pa;
+        h.reservedValue = v;
+        return size == 4 ? (int) v : v;
+    }
+
+    /**
+     * SC.W/D: 0 on success, 1 on failure. Succeeds when this hart holds a reservation on the address and
+     * memory still holds the value LR read, checked and stored with one compare-and-swap: a store by
+     * another hart that changed the value makes it fail. (A store of the same value in between is not
+     * seen: the ABA case, which the spec's forward-progress rules do not rely on.)
+     */
+    long storeConditional(long va, int size, long value) {
+        long pa = atomicPa(va, size, STORE);
+        boolean held = h.reservation == pa;
+        h.reservation = -1;
+        if (!held) return 1;
+        BusRegion r = h.bus.find(pa);
+        if (!(r instanceof BusRegion.Ram ram) || !ram.contains(pa, size)) throw accessFault(STORE, va);
+        MemorySegment seg = ram.region().segment();
+        long off = pa - ram.base();
+        boolean ok = size == 4
+                ? ATOMIC32.compareAndSet(seg, off, (int) h.reservedValue, (int) value)
+                : ATOMIC64.compareAndSet(seg, off, h.reservedValue, value);
+        return ok ? 0 : 1;
+    }
+
+    /** AMO*.W/D: returns the old value (sign-extended for W). funct5 as in the encoding. */
+    long amo(long va, int size, int funct5, long src) {
+        long pa = atomicPa(va, size, STORE);
+        BusRegion r = h.bus.find(pa);
+        if (r instanceof BusRegion.Ram ram && ram.contains(pa, size)) {
+            MemorySegment seg = ram.region().segment();
+            long off = pa - ram.base();
+            if (size == 4) {
+                int old;
+                do {
+                    old = (int) ATOMIC32.getVolatile(seg, off);
+                } while (!ATOMIC32.compareAndSet(seg, off, old, (int) compute(funct5, old, src, true)));
+                return old;
+            }
+            long old;
+            do {
+                old = (long) ATOMIC64.getVolatile(seg, off);
+            } while (!ATOMIC64.compareAndSet(seg, off, old, compute(funct5, old, src, false)));
+            return old;
+        }
+        // MMIO: read-modify-write through the bus (devices synchronise themselves)
+        try {
+            long raw = h.bus.read(pa, size);
+            long old = size == 4 ? (int) raw : raw;
+            h.bus.write(pa, size, compute(funct5, old, src, size == 4));
+            return old;
+        } catch (BusFault e) {
+            throw accessFault(STORE, va);
+        }
+    }
+
+    static long compute(int f5, long a, long b, boolean w) {
+        if (w) { a = (int) a; b = (int) b; }
+        return switch (f5) {
+            case 0 -> a + b;
+            case 1 -> b;
+            case 4 -> a ^ b;
+            case 8 -> a | b;
+            case 12 -> a & b;
+            case 16 -> Math.min(a, b);
+            case 20 -> Math.max(a, b);
+            case 24 -> w ? (Integer.compareUnsigned((int) a, (int) b) < 0 ? a : b) : (Long.compareUnsigned(a, b) < 0 ? a : b);
+            default -> w ? (Integer.compareUnsigned((int) a, (int) b) > 0 ? a : b) : (Long.compareUnsigned(a, b) > 0 ? a : b);
+        };
+    }
+
+    // ---- instruction fetch ----
+
+    /** The decoded-slot array of the code page holding {@code pc}; sets curSeg/curOff for decoding. */
+    long[] codePage(long pc) {
+        long vpn = pc >>> 12;
+        int i = (int) vpn & TLB_MASK;
+        if (fTag[i] == vpn) {
+            curSeg = fSeg[i];
+            curOff = fAdd[i];
+            return fCode[i];
+        }
+        long pa = translate(pc, FETCH);
+        BusRegion.Ram ram = ramPage(pa);
+        if (ram == null) throw accessFault(FETCH, pc);
+        long ppage = pa & ~0xfffL;
+        long[] page = code.get(ppage);
+        if (page == null) {
+            if (code.size() >= MAX_CODE_PAGES) flushCode();
+            page = new long[2048];
+            code.put(ppage, page);
+        }
+        fTag[i] = vpn;
+        fCode[i] = page;
+        fSeg[i] = curSeg = ram.region().segment();
+        fAdd[i] = curOff = ppage - ram.base();
+        return page;
+    }
+
+    /** Decodes the slot of {@code pc} on the current code page (after codePage(pc)). */
+    long decode(long pc) {
+        int o = (int) pc & 0xfff;
+        int lo = curSeg.get(LE16, curOff + o) & 0xffff;
+        if (Decoder.isCompressed(lo)) return Decoder.decode16(lo);
+        if (o == 4094) return Op.pack(Op.CROSS, 0, 0, 0, 0, false);
+        return Decoder.decode32(curSeg.get(LE32, curOff + o));
+    }
+
+    /** A 32-bit instruction whose upper half lies on the next page: fetched and decoded each time. */
+    long decodeCross(long pc) {
+        int lo = curSeg.get(LE16, curOff + 4094) & 0xffff;
+        long pa = translate(pc + 2, FETCH);
+        BusRegion.Ram ram = ramPage(pa);
+        if (ram == null) throw accessFault(FETCH, pc + 2);
+        int hi = ram.region().segment().get(LE16, pa - ram.base()) & 0xffff;
+        return Decoder.decode32(lo | (hi << 16));
+    }
+
+    /** The raw instruction bits at pc (for mtval of illegal instructions and for tools). */
+    int fetchRaw(long pc) {
+        int lo = (int) load16Fetch(pc);
+        if (Decoder.isCompressed(lo)) return lo;
+        return lo | ((int) load16Fetch(pc + 2) << 16);
+    }
+
+    private long load16Fetch(long va) {
+        long pa = translate(va, FETCH);
+        BusRegion.Ram ram = ramPage(pa);
+        if (ram == null) throw accessFault(FETCH, va);
+        return ram.region().segment().get(LE16, pa - ram.base()) & 0xffff;
+    }
+}

@@ -1,0 +1,49 @@
+package io.drydock.riscv;
+
+import static io.drydock.riscv.Csr.*;
+import static io.drydock.riscv.Op.*;
+
+/**
+ * Instructions that end an interpreter block: Zicsr, ECALL/EBREAK, xRET, WFI, FENCE.I, SFENCE.VMA. Run
+ * with the hart's pc and counters in its fields; they set pc and retire themselves (or throw a
+ * {@link Trap}, leaving pc at the instruction).
+ */
+final class SystemOps {
+    private SystemOps() {}
+
+    static void execute(Hart h, long w) {
+        long next = h.pc + len(w);
+        switch (op(w)) {
+            case CSRRW, CSRRS, CSRRC, CSRRWI, CSRRSI, CSRRCI -> Csrs.execute(h, w, h.mmu.fetchRaw(h.pc));
+            case ECALL -> throw h.raise(h.priv == PRIV_M ? Trap.ECALL_M : h.priv == PRIV_S ? Trap.ECALL_S : Trap.ECALL_U, 0);
+            // EBREAK: mtval = 0, as QEMU 7.2 does (priv 1.12 §3.1.16 allows the pc or 0)
+            case EBREAK -> throw h.raise(Trap.BREAKPOINT, 0);
+            case MRET -> {
+                if (h.priv != PRIV_M) throw h.illegal(0x30200073);
+                h.mret();
+                h.instret++;
+                return;
+            }
+            case SRET -> {
+                // §3.1.6.5: TSR makes sret in S-mode illegal
+                if (h.priv == PRIV_U || (h.priv == PRIV_S && (h.mstatus & TSR) != 0)) throw h.illegal(0x10200073);
+                h.sret();
+                h.instret++;
+                return;
+            }
+            case WFI -> {
+                // §3.1.6.5: TW makes WFI illegal below M; U-mode WFI is illegal when S exists
+                if (h.priv == PRIV_U || (h.priv == PRIV_S && (h.mstatus & TW) != 0)) throw h.illegal(0x10500073);
+                h.waitingForInterrupt = true;
+            }
+            case FENCE_I -> h.mmu.flushCode();
+            case SFENCE_VMA -> {
+                if (h.priv == PRIV_U || (h.priv == PRIV_S && (h.mstatus & TVM) != 0)) throw h.illegal(h.mmu.fetchRaw(h.pc));
+                h.mmu.flushAll(); // flushing everything is a legal implementation of any sfence.vma (§4.2.1)
+            }
+            default -> throw new IllegalStateException("not a system op: " + op(w));
+        }
+        h.pc = next;
+        h.instret++;
+    }
+}
