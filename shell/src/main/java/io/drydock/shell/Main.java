@@ -91,8 +91,15 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         PluginHost plugins = PluginHost.load(pluginsDirectory(), Version.number());
-        if (code == null && file == null && stdinIsTerminal) return interactive(plugins);
+        try {
+            if (code == null && file == null && stdinIsTerminal) return interactive(plugins);
+            return script(plugins);
+        } finally {
+            plugins.stop();
+        }
+    }
 
+    private int script(PluginHost plugins) throws IOException {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
         try (Session session = new Session(plugins, out, err, false)) {

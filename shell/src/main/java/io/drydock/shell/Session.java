@@ -198,7 +198,7 @@ public final class Session implements ShellContext, AutoCloseable {
 
     @Override public <T> List<T> extensions(Class<T> type) { return plugins.extensions(type); }
 
-    /** Stops every machine of the session (their hart threads would keep the JVM alive) and the plugins. */
+    /** Stops and closes every machine of the session (their hart threads would keep the JVM alive). */
     @Override public void close() {
         for (Machine m : machines) {
             try {
@@ -208,7 +208,6 @@ public final class Session implements ShellContext, AutoCloseable {
                 log.warn("closing machine {} failed", m.name(), e);
             }
         }
-        plugins.stop();
         out.flush();
         err.flush();
     }

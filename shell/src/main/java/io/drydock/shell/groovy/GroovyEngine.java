@@ -1,6 +1,7 @@
 package io.drydock.shell.groovy;
 
 import groovy.lang.Binding;
+import groovy.lang.GroovyCodeSource;
 import groovy.lang.GroovyRuntimeException;
 import groovy.lang.GroovyShell;
 import groovy.lang.MissingMethodException;
@@ -15,6 +16,7 @@ import org.codehaus.groovy.control.customizers.ImportCustomizer;
 import org.codehaus.groovy.control.messages.ExceptionMessage;
 import org.codehaus.groovy.control.messages.Message;
 import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
+import org.codehaus.groovy.runtime.InvokerHelper;
 import org.codehaus.groovy.runtime.InvokerInvocationException;
 import org.codehaus.groovy.syntax.SyntaxException;
 
@@ -90,7 +92,12 @@ public final class GroovyEngine {
         Script compiled;
         pendingImports.clear();
         try {
-            compiled = shell.parse(padded, className + ".groovy");
+            Class<?> cls = shell.getClassLoader().parseClass(new GroovyCodeSource(padded, className + ".groovy", "/groovy/shell"), false);
+            if (!Script.class.isAssignableFrom(cls)) { // only class definitions: nothing to run
+                keepImports();
+                return null;
+            }
+            compiled = InvokerHelper.createScript(cls, binding);
         } catch (MultipleCompilationErrorsException e) {
             throw compileError(e, script, padded);
         } catch (GroovyRuntimeException e) {

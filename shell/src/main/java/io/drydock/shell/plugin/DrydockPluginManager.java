@@ -115,6 +115,23 @@ final class DrydockPluginManager extends DefaultPluginManager {
     }
 
     /**
+     * Loads (without initialising) every class a started plugin's extension index names, recording those
+     * that are missing: PF4J would only log them, and the extension would silently not exist.
+     */
+    void checkExtensionClasses() {
+        for (PluginWrapper w : getStartedPlugins()) {
+            for (String name : getExtensionClassNames(w.getPluginId())) {
+                try {
+                    Class.forName(name, false, w.getPluginClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    extensionProblems.computeIfAbsent(w.getPluginId(), k -> new ArrayList<>())
+                            .add(name + ": " + PluginHost.reason(e));
+                }
+            }
+        }
+    }
+
+    /**
      * Every extension of {@code type}: the application's own first, then each started plugin's, sorted by
      * ordinal within each. An extension that cannot be instantiated is skipped and recorded.
      */

@@ -51,6 +51,7 @@ public final class PluginHost {
         if (Files.isDirectory(dir)) {
             m.loadPlugins();
             m.startPlugins();
+            m.checkExtensionClasses();
         }
         PluginHost host = new PluginHost(dir, m);
         log.debug("{} plugins from {} in {} ms", m.getPlugins().size(), dir, (System.nanoTime() - t0) / 1_000_000);
@@ -108,8 +109,18 @@ public final class PluginHost {
         return manager.getStartedPlugins().stream().map(PluginWrapper::getPluginClassLoader).toList();
     }
 
+    /**
+     * Stops every started plugin, newest first. Not {@code stopPlugins()}: in PF4J 3.15 it removes from the
+     * list it iterates and throws ConcurrentModificationException.
+     */
     public void stop() {
-        manager.stopPlugins();
+        for (PluginWrapper w : manager.getStartedPlugins().reversed()) {
+            try {
+                manager.stopPlugin(w.getPluginId());
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("plugin {} failed to stop: {}", w.getPluginId(), reason(e));
+            }
+        }
     }
 
     /** A short reason: the message of the deepest cause that has one, with its exception type. */

@@ -1,6 +1,7 @@
 package io.drydock.shell.repl;
 
 import io.drydock.shell.groovy.InputCompleteness;
+import org.jline.reader.CompletingParsedLine;
 import org.jline.reader.EOFError;
 import org.jline.reader.ParsedLine;
 import org.jline.reader.Parser;
@@ -60,9 +61,18 @@ final class ReplParser implements Parser {
         return new Line(line, cursor, words, 1, cursor - start);
     }
 
-    /** A parsed line; {@link #word()} is the word the cursor is in. */
-    record Line(String line, int cursor, List<String> words, int wordIndex, int wordCursor) implements ParsedLine {
+    /**
+     * A parsed line; {@link #word()} is the word the cursor is in. Words are taken as typed (no quoting or
+     * escapes to undo), so the raw word is the word and candidates are inserted unchanged.
+     */
+    record Line(String line, int cursor, List<String> words, int wordIndex, int wordCursor) implements CompletingParsedLine {
         @Override public String word() { return words.get(wordIndex); }
+
+        @Override public CharSequence escape(CharSequence candidate, boolean complete) { return candidate; }
+
+        @Override public int rawWordCursor() { return wordCursor; }
+
+        @Override public int rawWordLength() { return word().length(); }
 
         /** Everything before the current word. */
         String before() { return line.substring(0, cursor - wordCursor); }
