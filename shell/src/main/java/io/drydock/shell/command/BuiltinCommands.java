@@ -1,0 +1,190 @@
+package io.drydock.shell.command;
+
+import io.drydock.kernel.machine.Machine;
+import io.drydock.kernel.spi.MachineWord;
+import io.drydock.kernel.spi.ShellCommand;
+import io.drydock.kernel.spi.ShellContext;
+import io.drydock.shell.Session;
+import io.drydock.shell.dsl.MachineDsl;
+import io.drydock.shell.log.Logging;
+import io.drydock.shell.plugin.PluginStatus;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The shell's own colon commands. They implement the same {@link ShellCommand} interface as plugins' commands
+ * but are registered directly: they need the {@link Session}, which plugins never see.
+ */
+public final class BuiltinCommands {
+    private BuiltinCommands() {}
+
+    public static List<ShellCommand> all(Session s) {
+        return List.of(new Help(s), new Plugins(s), new Load(s), new Log(), new Quit(s), new Metrics(s), new Machines(s));
+    }
+
+    private static void noArgs(List<String> args) {
+        if (!args.isEmpty()) throw new IllegalArgumentException("takes no arguments");
+    }
+
+    /** {@code :help}: commands, machine words, script bindings. */
+    record Help(Session s) implements ShellCommand {
+        @Override public String name() { return "help"; }
+
+        @Override public String description() { return "commands, machine DSL words and script bindings"; }
+
+        @Override public void execute(ShellContext c, List<String> args) {
+            noArgs(args);
+            PrintWriter out = c.out();
+            out.println("Commands:");
+            for (ShellCommand cmd : s.commands().values()) {
+                String head = ":" + cmd.name() + (cmd.usage().isBlank() ? "" : " " + cmd.usage());
+                out.printf("  %-24s %s%n", head, cmd.description());
+            }
+            out.println("Functions:");
+            out.printf("  %-24s %s%n", "machine { WORDS }", "build a machine from the words below (returns it, created)");
+            out.printf("  %-24s %s%n", "machineSpec { WORDS }", "the same, without building: shows each word's part");
+            out.println("Machine words:");
+            Map<String, String> words = new TreeMap<>(MachineDsl.KERNEL_WORDS);
+            for (Map.Entry<String, MachineWord> w : s.dsl().words().entrySet()) words.put(w.getKey(), w.getValue().help());
+            words.forEach((name, help) -> out.printf("  %-24s %s%n", name, help));
+            if (s.dsl().words().isEmpty()) out.println("  (no plugin provides a board or device yet; see :plugins)");
+            if (!s.bindingHelp().isEmpty()) {
+                out.println("Script bindings:");
+                s.bindingHelp().forEach((name, help) -> out.printf("  %-24s %s%n", name, help));
+            }
+            out.println("Groovy code runs as typed; Tab completes, Ctrl-C interrupts, Ctrl-D or :quit leaves.");
+        }
+    }
+
+    /** {@code :plugins}: one line per plugin, failures with their reason. */
+    record Plugins(Session s) implements ShellCommand {
+        @Override public String name() { return "plugins"; }
+
+        @Override public String description() { return "list plugins: id, version, state (and why, if failed)"; }
+
+        @Override public void execute(ShellContext c, List<String> args) {
+            noArgs(args);
+            List<PluginStatus> all = s.plugins().status();
+            if (all.isEmpty()) {
+                c.out().println("no plugins in " + s.plugins().directory());
+                return;
+            }
+            for (PluginStatus p : all) c.out().println(p);
+        }
+    }
+
+    /** {@code :load FILE}: runs a Groovy file in the session. */
+    record Load(Session s) implements ShellCommand {
+        @Override public String name() { return "load"; }
+
+        @Override public String description() { return "run a Groovy file in this session"; }
+
+        @Override public String usage() { return "FILE"; }
+
+        @Override public void execute(ShellContext c, List<String> args) throws Exception {
+            if (args.size() != 1) throw new IllegalArgumentException("needs one file");
+            s.runFile(Path.of(args.getFirst()));
+        }
+    }
+
+    /** {@code :log [COMPONENT LEVEL]}: shows or sets log levels. */
+    record Log() implements ShellCommand {
+        @Override public String name() { return "log"; }
+
+        @Override public String description() { return "show log levels, or set one (e.g. :log bus debug)"; }
+
+        @Override public String usage() { return "[COMPONENT LEVEL]"; }
+
+        @Override public void execute(ShellContext c, List<String> args) {
+            if (args.isEmpty()) {
+                Logging.levels().forEach((name, level) -> c.out().printf("%-32s %s%n", name, level));
+                return;
+            }
+            if (args.size() != 2) throw new IllegalArgumentException("needs a component and a level");
+            String logger = Logging.setLevel(args.get(0), args.get(1));
+            c.out().println(logger + " = " + args.get(1).toLowerCase(java.util.Locale.ROOT));
+        }
+
+        @Override public List<String> complete(ShellContext c, List<String> argsSoFar) {
+            return switch (argsSoFar.size()) {
+                case 0 -> Logging.components();
+                case 1 -> List.of("trace", "debug", "info", "warn", "error", "off", "default");
+                default -> List.of();
+            };
+        }
+    }
+
+    /** {@code :quit}. */
+    record Quit(Session s) implements ShellCommand {
+        @Override public String name() { return "quit"; }
+
+        @Override public String description() { return "leave the shell (stops its machines)"; }
+
+        @Override public void execute(ShellContext c, List<String> args) {
+            noArgs(args);
+            s.requestQuit();
+        }
+    }
+
+    /** {@code :metrics [PREFIX] [--all|--reset|--json]}: the newest machine's metrics. */
+    record Metrics(Session s) implements ShellCommand {
+        @Override public String name() { return "metrics"; }
+
+        @Override public String description() { return "metrics of the newest machine (non-zero ones unless --all)"; }
+
+        @Override public String usage() { return "[PREFIX] [--all|--reset|--json]"; }
+
+        @Override public void execute(ShellContext c, List<String> args) {
+            Machine m = c.currentMachine();
+            if (m == null) throw new IllegalArgumentException("no machine yet: build one with machine { ... }");
+            String prefix = "";
+            String mode = "table";
+            for (String a : args) {
+                switch (a) {
+                    case "--all" -> mode = "all";
+                    case "--reset" -> mode = "reset";
+                    case "--json" -> mode = "json";
+                    default -> {
+                        if (a.startsWith("--")) throw new IllegalArgumentException("unknown option " + a);
+                        prefix = a;
+                    }
+                }
+            }
+            switch (mode) {
+                case "reset" -> {
+                    m.metrics().reset(prefix);
+                    c.out().println("reset " + (prefix.isEmpty() ? "all metrics" : prefix + "*") + " of " + m.name());
+                }
+                case "json" -> c.out().println(m.metrics().toJson());
+                default -> c.out().print(m.metrics().table(prefix, mode.equals("all")));
+            }
+        }
+
+        @Override public List<String> complete(ShellContext c, List<String> argsSoFar) {
+            Machine m = c.currentMachine();
+            List<String> names = m == null ? List.of() : m.metrics().list("").stream().map(x -> x.name()).toList();
+            return java.util.stream.Stream.concat(names.stream(), java.util.stream.Stream.of("--all", "--reset", "--json")).toList();
+        }
+    }
+
+    /** {@code :machines}: the session's machines and their states. */
+    record Machines(Session s) implements ShellCommand {
+        @Override public String name() { return "machines"; }
+
+        @Override public String description() { return "machines built in this session"; }
+
+        @Override public void execute(ShellContext c, List<String> args) {
+            noArgs(args);
+            List<Machine> all = c.machines();
+            if (all.isEmpty()) c.out().println("no machines yet");
+            for (Machine m : all) {
+                c.out().printf("%-12s %-8s %,d instructions%s%n", m.name(), m.state(), m.instructionsRetired(),
+                        m.exitCode() == null ? "" : ", exit code " + m.exitCode());
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.drydock.shell.dsl;
+
+import groovy.lang.GString;
+import groovy.lang.MissingPropertyException;
+import io.drydock.kernel.machine.MachinePart;
+import io.drydock.kernel.machine.MachineSpec;
+import io.drydock.kernel.machine.Options;
+import io.drydock.kernel.memory.Sizes;
+import io.drydock.kernel.spi.MachineWord;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The delegate of a {@code machine { ... }} closure. The kernel's words are methods here; any other word
+ * reaches {@link #methodMissing} (Groovy calls it for methods a class lacks) and is looked up among the
+ * plugins' {@link MachineWord}s: {@code riscv harts: 1} becomes {@code create(Options{harts: 1}, [])} and
+ * the part it returns is added to the machine. A word typed alone ({@code riscv}) is a property to Groovy
+ * and arrives at {@link #propertyMissing}.
+ */
+public final class MachineBuilder {
+    private final MachineSpec spec;
+    private final MachineDsl dsl;
+
+    MachineBuilder(MachineSpec spec, MachineDsl dsl) {
+        this.spec = spec;
+        this.dsl = dsl;
+    }
+
+    /** The spec being filled (for scripts that want to inspect it). */
+    public MachineSpec getSpec() { return spec; }
+
+    public void memory(Object size) {
+        long bytes = switch (size) {
+            case Number n -> n.longValue();
+            case null -> throw new IllegalArgumentException("memory: needs a size, e.g. memory 256.MiB or memory '256M'");
+            default -> Sizes.parse(size.toString());
+        };
+        spec.memory(bytes);
+    }
+
+    public void kernel(Object image) {
+        Path p = switch (image) {
+            case Path path -> path;
+            case File f -> f.toPath();
+            case null -> throw new IllegalArgumentException("kernel: needs a file, e.g. kernel 'build/guest.elf'");
+            default -> Path.of(image.toString());
+        };
+        spec.kernel(p);
+    }
+
+    public void append(Object args) { spec.appendBootargs(args == null ? null : args.toString()); }
+
+    public void name(Object name) { spec.name(name == null ? null : name.toString()); }
+
+    public void deterministic(boolean on) { spec.deterministic(on); }
+
+    public void deterministic() { spec.deterministic(true); }
+
+    /** A plugin's word with arguments: {@code mailbox base: 0x10002000}. */
+    public Object methodMissing(String name, Object args) {
+        MachineWord word = dsl.words().get(name);
+        if (word == null) throw dsl.unknownWord(name);
+        Object[] a = args instanceof Object[] arr ? arr : new Object[]{args};
+        Map<String, Object> named = new LinkedHashMap<>();
+        List<Object> positional = new ArrayList<>();
+        for (int i = 0; i < a.length; i++) {
+            if (i == 0 && a[i] instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> named.put(String.valueOf(k), plain(v)));
+            } else {
+                positional.add(plain(a[i]));
+            }
+        }
+        MachinePart part = word.create(new Options(name, named), positional);
+        if (part == null) throw new IllegalStateException("machine word '" + name + "' returned no part");
+        spec.add(part);
+        return part;
+    }
+
+    /** A plugin's word alone on a line: {@code riscv}. */
+    public Object propertyMissing(String name) {
+        if (!dsl.words().containsKey(name)) {
+            throw new MissingPropertyException("no variable or machine word '" + name + "' (words: "
+                    + String.join(", ", dsl.allWords()) + ")", name, MachineBuilder.class);
+        }
+        return methodMissing(name, new Object[0]);
+    }
+
+    /** GStrings become Strings, so plugins see plain Java values. */
+    private static Object plain(Object v) {
+        return v instanceof GString g ? g.toString() : v;
+    }
+
+    @Override public String toString() { return spec.toString(); }
+}

@@ -1,0 +1,162 @@
+package io.drydock.shell.plugin;
+
+import org.pf4j.DefaultPluginFactory;
+import org.pf4j.DefaultPluginManager;
+import org.pf4j.DependencyResolver;
+import org.pf4j.ExtensionWrapper;
+import org.pf4j.Plugin;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginFactory;
+import org.pf4j.PluginRuntimeException;
+import org.pf4j.PluginWrapper;
+
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PF4J's default manager (jar and zip plugins, manifest or properties descriptors, the extension index),
+ * changed in one respect: nothing a single plugin does wrong stops the others. PF4J logs a bad jar and
+ * moves on, but it aborts the whole load for one missing dependency and throws from
+ * {@code getExtensions} when one extension cannot be instantiated; here each such problem is recorded
+ * against the plugin (or file) that caused it, for {@code :plugins} and the startup report.
+ *
+ * <p>Used on the thread that builds the shell; the lookups afterwards are read-only.
+ */
+final class DrydockPluginManager extends DefaultPluginManager {
+    /** Problems by plugin id (or file name, when no id could be read), in the order found. */
+    private final Map<String, PluginStatus> broken = new LinkedHashMap<>();
+    /** Extensions that failed to load, by plugin id: "org.x.Word: NoClassDefFoundError: org/y/Z". */
+    private final Map<String, List<String>> extensionProblems = new LinkedHashMap<>();
+
+    DrydockPluginManager(List<Path> roots, String systemVersion) {
+        super(roots);
+        setSystemVersion(systemVersion);
+    }
+
+    Map<String, PluginStatus> broken() { return broken; }
+
+    Map<String, List<String>> extensionProblems() { return extensionProblems; }
+
+    @Override protected PluginWrapper loadPluginFromPath(Path pluginPath) {
+        try {
+            return super.loadPluginFromPath(pluginPath);
+        } catch (RuntimeException | LinkageError e) {
+            String file = pluginPath.getFileName().toString();
+            broken.put(file, new PluginStatus(file, "?", "BROKEN", pluginPath.toString(), PluginHost.reason(e)));
+            return null;
+        }
+    }
+
+    /**
+     * Resolves the dependency graph, dropping (and recording) each plugin whose dependency is missing or of
+     * the wrong version instead of failing the whole load as PF4J does by default.
+     */
+    @Override protected DependencyResolver.Result resolveDependencies() {
+        while (true) {
+            List<PluginDescriptor> descriptors = plugins.values().stream().map(PluginWrapper::getDescriptor).toList();
+            DependencyResolver.Result result = dependencyResolver.resolve(descriptors);
+            if (result.isOK()) return result;
+            Map<String, String> drop = new LinkedHashMap<>();
+            if (result.hasCyclicDependency()) {
+                for (PluginDescriptor d : descriptors) {
+                    if (!d.getDependencies().isEmpty()) drop.put(d.getPluginId(), "takes part in a dependency cycle");
+                }
+            }
+            for (String missing : result.getNotFoundDependencies()) {
+                for (String dependent : dependencyResolver.getDependents(missing)) {
+                    drop.putIfAbsent(dependent, "needs plugin '" + missing + "', which is not installed");
+                }
+            }
+            for (DependencyResolver.WrongDependencyVersion w : result.getWrongVersionDependencies()) {
+                drop.putIfAbsent(w.getDependentId(), "needs plugin '" + w.getDependencyId() + "' "
+                        + w.getRequiredVersion() + ", found " + w.getExistingVersion());
+            }
+            if (drop.isEmpty()) return result; // nothing we know how to repair; let PF4J decide
+            drop.forEach((id, why) -> {
+                PluginWrapper w = plugins.get(id);
+                if (w == null) return;
+                broken.put(id, new PluginStatus(id, w.getDescriptor().getVersion(), "UNRESOLVED",
+                        w.getPluginPath().toString(), why));
+                unloadPlugin(id, false, false);
+            });
+        }
+    }
+
+    /** A plugin factory that says why a plugin class cannot be used, instead of logging and returning null. */
+    @Override protected PluginFactory createPluginFactory() {
+        return new DefaultPluginFactory() {
+            @Override public Plugin create(PluginWrapper wrapper) {
+                String name = wrapper.getDescriptor().getPluginClass();
+                Class<?> type;
+                try {
+                    type = wrapper.getPluginClassLoader().loadClass(name);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    throw new PluginRuntimeException("Plugin-Class " + name + " cannot be loaded: " + e);
+                }
+                if (Modifier.isAbstract(type.getModifiers()) || !Plugin.class.isAssignableFrom(type)) {
+                    throw new PluginRuntimeException("Plugin-Class " + name + " is not a concrete org.pf4j.Plugin");
+                }
+                try {
+                    try {
+                        return (Plugin) type.getConstructor(PluginWrapper.class).newInstance(wrapper);
+                    } catch (NoSuchMethodException e) {
+                        return (Plugin) type.getConstructor().newInstance();
+                    }
+                } catch (ReflectiveOperationException e) {
+                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    throw new PluginRuntimeException(cause, "Plugin-Class " + name + " cannot be created: " + cause);
+                }
+            }
+        };
+    }
+
+    /**
+     * Loads (without initialising) every class a started plugin's extension index names, recording those
+     * that are missing: PF4J would only log them, and the extension would silently not exist.
+     */
+    void checkExtensionClasses() {
+        for (PluginWrapper w : getStartedPlugins()) {
+            for (String name : getExtensionClassNames(w.getPluginId())) {
+                try {
+                    Class.forName(name, false, w.getPluginClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    extensionProblems.computeIfAbsent(w.getPluginId(), k -> new ArrayList<>())
+                            .add(name + ": " + PluginHost.reason(e));
+                }
+            }
+        }
+    }
+
+    /**
+     * Every extension of {@code type}: the application's own first, then each started plugin's, sorted by
+     * ordinal within each. An extension that cannot be instantiated is skipped and recorded.
+     */
+    <T> List<T> safeExtensions(Class<T> type) {
+        List<T> out = new ArrayList<>();
+        List<ExtensionWrapper<T>> wrappers;
+        try {
+            wrappers = extensionFinder.find(type);
+        } catch (RuntimeException | LinkageError e) {
+            extensionProblems.computeIfAbsent("(application)", k -> new ArrayList<>())
+                    .add(type.getSimpleName() + ": " + PluginHost.reason(e));
+            return out;
+        }
+        for (ExtensionWrapper<T> w : wrappers) {
+            Class<?> cls = w.getDescriptor().extensionClass;
+            try {
+                out.add(w.getExtension());
+            } catch (RuntimeException | LinkageError e) {
+                PluginWrapper p = whichPlugin(cls);
+                String id = p == null ? "(application)" : p.getPluginId();
+                List<String> list = extensionProblems.computeIfAbsent(id, k -> new ArrayList<>());
+                String line = cls.getName() + ": " + PluginHost.reason(e);
+                if (!list.contains(line)) list.add(line);
+            }
+        }
+        return out;
+    }
+}

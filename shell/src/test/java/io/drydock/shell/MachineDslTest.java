@@ -1,0 +1,109 @@
+package io.drydock.shell;
+
+import io.drydock.kernel.machine.Machine;
+import io.drydock.kernel.machine.MachineSpec;
+import io.drydock.kernel.machine.MachineState;
+import io.drydock.shell.groovy.ScriptError;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** machine { ... } with a board from a plugin jar built on the fly. */
+class MachineDslTest {
+    private final TestSessions.Captured c = TestSessions.withFakeBoard();
+    private final Session s = c.session();
+
+    @AfterEach void closeMachines() { s.machines().forEach(Machine::close); }
+
+    private Object eval(String code) throws ScriptError { return s.run(code, "<test>"); }
+
+    @Test void aPluginWordAndKernelWordsBuildAMachineThatRuns() throws Exception {
+        Object v = eval("m = machine { fakeboard instructions: 500, exit: 3; memory '2M'; name 'm1'; append 'quiet' }");
+        Machine m = (Machine) v;
+        assertEquals("m1", m.name());
+        assertEquals(2L << 20, m.spec().memoryBytes());
+        assertEquals("quiet", m.spec().bootargs());
+        assertEquals(MachineState.CREATED, m.state());
+        assertSame(m, s.currentMachine());
+        String summary = Session.render(m);
+        assertTrue(summary.contains("machine 'm1'") && summary.contains("fakeboard instructions=500"), summary);
+
+        assertEquals(3, eval("m.run(Duration.ofSeconds(10))"));
+        assertEquals(500L, m.instructionsRetired());
+        eval("m.bus().write(0x10000000, 4, 42)");
+        assertEquals(42L, eval("m.bus().read(0x10000000, 4)"));
+
+        eval(":machines");
+        assertTrue(c.output().contains("m1") && c.output().contains("500 instructions"), c.output());
+    }
+
+    @Test void aWordAloneOnALineWorksAndScriptMethodsStillWinInsideTheClosure() throws Exception {
+        eval("def helperSize() { '4M' }");
+        Machine m = (Machine) eval("machine {\n  fakeboard\n  memory helperSize()\n}");
+        assertEquals(4L << 20, m.spec().memoryBytes());
+    }
+
+    @Test void machineSpecShowsThePartsWithoutBuilding() throws Exception {
+        MachineSpec spec = (MachineSpec) eval("machineSpec { fakeboard exit: 1 }");
+        assertTrue(spec.toString().contains("fakeboard instructions=1000 exit=1"), spec.toString());
+        assertTrue(s.machines().isEmpty());
+    }
+
+    @Test void unknownWordsListTheKnownOnes() {
+        ScriptError e = assertThrows(ScriptError.class, () -> s.run("machine {\n  riscv harts: 1\n}", "-e"));
+        assertEquals("-e:2: unknown machine word 'riscv' (words: append, deterministic, fakeboard, kernel, memory, name)", e.oneLine());
+    }
+
+    @Test void badOptionsAndMissingBoardsAreShortErrors() {
+        ScriptError opt = assertThrows(ScriptError.class, () -> s.run("machine { fakeboard bogus: 1 }", "-e"));
+        assertEquals("-e:1: fakeboard: unknown option 'bogus' (known: instructions, exit, spin)", opt.oneLine());
+        ScriptError board = assertThrows(ScriptError.class, () -> s.run("machine { memory '8M' }", "-e"));
+        assertTrue(board.oneLine().startsWith("-e:1: machine '") && board.oneLine().contains("has no board"), board.oneLine());
+    }
+
+    @Test void pluginCommandsAndBindingsArePartOfTheSession() throws Exception {
+        assertEquals(5, eval("adder(2, 3)"));
+        eval(":fake one 'two three'");
+        assertTrue(c.output().contains("fake ran with [one, two three]"), c.output());
+        eval(":help");
+        assertTrue(c.output().contains("fakeboard instructions: N, exit: CODE"), c.output());
+        assertTrue(c.output().contains("adder(a, b)"), c.output());
+        eval(":plugins");
+        assertTrue(c.output().lines().anyMatch(l -> l.startsWith("fakeboard") && l.contains("1.0.0") && l.contains("STARTED")), c.output());
+    }
+
+    @Test void metricsOfTheNewestMachine() throws Exception {
+        eval("m = machine { fakeboard instructions: 10 }; m.run(Duration.ofSeconds(10)); m.bus().read(0x10000000, 4)");
+        eval(":metrics");
+        assertTrue(c.output().contains("machine.instructions") && c.output().contains("10"), c.output());
+        eval(":metrics --json");
+        assertTrue(c.output().contains("\"machine.instructions\":10"), c.output());
+    }
+
+    @Test void waitingForAMachineIsInterruptible() throws Exception {
+        eval("spinner = machine { fakeboard spin: true }; spinner.start()");
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                s.run("spinner.waitForExit(Duration.ofMinutes(5))", "<test>");
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        Thread.sleep(300);
+        t.interrupt();
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertTrue(failure.get() instanceof ScriptError e && e.getMessage().contains("interrupted"), String.valueOf(failure.get()));
+        s.close();
+        assertEquals(MachineState.STOPPED, ((Machine) s.variable("spinner")).state());
+    }
+}

@@ -1,0 +1,100 @@
+package io.drydock.shell;
+
+import io.drydock.kernel.spi.MachineWord;
+import io.drydock.kernel.spi.ScriptBinding;
+import io.drydock.kernel.spi.ShellCommand;
+import io.drydock.shell.plugin.PluginHost;
+import io.drydock.shell.plugin.PluginStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PluginHostTest {
+    @TempDir Path dir;
+
+    private static Map<String, PluginStatus> byId(PluginHost host) {
+        return host.status().stream().collect(Collectors.toMap(PluginStatus::id, Function.identity()));
+    }
+
+    @Test void aPluginJarBuiltOnTheFlyIsFoundAndItsExtensionsUsed() throws Exception {
+        PluginJars.write(dir, PluginJars.fakeBoard());
+        PluginHost host = PluginHost.load(dir, "0.1.0");
+
+        PluginStatus s = byId(host).get("fakeboard");
+        assertEquals("STARTED", s.state());
+        assertEquals("1.0.0", s.version());
+        assertNull(s.problem());
+        MachineWord word = host.extensions(MachineWord.class).getFirst();
+        assertEquals("fakeboard", word.name());
+        assertEquals("fakeboard", host.pluginOf(word.getClass()));
+        assertEquals("fake", host.extensions(ShellCommand.class).getFirst().name());
+        assertEquals(1, host.extensions(ScriptBinding.class).size());
+        // cached: one instance per extension, not a new one per lookup
+        assertSame(word, host.extensions(MachineWord.class).getFirst());
+        // the session's class loader sees plugin classes
+        assertNotNull(host.classLoader().loadClass("org.example.fakeboard.FakeBoardWord"));
+    }
+
+    @Test void brokenPluginsAreReportedByNameWithTheirReasonAndTheOthersStillLoad() throws Exception {
+        PluginJars.write(dir, PluginJars.fakeBoard());
+        PluginJars.garbage(dir, "broken.jar");
+        PluginJars.write(dir, new PluginJars.Spec("noclass").manifest("Plugin-Class", "org.example.Nope"));
+        PluginJars.write(dir, new PluginJars.Spec("onfire").sources("failing")
+                .manifest("Plugin-Class", "org.example.failing.FailingPlugin"));
+        PluginJars.write(dir, new PluginJars.Spec("future").manifest("Plugin-Requires", ">=99.0.0"));
+        PluginJars.write(dir, new PluginJars.Spec("orphan").manifest("Plugin-Dependencies", "ghost"));
+        PluginJars.write(dir, new PluginJars.Spec("halfway").sources("failing").extensions("org.example.Missing"));
+
+        PluginHost host = PluginHost.load(dir, "0.1.0");
+        Map<String, PluginStatus> all = byId(host);
+
+        assertEquals("STARTED", all.get("fakeboard").state());
+        assertTrue(all.get("fakeboard").ok());
+        assertEquals("fakeboard", host.extensions(MachineWord.class).getFirst().name());
+
+        PluginStatus broken = all.get("broken.jar");
+        assertEquals("BROKEN", broken.state());
+        assertNotNull(broken.problem());
+
+        assertEquals("FAILED", all.get("noclass").state());
+        assertTrue(all.get("noclass").problem().contains("Plugin-Class org.example.Nope cannot be loaded"), all.get("noclass").problem());
+
+        assertEquals("FAILED", all.get("onfire").state());
+        assertTrue(all.get("onfire").problem().contains("the device is on fire"), all.get("onfire").problem());
+
+        assertEquals("DISABLED", all.get("future").state());
+        assertEquals("requires Drydock >=99.0.0, this is 0.1.0", all.get("future").problem());
+
+        assertEquals("UNRESOLVED", all.get("orphan").state());
+        assertEquals("needs plugin 'ghost', which is not installed", all.get("orphan").problem());
+
+        assertEquals("STARTED", all.get("halfway").state());
+        assertTrue(all.get("halfway").problem().contains("org.example.Missing"), all.get("halfway").problem());
+
+        assertEquals(6, host.problems().size(), host.problems().toString());
+    }
+
+    @Test void aMissingDirectoryMeansNoPlugins() {
+        PluginHost host = PluginHost.load(dir.resolve("nothing-here"), "0.1.0");
+        assertTrue(host.status().isEmpty());
+        assertTrue(host.extensions(MachineWord.class).isEmpty());
+    }
+
+    @Test void plainDependencyOnAnInstalledPluginResolves() throws Exception {
+        PluginJars.write(dir, PluginJars.fakeBoard());
+        PluginJars.write(dir, new PluginJars.Spec("addon").manifest("Plugin-Dependencies", "fakeboard@>=1.0.0"));
+        Map<String, PluginStatus> all = byId(PluginHost.load(dir, "0.1.0"));
+        assertEquals("STARTED", all.get("addon").state());
+        assertTrue(all.get("addon").ok());
+    }
+}
