@@ -47,13 +47,19 @@ public final class ActiveContext {
      * The device changed its configuration space: bumps {@code config_generation} and sends the driver a
      * configuration change notification (virtio 1.2 §2.5.1, §4.1.4.5 ISR bit 1).
      */
-    public void configChanged() { core.configChanged(); }
+    public void configChanged() { if (current()) core.configChanged(); }
+
+    /** True until the device is reset: a context kept past its reset does nothing. */
+    public boolean current() {
+        return core.lifecycle() instanceof DeviceLifecycle.Active(ActiveContext c) && c == this;
+    }
 
     /**
      * The driver broke a device-specific rule the device cannot serve: enter NEEDS_RESET (§2.1.2), count it
      * and log it once. Returns the exception for the caller to unwind its request with.
      */
     public VirtqueueException deviceError(String reason) {
-        return core.fault(new VirtqueueFault(VirtqueueFault.DEVICE, VirtqueueError.DEVICE_ERROR, reason));
+        VirtqueueFault fault = new VirtqueueFault(VirtqueueFault.DEVICE, VirtqueueError.DEVICE_ERROR, reason);
+        return current() ? core.fault(fault) : new VirtqueueException(fault);
     }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>queue 1, "echo": copies the readable bytes into the writable ones, reversed, completing with the
  *       bytes written.</li>
  * </ul>
- * Device ID 4 (entropy), class 0xff0000, one device feature bit (0). Configuration: le32 {@code value} @0
+ * Device ID 4 (entropy), class 0x00ff00 (the default, as QEMU's virtio-rng), one device feature bit (0). Configuration: le32 {@code value} @0
  * (the driver may write it), le32 {@code changes} @4 (read-only, bumped by {@link #changeConfig}).
  * Optionally one shared memory region (id 0) so transports can show and place it.
  */

@@ -100,6 +100,22 @@ class VirtioCoreTest {
         }
     }
 
+    @Test void aContextKeptPastResetDoesNothing() {
+        try (Bench b = new Bench(8).start()) {
+            ActiveContext stale = b.device.context;
+            b.core.writeStatus(0);
+            b.start();
+            int gen = b.core.configGeneration();
+            assertFalse(stale.current());
+            stale.configChanged();
+            stale.deviceError("late");
+            assertEquals(gen, b.core.configGeneration());
+            assertFalse(b.line.level());
+            assertEquals(0x0f, b.core.status());
+            assertTrue(b.device.context.current());
+        }
+    }
+
     @Test void snapshotShowsStatusFeaturesAndQueues() {
         try (Bench b = new Bench(8).start()) {
             String s = b.core.toString();

@@ -48,7 +48,7 @@ class PciHostTest {
         assertEquals(List.of(), g.capabilities(0));
 
         assertEquals(0x1044_1af4, g.read32(1, 0x00), "virtio 1af4:1040+4");
-        assertEquals(0xff00_0001, g.read32(1, 0x08), "class ff0000, revision 1");
+        assertEquals(0x00ff_0001, g.read32(1, 0x08), "class 00ff00 (QEMU PCI_CLASS_OTHERS), revision 1");
         assertEquals(0x1100_1af4, g.read32(1, 0x2c), "subsystem as QEMU");
         assertEquals(1, g.read8(1, 0x3d), "INTA");
         assertEquals(0x10, g.read16(1, 0x06) & 0x10, "capability list");

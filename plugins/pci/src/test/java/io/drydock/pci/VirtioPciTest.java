@@ -169,7 +169,7 @@ class VirtioPciTest {
         q0.add(Buf.out(q0.alloc(4), 4));
         drv.kick(notify0, 0);
         String lspci = machine.services().find(PciHost.class).orElseThrow().toString();
-        assertTrue(lspci.contains("00:02.0 Unclassified device [ff00]: Red Hat, Inc. Virtio RNG (1.0) [1af4:1044] (rev 01)"), lspci);
+        assertTrue(lspci.contains("00:02.0 Unclassified device [00ff]: Red Hat, Inc. Virtio RNG (1.0) [1af4:1044] (rev 01)"), lspci);
         assertTrue(lspci.contains("Region 4: Memory at 400000000 (64-bit, prefetchable) [size=16K]"), lspci);
         assertTrue(lspci.contains("Capabilities: [70] Vendor Specific Information: VirtIO: Notify"), lspci);
         assertTrue(lspci.contains("cfg_type=2 BAR=4 offset=00003000 size=00001000 multiplier=00000004"), lspci);
