@@ -144,7 +144,9 @@ public final class Main implements Callable<Integer> {
     }
 
     /** --plugins, else $DRYDOCK_PLUGINS, else build/plugins of the installation. */
-    Path pluginsDirectory() {
+    Path pluginsDirectory() { return pluginsDirectoryFrom(env); }
+
+    Path pluginsDirectoryFrom(Map<String, String> env) {
         if (pluginsDir != null) return pluginsDir;
         String fromEnv = env.get("DRYDOCK_PLUGINS");
         if (fromEnv != null && !fromEnv.isBlank()) return Path.of(fromEnv);

@@ -1,0 +1,202 @@
+package io.drydock.shell;
+
+import io.drydock.kernel.machine.Machine;
+import io.drydock.kernel.machine.MachineException;
+import io.drydock.kernel.machine.MachineSpec;
+import io.drydock.kernel.machine.Options;
+import io.drydock.kernel.memory.Sizes;
+import io.drydock.kernel.spi.MachineWord;
+import io.drydock.shell.log.Logging;
+import io.drydock.shell.plugin.PluginHost;
+import io.drydock.shell.plugin.PluginStatus;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code scripts/run}: the command-line twin of the machine DSL, in the conventions of QEMU and OSv's
+ * {@code run.py}. With {@code --kernel} it boots a bare ELF like {@code qemu-system-riscv64 -M virt -bios
+ * none -kernel}; without it, the OSv-like unikernel with {@code -e '/app args'}. {@code --virtio-fs-*}
+ * attach a virtio-fs device (on PCI, or virtio-mmio). Headless: the UART on standard input and output; the
+ * process exits with the guest's exit code (124 on --timeout, 1 when the machine fails, 2 for bad options).
+ * The machine is assembled from the plugins' DSL words, exactly as {@code machine { ... }} does.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        versionProvider = Main.Version.class,
+        description = {"Boot a guest on Drydock's RISC-V virt board, headless (UART on stdin/stdout, exit code = guest's).",
+                "Without --kernel: the OSv-like unikernel from the virtio-fs export, running the -e command line."})
+public final class RunMain implements Callable<Integer> {
+    @Option(names = "--kernel", paramLabel = "ELF", description = "a bare ELF to boot (default: the OSv-like unikernel)")
+    Path kernel;
+
+    @Option(names = {"-e", "--execute"}, paramLabel = "CMDLINE",
+            description = "the unikernel's application and arguments (default: /cli)")
+    String execute;
+
+    @Option(names = "--append", paramLabel = "ARGS", description = "kernel command line (with the unikernel: extra kernel options)")
+    List<String> append = new ArrayList<>();
+
+    @Option(names = {"--memory", "-m"}, paramLabel = "SIZE", description = "guest RAM, e.g. 256M (default: 128M, 256M for the unikernel)")
+    String memory;
+
+    @Option(names = "--harts", defaultValue = "1", description = "number of harts (default: ${DEFAULT-VALUE})")
+    int harts;
+
+    @Option(names = "--virtio-fs-tag", paramLabel = "TAG", description = "tag of the virtio-fs device (default: myfs)")
+    String fsTag;
+
+    @Option(names = "--virtio-fs-dir", paramLabel = "DIR", description = "host directory shared over virtio-fs")
+    Path fsDir;
+
+    @Option(names = "--virtio-fs-readonly", description = "export the directory read-only")
+    boolean fsReadonly;
+
+    @Option(names = "--virtio-fs-cache", paramLabel = "MODE", description = "never, auto or always (default: auto)")
+    String fsCache;
+
+    @Option(names = "--virtio-fs-transport", paramLabel = "pci|mmio", defaultValue = "pci",
+            description = "virtio transport of the device (default: ${DEFAULT-VALUE})")
+    String fsTransport;
+
+    @Option(names = "--dax", paramLabel = "SIZE", description = "give the virtio-fs device a DAX window of SIZE, e.g. 1G")
+    String dax;
+
+    @Option(names = "--boot-time", description = "the unikernel prints its boot time (instructions and ms to the app's main)")
+    boolean bootTime;
+
+    @Option(names = "--deterministic", description = "device work inline at the guest's notification (repeatable runs)")
+    boolean deterministic;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0", description = "give up after SECONDS with exit code 124 (0: never)")
+    long timeout;
+
+    @Option(names = "--stats", description = "print instructions, seconds, MIPS and the metrics to stderr at exit")
+    boolean stats;
+
+    @Option(names = "--plugins", paramLabel = "DIR", description = "plugins directory (as for scripts/drydock)")
+    Path pluginsDir;
+
+    @Option(names = "--log", paramLabel = "COMPONENT=LEVEL", description = "log level of a component (repeatable)")
+    List<String> logs = new ArrayList<>();
+
+    public static void main(String[] argv) {
+        int code = new CommandLine(new RunMain()).execute(argv);
+        System.out.flush();
+        // The console's stdin reader is blocked in read(), hart and worker threads may linger: do not wait.
+        Runtime.getRuntime().halt(code);
+    }
+
+    @Override public Integer call() {
+        try {
+            for (String l : logs) Logging.apply(l);
+        } catch (IllegalArgumentException e) {
+            System.err.println("run: " + e.getMessage());
+            return 2;
+        }
+        Main locator = new Main();
+        locator.pluginsDir = pluginsDir;
+        PluginHost plugins = PluginHost.load(locator.pluginsDirectoryFrom(System.getenv()), Main.Version.number());
+        for (PluginStatus p : plugins.problems()) System.err.println("run: plugin '" + p.id() + "' " + p.state() + ": " + p.problem());
+        MachineSpec spec;
+        try {
+            spec = spec(words(plugins));
+        } catch (IllegalArgumentException | MachineException e) {
+            System.err.println("run: " + e.getMessage());
+            return 2;
+        }
+        try (Machine m = spec.build()) {
+            m.console().bridge(System.in, System.out);
+            long t0 = System.nanoTime();
+            int code;
+            try {
+                code = m.run(timeout > 0 ? Duration.ofSeconds(timeout) : Duration.ofDays(3650));
+            } catch (MachineException e) {
+                System.out.flush();
+                System.err.println("run: " + e.getMessage());
+                code = m.failure() != null ? 1 : 124;
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            m.stop();
+            System.out.flush();
+            if (stats) {
+                long n = m.instructionsRetired();
+                System.err.printf("run: %,d instructions in %.3f s = %.1f MIPS%n", n, seconds, n / seconds / 1e6);
+                System.err.print(m.metrics().table("", false));
+            }
+            for (Machine.Fault f : m.faults()) System.err.println("run: fault: " + f);
+            return code;
+        } catch (IllegalArgumentException | MachineException e) {
+            System.err.println("run: " + e.getMessage());
+            return 2;
+        }
+        // The plugins are not stopped: main() halts the JVM right after, and a plugin's stop() must not be
+        // able to hold back the guest's exit code.
+    }
+
+    private static Map<String, MachineWord> words(PluginHost plugins) {
+        Map<String, MachineWord> words = new LinkedHashMap<>();
+        for (MachineWord w : plugins.extensions(MachineWord.class)) words.putIfAbsent(w.name(), w);
+        return words;
+    }
+
+    /** The machine these options describe, built from the plugins' words. */
+    MachineSpec spec(Map<String, MachineWord> words) {
+        boolean unikernel = kernel == null;
+        if (!unikernel && execute != null) throw new IllegalArgumentException("-e is for the unikernel; with --kernel use --append");
+        if (unikernel && fsDir == null) {
+            throw new IllegalArgumentException("nothing to boot: give --kernel FILE.elf, or --virtio-fs-dir=DIR with the "
+                    + "unikernel's root file system (e.g. build/export from scripts/build)");
+        }
+        if (kernel != null && !Files.isRegularFile(kernel)) throw new IllegalArgumentException("--kernel " + kernel + ": no such file");
+        String tag = fsTag != null ? fsTag : "myfs";
+        MachineSpec spec = new MachineSpec().name("run")
+                .memory(Sizes.parse(memory != null ? memory : unikernel ? "256M" : "128M"))
+                .deterministic(deterministic);
+        if (kernel != null) spec.kernel(kernel);
+        append.forEach(spec::appendBootargs);
+        add(spec, words, "riscv", Map.of("harts", harts));
+        if (fsDir != null) {
+            add(spec, words, fsTransport.equals("mmio") ? "virtioMmio" : "pci", Map.of());
+            Map<String, Object> fs = new LinkedHashMap<>();
+            fs.put("tag", tag);
+            fs.put("dir", fsDir.toString());
+            fs.put("readonly", fsReadonly);
+            fs.put("transport", fsTransport);
+            if (fsCache != null) fs.put("cache", fsCache);
+            if (dax != null) fs.put("dax", dax);
+            add(spec, words, "virtioFs", fs);
+        } else if (dax != null) {
+            throw new IllegalArgumentException("--dax needs a virtio-fs device (--virtio-fs-dir)");
+        }
+        if (unikernel) {
+            Map<String, Object> osv = new LinkedHashMap<>();
+            osv.put("cmdline", execute != null ? execute : "/cli");
+            osv.put("tag", tag);
+            osv.put("dax", dax != null);
+            osv.put("bootTime", bootTime);
+            add(spec, words, "osv", osv);
+        } else if (bootTime) {
+            throw new IllegalArgumentException("--boot-time is for the unikernel");
+        }
+        return spec;
+    }
+
+    private static void add(MachineSpec spec, Map<String, MachineWord> words, String name, Map<String, Object> options) {
+        MachineWord w = words.get(name);
+        if (w == null) {
+            throw new MachineException("no plugin provides '" + name + "' (loaded words: " + String.join(", ", words.keySet())
+                    + "); is build/plugins complete? run the setup command");
+        }
+        Options o = new Options(name, options);
+        spec.add(w.create(o, List.of()));
+    }
+}
