@@ -1,30 +1,23 @@
-# Sourced by the scripts: picks a Java 25+ (JAVA_HOME, then Temurin 25, then `java` on PATH) into $java_bin,
-# or exits with a clear message. Also sets $root to the repository (installation) root.
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+# Sourced by scripts/*: picks a Java 25+ runtime and exports JAVA_HOME and JAVA for it.
+# Order: $JAVA_HOME if it is 25 or newer, then the Temurin 25 install path, then `java` on PATH.
 
-java_major() {
+java_major() { # the major version of a java binary, or 0 when it does not run
     local v
     v="$("$1" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n1)" || true
     echo "${v:-0}"
 }
 
-java_bin=""
-for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" /usr/lib/jvm/temurin-25-jdk-amd64/bin/java "$(command -v java || true)"; do
-    if [[ -n "$candidate" && -x "$candidate" ]] && (( $(java_major "$candidate") >= 25 )); then
-        java_bin="$candidate"
-        break
-    fi
-done
-if [[ -z "$java_bin" ]]; then
-    echo "$(basename "$0"): needs Java 25 or newer: set JAVA_HOME to a JDK 25 (e.g. Temurin 25)" >&2
-    exit 2
-fi
-export JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$java_bin")")")"
-
-# The shell's class path from `mvn install` (build/lib), or a clear message.
-require_build() {
-    if [[ ! -f "$root/build/lib/drydock-shell.jar" ]]; then
-        echo "$(basename "$0"): not built yet: run  scripts/setup  (or: mvn -q install -DskipTests) in $root" >&2
-        exit 2
-    fi
+drydock_select_java() {
+    local candidate
+    for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" /usr/lib/jvm/temurin-25-jdk-amd64/bin/java \
+                     "$(command -v java 2>/dev/null || true)"; do
+        if [[ -n "$candidate" && -x "$candidate" ]] && (( $(java_major "$candidate") >= 25 )); then
+            JAVA="$candidate"
+            JAVA_HOME="$(cd "$(dirname "$(readlink -f "$candidate")")/.." && pwd)"
+            export JAVA JAVA_HOME
+            return 0
+        fi
+    done
+    echo "drydock: needs a JDK 25 or newer: install Temurin 25 or set JAVA_HOME to one" >&2
+    return 1
 }

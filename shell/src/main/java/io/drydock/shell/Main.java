@@ -63,8 +63,24 @@ public final class Main implements Callable<Integer> {
     private boolean stdinIsTerminal;
 
     public static void main(String[] argv) {
+        warmUpGroovy();
         int code = run(argv, System.in, System.out, System.err, System.getenv(), stdinIsTerminal());
         System.exit(code); // machines' threads and plugin threads must not keep the JVM alive
+    }
+
+    /**
+     * Groovy's first use is slow: its meta-class registry (~1 s of class loading) and the ANTLR parser's
+     * first parse (more than that). Doing both on a spare thread while the command line is parsed and
+     * the plugins load takes most of it off the wall-clock time of every start.
+     */
+    private static void warmUpGroovy() {
+        Thread.ofPlatform().daemon().name("groovy-warm-up").start(() -> {
+            try {
+                new groovy.lang.GroovyShell().parse("def x = [1].collect { it * 2 }");
+            } catch (RuntimeException | LinkageError e) {
+                // only a warm-up: the real session reports real problems
+            }
+        });
     }
 
     /** Everything {@link #main} does, with its streams and environment given (for tests). */
@@ -90,7 +106,7 @@ public final class Main implements Callable<Integer> {
             stderr.println("drydock: " + e.getMessage());
             return 2;
         }
-        PluginHost plugins = PluginHost.load(pluginsDirectory(), Version.number());
+        PluginHost plugins = PluginHost.load(pluginsDirectory(), Version.release());
         try {
             if (code == null && file == null && stdinIsTerminal) return interactive(plugins);
             return script(plugins);
@@ -185,6 +201,12 @@ public final class Main implements Callable<Integer> {
         private static final String NUMBER = load();
 
         public static String number() { return NUMBER; }
+
+        /**
+         * The version plugins' {@code Plugin-Requires} is checked against: without a qualifier, since by
+         * SemVer 0.1.0-SNAPSHOT precedes 0.1.0 and a plugin requiring {@code >=0.1.0} would be refused.
+         */
+        public static String release() { return NUMBER.replaceFirst("-.*$", ""); }
 
         private static String load() {
             Properties p = new Properties();

@@ -53,6 +53,7 @@ class PluginHostTest {
                 .manifest("Plugin-Class", "org.example.failing.FailingPlugin"));
         PluginJars.write(dir, new PluginJars.Spec("future").manifest("Plugin-Requires", ">=99.0.0"));
         PluginJars.write(dir, new PluginJars.Spec("orphan").manifest("Plugin-Dependencies", "ghost"));
+        java.nio.file.Files.write(dir.resolve("nodescriptor.jar"), emptyZip());
         PluginJars.write(dir, new PluginJars.Spec("halfway").sources("failing").extensions("org.example.Missing"));
 
         PluginHost host = PluginHost.load(dir, "0.1.0");
@@ -64,7 +65,10 @@ class PluginHostTest {
 
         PluginStatus broken = all.get("broken.jar");
         assertEquals("BROKEN", broken.state());
-        assertNotNull(broken.problem());
+        assertEquals("not a jar or zip file", broken.problem());
+
+        assertEquals("no plugin descriptor (META-INF/MANIFEST.MF with Plugin-Id, or plugin.properties)",
+                all.get("nodescriptor.jar").problem());
 
         assertEquals("FAILED", all.get("noclass").state());
         assertTrue(all.get("noclass").problem().contains("Plugin-Class org.example.Nope cannot be loaded"), all.get("noclass").problem());
@@ -81,7 +85,17 @@ class PluginHostTest {
         assertEquals("STARTED", all.get("halfway").state());
         assertTrue(all.get("halfway").problem().contains("org.example.Missing"), all.get("halfway").problem());
 
-        assertEquals(6, host.problems().size(), host.problems().toString());
+        assertEquals(7, host.problems().size(), host.problems().toString());
+    }
+
+    private static byte[] emptyZip() throws java.io.IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var zip = new java.util.zip.ZipOutputStream(bytes)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
+            zip.write("no descriptor here".getBytes());
+            zip.closeEntry();
+        }
+        return bytes.toByteArray();
     }
 
     @Test void aMissingDirectoryMeansNoPlugins() {

@@ -37,6 +37,7 @@ final class PluginJars {
         String sources;
         final Map<String, String> manifest = new LinkedHashMap<>();
         final List<String> extensions = new ArrayList<>();
+        final Map<String, String> resources = new LinkedHashMap<>();
 
         Spec(String id) { this.id = id; }
 
@@ -47,6 +48,8 @@ final class PluginJars {
         Spec manifest(String key, String value) { manifest.put(key, value); return this; }
 
         Spec extensions(String... names) { extensions.addAll(List.of(names)); return this; }
+
+        Spec resource(String path, String text) { resources.put(path, text); return this; }
     }
 
     /** The fake board plugin: word "fakeboard", command ":fake", binding "adder". */
@@ -75,6 +78,11 @@ final class PluginJars {
                         out.closeEntry();
                     }
                 }
+            }
+            for (Map.Entry<String, String> r : spec.resources.entrySet()) {
+                out.putNextEntry(new JarEntry(r.getKey()));
+                out.write(r.getValue().getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
             }
             if (!spec.extensions.isEmpty()) {
                 out.putNextEntry(new JarEntry("META-INF/extensions.idx"));

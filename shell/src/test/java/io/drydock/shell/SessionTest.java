@@ -147,6 +147,14 @@ class SessionTest {
         assertTrue(failure.get() instanceof ScriptError e && e.interrupted(), String.valueOf(failure.get()));
     }
 
+    @Test void groovyExtensionModulesInPluginJarsExtendTheSession(@TempDir Path dir) throws Exception {
+        PluginJars.write(dir, new PluginJars.Spec("units").sources("units").resource(
+                "META-INF/groovy/org.codehaus.groovy.runtime.ExtensionModule",
+                "moduleName=test-units\nmoduleVersion=1.0\nextensionClasses=org.example.units.Units\n"));
+        Session withUnits = TestSessions.withPlugins(io.drydock.shell.plugin.PluginHost.load(dir, "0.1.0")).session();
+        assertEquals(3072L, withUnits.run("3.KiB", "<test>"));
+    }
+
     @Test void helpListsCommandsWordsAndFunctions() throws Exception {
         eval(":help");
         String out = c.output();

@@ -11,6 +11,7 @@ import io.drydock.shell.plugin.PluginStatus;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,25 +39,48 @@ public final class BuiltinCommands {
 
         @Override public void execute(ShellContext c, List<String> args) {
             noArgs(args);
-            PrintWriter out = c.out();
-            out.println("Commands:");
+            Map<String, String> commands = new LinkedHashMap<>();
             for (ShellCommand cmd : s.commands().values()) {
-                String head = ":" + cmd.name() + (cmd.usage().isBlank() ? "" : " " + cmd.usage());
-                out.printf("  %-24s %s%n", head, cmd.description());
+                commands.put(":" + cmd.name() + (cmd.usage().isBlank() ? "" : " " + cmd.usage()), cmd.description());
             }
-            out.println("Functions:");
-            out.printf("  %-24s %s%n", "machine { WORDS }", "build a machine from the words below (returns it, created)");
-            out.printf("  %-24s %s%n", "machineSpec { WORDS }", "the same, without building: shows each word's part");
-            out.println("Machine words:");
-            Map<String, String> words = new TreeMap<>(MachineDsl.KERNEL_WORDS);
-            for (Map.Entry<String, MachineWord> w : s.dsl().words().entrySet()) words.put(w.getKey(), w.getValue().help());
-            words.forEach((name, help) -> out.printf("  %-24s %s%n", name, help));
+            Map<String, String> functions = new LinkedHashMap<>();
+            functions.put("machine { WORDS }", "build a machine from the words below (returns it, created)");
+            functions.put("machineSpec { WORDS }", "the same without building: shows what each word adds");
+            Map<String, String> words = new TreeMap<>();
+            MachineDsl.KERNEL_WORDS.values().forEach(h -> put(words, h));
+            for (MachineWord w : s.dsl().words().values()) {
+                String h = w.help() == null ? "" : w.help();
+                put(words, h.startsWith(w.name()) ? h : w.name() + " — " + h);
+            }
+            Map<String, String> bindings = new TreeMap<>();
+            s.bindingHelp().values().forEach(h -> put(bindings, h));
+
+            int width = 0;
+            for (Map<String, String> m : List.of(commands, functions, words, bindings)) {
+                for (String k : m.keySet()) width = Math.max(width, Math.min(k.length(), 26));
+            }
+            PrintWriter out = c.out();
+            section(out, "Commands:", commands, width);
+            section(out, "Functions:", functions, width);
+            section(out, "Machine words:", words, width);
             if (s.dsl().words().isEmpty()) out.println("  (no plugin provides a board or device yet; see :plugins)");
-            if (!s.bindingHelp().isEmpty()) {
-                out.println("Script bindings:");
-                s.bindingHelp().forEach((name, help) -> out.printf("  %-24s %s%n", name, help));
-            }
+            if (!bindings.isEmpty()) section(out, "Script bindings:", bindings, width);
             out.println("Groovy code runs as typed; Tab completes, Ctrl-C interrupts, Ctrl-D or :quit leaves.");
+        }
+
+        /** Help lines read "usage — meaning"; the usage goes in the left column. */
+        private static void put(Map<String, String> into, String help) {
+            int dash = help.indexOf(" — ");
+            if (dash < 0) into.put(help, "");
+            else into.put(help.substring(0, dash), help.substring(dash + 3));
+        }
+
+        private static void section(PrintWriter out, String title, Map<String, String> rows, int width) {
+            out.println(title);
+            rows.forEach((k, v) -> {
+                if (k.length() > width) out.printf("  %s%n  %-" + width + "s  %s%n", k, "", v);
+                else out.printf("  %-" + width + "s  %s%n", k, v);
+            });
         }
     }
 

@@ -11,11 +11,14 @@ import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginWrapper;
 
 import java.lang.reflect.Modifier;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipFile;
 
 /**
  * PF4J's default manager (jar and zip plugins, manifest or properties descriptors, the extension index),
@@ -46,9 +49,24 @@ final class DrydockPluginManager extends DefaultPluginManager {
             return super.loadPluginFromPath(pluginPath);
         } catch (RuntimeException | LinkageError e) {
             String file = pluginPath.getFileName().toString();
-            broken.put(file, new PluginStatus(file, "?", "BROKEN", pluginPath.toString(), PluginHost.reason(e)));
+            broken.put(file, new PluginStatus(file, "?", "BROKEN", pluginPath.toString(), whyBroken(pluginPath, e)));
             return null;
         }
+    }
+
+    /** PF4J's "No PluginDescriptorFinder for plugin '/long/path'" does not say what is wrong; this does. */
+    private static String whyBroken(Path path, Throwable e) {
+        if (Files.isRegularFile(path)) {
+            try (ZipFile zip = new ZipFile(path.toFile())) {
+                boolean manifest = zip.getEntry("META-INF/MANIFEST.MF") != null;
+                boolean properties = zip.getEntry("plugin.properties") != null;
+                if (!manifest && !properties) return "no plugin descriptor (META-INF/MANIFEST.MF with Plugin-Id, or plugin.properties)";
+            } catch (IOException notAZip) {
+                return "not a jar or zip file";
+            }
+        }
+        String reason = PluginHost.reason(e);
+        return reason.replace(path.toString(), path.getFileName().toString());
     }
 
     /**
