@@ -217,8 +217,9 @@ public final class SystemBus implements MemoryMap {
                 case 8 -> r.segment().get(LE64, off);
                 default -> throw new BusFault(addr, size, false, "unsupported access size");
             };
-        } catch (IllegalStateException | UnsupportedOperationException e) {
-            throw new BusFault(addr, size, false, r.name() + " is not readable now: " + e.getMessage());
+        } catch (IllegalStateException | UnsupportedOperationException | InternalError e) {
+            // InternalError: SIGBUS on a DAX page past the end of its truncated host file (see GuestMemory)
+            throw new BusFault(addr, size, false, r.name() + " is not readable now: " + e.getMessage(), e);
         }
     }
 
@@ -232,9 +233,10 @@ public final class SystemBus implements MemoryMap {
                 case 8 -> r.segment().set(LE64, off, value);
                 default -> throw new BusFault(addr, size, true, "unsupported access size");
             }
-        } catch (IllegalStateException | IllegalArgumentException | UnsupportedOperationException e) {
-            // closed (unmapped), or a read-only mapping (the JDK refuses writes to read-only segments)
-            throw new BusFault(addr, size, true, r.name() + " is not writable now: " + e.getMessage());
+        } catch (IllegalStateException | IllegalArgumentException | UnsupportedOperationException | InternalError e) {
+            // closed (unmapped), a read-only mapping (the JDK refuses writes to read-only segments), or SIGBUS
+            // on a DAX page past the end of its truncated host file (InternalError, see GuestMemory)
+            throw new BusFault(addr, size, true, r.name() + " is not writable now: " + e.getMessage(), e);
         }
     }
 

@@ -162,19 +162,23 @@ public final class GuestMemory {
     private interface IntAccess { int get(); }
     private interface LongAccess { long get(); }
 
+    // A DAX window page past the end of its host file (truncated under the mapping) raises SIGBUS, which the
+    // JDK (25) reports as InternalError "a fault occurred in an unsafe memory access operation" on the
+    // accessing thread: also the guest's failed access.
     private static int access(long addr, long len, IntAccess a) {
-        try { return a.get(); } catch (IllegalStateException e) { throw unmapped(addr, len, e); }
+        try { return a.get(); } catch (IllegalStateException | InternalError e) { throw unmapped(addr, len, e); }
     }
 
     private static long accessLong(long addr, long len, LongAccess a) {
-        try { return a.get(); } catch (IllegalStateException e) { throw unmapped(addr, len, e); }
+        try { return a.get(); } catch (IllegalStateException | InternalError e) { throw unmapped(addr, len, e); }
     }
 
     private static void run(long addr, long len, Runnable a) {
-        try { a.run(); } catch (IllegalStateException e) { throw unmapped(addr, len, e); }
+        try { a.run(); } catch (IllegalStateException | InternalError e) { throw unmapped(addr, len, e); }
     }
 
-    private static GuestMemoryException unmapped(long addr, long len, IllegalStateException e) {
-        return new GuestMemoryException(addr, len, "region was unmapped", e);
+    private static GuestMemoryException unmapped(long addr, long len, Throwable e) {
+        return new GuestMemoryException(addr, len, e instanceof InternalError
+                ? "host fault (a mapped file page past its end)" : "region was unmapped", e);
     }
 }

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * <p>Created by machine assembly code and by the DAX window; devices never see a backing.
  */
 public sealed interface MemoryBacking extends AutoCloseable
-        permits AnonymousMemory, SharedMemoryFile, MappedFileRange {
+        permits AnonymousMemory, SharedMemoryFile, MappedFileRange, DaxWindowMemory {
 
     /** The mapped bytes, valid until {@link #close()}. */
     MemorySegment segment();
@@ -31,6 +31,9 @@ public sealed interface MemoryBacking extends AutoCloseable
 
     /** A memfd of {@code size} bytes mapped shared, so another process can map the same pages. */
     static SharedMemoryFile sharedFile(String name, long size) throws IOException { return SharedMemoryFile.create(name, size); }
+
+    /** A reserved window of {@code size} bytes reading as zero, into which host file ranges are mapped (DAX). */
+    static DaxWindowMemory daxWindow(long size) throws IOException { return DaxWindowMemory.reserve(size); }
 
     /** {@code length} bytes of {@code file} from {@code offset}, mapped shared (writes reach the file unless read-only). */
     static MemoryBacking mappedFile(Path file, long offset, long length, boolean readOnly) throws IOException {

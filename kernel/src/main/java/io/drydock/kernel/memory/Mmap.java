@@ -17,7 +17,7 @@ final class Mmap {
     private Mmap() {}
 
     static final int PROT_READ = 1, PROT_WRITE = 2;
-    static final int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
+    static final int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
     static final int MFD_CLOEXEC = 1;
     private static final MemorySegment MAP_FAILED = MemorySegment.ofAddress(-1L);
 
@@ -44,6 +44,26 @@ final class Mmap {
         }
         if (address.equals(MAP_FAILED)) throw new ErrnoException("mmap", errno, size + " bytes");
         return address.reinterpret(size, arena, Mmap::unmapQuietly);
+    }
+
+    /**
+     * mmap(2) with MAP_FIXED over [at, at+size) of an existing mapping this process owns: the old pages are
+     * replaced atomically (a concurrent access sees the old or the new page, never a hole). {@code flags} must
+     * include MAP_FIXED; {@code at} and {@code size} must be page-aligned (the kernel says EINVAL otherwise).
+     */
+    static void mapFixed(MemorySegment at, long size, int prot, int flags, int fd, long offset) throws ErrnoException {
+        if ((flags & MAP_FIXED) == 0) throw new IllegalArgumentException("mapFixed without MAP_FIXED");
+        MemorySegment address;
+        int errno;
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = NativeCall.newCallState(call);
+            address = (MemorySegment) MMAP.handle().invokeExact(state, at, size, prot, flags, fd, offset);
+            errno = NativeCall.errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap downcall failed", t);
+        }
+        if (address.equals(MAP_FAILED)) throw new ErrnoException("mmap", errno, size + " bytes at 0x" + Long.toHexString(at.address()));
+        if (address.address() != at.address()) throw new IllegalStateException("MAP_FIXED mapping moved to 0x" + Long.toHexString(address.address()));
     }
 
     private static void unmapQuietly(MemorySegment segment) {

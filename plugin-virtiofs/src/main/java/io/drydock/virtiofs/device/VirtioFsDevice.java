@@ -5,9 +5,10 @@ import io.drydock.kernel.virtio.ActiveContext;
 import io.drydock.kernel.virtio.DescriptorChain;
 import io.drydock.kernel.virtio.VirtioDevice;
 import io.drydock.kernel.virtio.VirtioFeatures;
+import io.drydock.kernel.virtio.SharedMemoryRegion;
 import io.drydock.kernel.virtio.Virtqueue;
 import io.drydock.kernel.virtio.VirtqueueException;
-import io.drydock.virtiofs.fuse.DaxWindow;
+import io.drydock.virtiofs.fuse.DaxRegion;
 import io.drydock.virtiofs.fuse.FuseObserver;
 import io.drydock.virtiofs.fuse.FuseOutcome;
 import io.drydock.virtiofs.fuse.FuseServer;
@@ -22,6 +23,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -36,17 +38,23 @@ import java.util.concurrent.locks.LockSupport;
  * (the machine's deterministic mode) requests are served on the notifying hart's thread. The hiprio queue
  * (FORGET, BATCH_FORGET, INTERRUPT: quick, and §5.11.6.1 says they must not wait behind requests) is always
  * served inline. A guest error in a chain or a reply buffer sets NEEDS_RESET through the virtio core.
+ *
+ * <p>With a {@link DaxRegion} the device declares shared memory region 0, the DAX window (virtio 1.2 §5.11.5),
+ * places it where the transport puts it, hands its {@link io.drydock.virtiofs.fuse.DaxWindow} to the FUSE
+ * server (SETUPMAPPING/REMOVEMAPPING; INIT then advertises map_alignment) and empties it at reset.
  */
 public final class VirtioFsDevice implements VirtioDevice {
     private static final Logger log = LoggerFactory.getLogger(VirtioFsDevice.class);
     /** virtio 1.2 §5.11.2: queue 0 is hiprio, request queues follow (no notification queue: F_NOTIFICATION is not offered). */
     private static final int HIPRIO = 0;
+    /** virtio 1.2 §5.11.5: "Shared memory region ID 0 is called the DAX window" (Linux VIRTIO_FS_SHMCAP_ID_CACHE). */
+    public static final int DAX_SHMID = 0;
 
     private final VirtioFsConfig config;
     private final FuseMetrics metrics;
     private final FuseTrace trace = new FuseTrace();
     private final byte[] configSpace;
-    private volatile DaxWindow dax;
+    private final DaxRegion dax;
 
     private final Object lifecycle = new Object();
     private Active active;
@@ -55,8 +63,12 @@ public final class VirtioFsDevice implements VirtioDevice {
     private record Active(ActiveContext context, FuseServer server, PassthroughFileSystem fs, Arena arena,
                           List<QueueServer> queues) {}
 
-    public VirtioFsDevice(VirtioFsConfig config, MetricsRegistry registry) {
+    public VirtioFsDevice(VirtioFsConfig config, MetricsRegistry registry) { this(config, registry, null); }
+
+    /** @param dax the DAX window (shared memory region 0), or null for none */
+    public VirtioFsDevice(VirtioFsConfig config, MetricsRegistry registry, DaxRegion dax) {
         this.config = config;
+        this.dax = dax;
         this.metrics = new FuseMetrics(registry, config.tag());
         // virtio 1.2 §5.11.4: struct virtio_fs_config { u8 tag[36]; le32 num_request_queues; }
         configSpace = new byte[VirtioFsConfig.TAG_SIZE + 4];
@@ -72,8 +84,16 @@ public final class VirtioFsDevice implements VirtioDevice {
     /** The live FUSE trace of this device. */
     public FuseTrace trace() { return trace; }
 
-    /** Plugs in a DAX window (SETUPMAPPING/REMOVEMAPPING); takes effect at the next activation. */
-    public void daxWindow(DaxWindow window) { this.dax = window; }
+    /** The DAX window, or null: {@code dax().toString()} lists the live mappings. */
+    public DaxRegion dax() { return dax; }
+
+    @Override public List<SharedMemoryRegion> sharedMemoryRegions() {
+        return dax == null ? List.of() : List.of(new SharedMemoryRegion(DAX_SHMID, dax.size(), "dax window"));
+    }
+
+    @Override public void sharedMemoryPlaced(int id, OptionalLong guestBase) {
+        if (dax != null && id == DAX_SHMID) dax.place(guestBase);
+    }
 
     @Override public int deviceId() { return 26; }
 
@@ -108,7 +128,7 @@ public final class VirtioFsDevice implements VirtioDevice {
             }
             FuseObserver observer = metrics.andThen(trace);
             FuseServer server = new FuseServer(config.options().readonly() ? readOnly(fs) : fs,
-                    FuseServerConfig.defaults(), dax, observer);
+                    FuseServerConfig.defaults(), dax == null ? null : dax.window(), observer);
             Arena arena = Arena.ofShared();
             List<QueueServer> queues = new ArrayList<>();
             for (Virtqueue q : context.queues()) {
@@ -144,6 +164,7 @@ public final class VirtioFsDevice implements VirtioDevice {
         }
         if (a == null) return;
         a.queues().forEach(QueueServer::stop);
+        if (dax != null) dax.removeAll(); // before the file system closes: mappings hold no descriptors, but start clean
         a.fs().close();
         a.arena().close();
     }
@@ -151,6 +172,7 @@ public final class VirtioFsDevice implements VirtioDevice {
     @Override public String toString() {
         return "virtio-fs tag=" + config.tag() + " dir=" + config.directory() + " queues=" + config.requestQueues()
                 + (config.options().readonly() ? " (read-only)" : "") + " cache=" + config.options().cache()
+                + (dax != null ? " dax=" + io.drydock.kernel.memory.Sizes.format(dax.size()) : "")
                 + (active != null ? " active" : " inactive") + (trace.isOn() ? ", tracing" : "");
     }
 

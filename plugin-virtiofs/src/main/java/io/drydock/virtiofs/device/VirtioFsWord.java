@@ -5,9 +5,15 @@ import io.drydock.kernel.machine.MachinePart;
 import io.drydock.kernel.machine.Options;
 import io.drydock.kernel.spi.MachineWord;
 import io.drydock.kernel.virtio.VirtioTransportFactory;
+import io.drydock.kernel.memory.Sizes;
+import io.drydock.virtiofs.fuse.DaxRegion;
+import io.drydock.virtiofs.fuse.DaxWindowFactory;
+import io.drydock.virtiofs.fuse.FuseServerConfig;
 import io.drydock.virtiofs.passthrough.PassthroughOptions;
 import org.pf4j.Extension;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,8 +21,10 @@ import java.util.OptionalInt;
 
 /**
  * The DSL word {@code virtioFs tag: 'myfs', dir: 'build/export', readonly: false, queues: 1, cache: 'auto',
- * xattr: false, transport: 'pci', slot: N, queueSize: 1024}: a virtio-fs device sharing a host directory,
- * attached to the machine's virtio-pci (default) or virtio-mmio transport.
+ * xattr: false, transport: 'pci', slot: N, queueSize: 1024, dax: 1.GiB}: a virtio-fs device sharing a host
+ * directory, attached to the machine's virtio-pci (default) or virtio-mmio transport. {@code dax: SIZE} (a power
+ * of two ≥ 4 KiB; default none) adds the DAX window, shared memory region 0, made by plugin-dax (found through
+ * {@link DaxWindowFactory#find}); without it there is no window and SETUPMAPPING gets ENOSYS.
  */
 @Extension
 public final class VirtioFsWord implements MachineWord {
@@ -24,7 +32,7 @@ public final class VirtioFsWord implements MachineWord {
 
     @Override public String help() {
         return "virtioFs tag: 'myfs', dir: 'DIR' [, readonly: true, queues: 1, cache: 'never|auto|always', "
-                + "xattr: false, transport: 'pci|mmio', slot: N] — share a host directory over virtio-fs";
+                + "xattr: false, transport: 'pci|mmio', slot: N, dax: 1.GiB] — share a host directory over virtio-fs";
     }
 
     @Override public MachinePart create(Options o, List<Object> args) {
@@ -41,12 +49,18 @@ public final class VirtioFsWord implements MachineWord {
         int queueSize = o.integer("queueSize", 1024);
         String transport = o.choice("transport", "pci", "pci", "mmio");
         OptionalInt slot = o.has("slot") ? OptionalInt.of(o.integer("slot", 0)) : OptionalInt.empty();
+        long dax = o.bytes("dax", 0);
+        // virtio 1.2 §4.1.4.7: the window fills a PCI BAR, whose size is a power of two
+        if (dax != 0 && (dax < 4096 || Long.bitCount(dax) != 1))
+            throw o.error("dax: the window size must be a power of two of at least 4 KiB, was " + dax);
+        if (dax != 0 && DaxWindowFactory.find().isEmpty())
+            throw o.error("dax: no DAX window implementation is loaded (the 'dax' plugin, plugin-dax)");
         o.finish();
-        return new Part(tag, dir.toAbsolutePath().normalize(), queues, queueSize, fs, transport, slot);
+        return new Part(tag, dir.toAbsolutePath().normalize(), queues, queueSize, fs, transport, slot, dax);
     }
 
     private record Part(String tag, Path dir, int queues, int queueSize, PassthroughOptions fs, String transport,
-                        OptionalInt slot) implements MachinePart {
+                        OptionalInt slot, long dax) implements MachinePart {
         Part {
             new VirtioFsConfig(tag, dir, queues, queueSize, fs, false); // validate now, at the word
         }
@@ -56,14 +70,28 @@ public final class VirtioFsWord implements MachineWord {
         @Override public String describe() {
             return "virtio-fs tag=" + tag + " dir=" + dir + " queues=" + queues + " cache="
                     + fs.cache().name().toLowerCase(java.util.Locale.ROOT) + (fs.readonly() ? " (read-only)" : "")
-                    + " on " + transport;
+                    + (dax != 0 ? " dax=" + Sizes.format(dax) : "") + " on " + transport;
         }
 
         @Override public void assemble(MachineAssembly a) {
+            DaxRegion window = dax == 0 ? null : daxWindow(a);
             VirtioFsDevice device = new VirtioFsDevice(
-                    new VirtioFsConfig(tag, dir, queues, queueSize, fs, a.spec().deterministic()), a.metrics());
+                    new VirtioFsConfig(tag, dir, queues, queueSize, fs, a.spec().deterministic()), a.metrics(), window);
             VirtioTransportFactory.require(a.services(), transport, "virtioFs").attach(device, slot);
             a.services().add(VirtioFsDevice.class, device);
+        }
+
+        /** The window's memory is reserved now and placed by the device when the transport assigns its BAR. */
+        private DaxRegion daxWindow(MachineAssembly a) {
+            DaxWindowFactory factory = DaxWindowFactory.find().orElseThrow(() ->
+                    new IllegalStateException("virtioFs dax: the DAX window plugin was unloaded"));
+            try {
+                DaxRegion w = factory.create(tag, dax, FuseServerConfig.defaults().mapAlignment(), a.memoryMap(), a.metrics());
+                a.closeOnShutdown(w);
+                return w;
+            } catch (IOException e) {
+                throw new UncheckedIOException("virtioFs " + tag + ": cannot reserve a DAX window of " + Sizes.format(dax), e);
+            }
         }
     }
 }

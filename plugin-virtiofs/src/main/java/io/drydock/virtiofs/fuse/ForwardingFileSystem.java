@@ -92,4 +92,5 @@ public class ForwardingFileSystem implements FuseFileSystem {
     @Override public long copyFileRange(FuseContext c, long nodeidIn, long fhIn, long offIn, long nodeidOut, long fhOut, long offOut, long len, long flags) throws IOException { return delegate.copyFileRange(c, nodeidIn, fhIn, offIn, nodeidOut, fhOut, offOut, len, flags); }
 
     @Override public void syncfs(FuseContext c, long nodeid) throws IOException { delegate.syncfs(c, nodeid); }
+    @Override public int openForMapping(FuseContext c, long nodeid, long fh, boolean writable) throws IOException { return delegate.openForMapping(c, nodeid, fh, writable); }
 }

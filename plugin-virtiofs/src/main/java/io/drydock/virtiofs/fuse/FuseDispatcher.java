@@ -184,15 +184,16 @@ final class FuseDispatcher {
             }
             case SETUPMAPPING -> {
                 if (dax == null) throw new FuseException(Errno.ENOSYS, "no DAX window");
-                dax.setupMapping(c, node, FuseDax.SetupmappingIn.decode(in, a.take(FuseDax.SetupmappingIn.SIZE)));
+                dax.setupMapping(c, node, FuseDax.SetupmappingIn.decode(in, a.take(FuseDax.SetupmappingIn.SIZE)),
+                        (nodeid, fh, writable) -> fs.openForMapping(c, nodeid, fh, writable));
                 yield 0;
             }
             case REMOVEMAPPING -> {
                 if (dax == null) throw new FuseException(Errno.ENOSYS, "no DAX window");
                 int count = FuseDax.RemovemappingIn.decode(in, a.take(FuseDax.RemovemappingIn.SIZE)).count();
-                if (count < 0 || count > FuseDax.REMOVEMAPPING_MAX_ENTRY)
-                    throw new FuseException(Errno.EINVAL, "REMOVEMAPPING of " + Integer.toUnsignedString(count) + " ranges");
-                long at = a.take((long) count * FuseDax.RemovemappingOne.SIZE);
+                // fuse.h: the entries follow at offset 4; the count is bounded by the request's length (EINVAL
+                // past it), not by FUSE_REMOVEMAPPING_MAX_ENTRY, which only bounds what Linux sends at once
+                long at = a.take(Integer.toUnsignedLong(count) * FuseDax.RemovemappingOne.SIZE);
                 List<FuseDax.RemovemappingOne> ranges = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) ranges.add(FuseDax.RemovemappingOne.decode(in, at + (long) i * FuseDax.RemovemappingOne.SIZE));
                 dax.removeMapping(c, ranges);

@@ -155,4 +155,15 @@ public interface FuseFileSystem {
     }
 
     default void syncfs(FuseContext c, long nodeid) throws IOException { throw enosys("syncfs"); }
+
+    /**
+     * A new host descriptor of regular file {@code nodeid} for a DAX mapping (fuse.h FUSE_SETUPMAPPING),
+     * called by the {@link DaxWindow} on the request's thread. {@code fh} is the guest's open handle, or -1
+     * when the guest maps by nodeid (Linux). Opened O_RDWR when {@code writable}, else O_RDONLY; with a
+     * handle, only the access that handle was opened with is granted (EACCES otherwise). The caller owns
+     * and closes the descriptor. A read-only export refuses writable with EROFS.
+     */
+    default int openForMapping(FuseContext c, long nodeid, long fh, boolean writable) throws IOException {
+        throw enosys("setupmapping");
+    }
 }

@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * Refuses every operation that would change the exported tree with EROFS (as Rust virtiofsd's
  * {@code --readonly}): namespace changes, attribute and xattr changes, writes, and opens for writing
- * or truncation. Reads pass through.
+ * or truncation, writable DAX mappings. Reads pass through.
  */
 public final class ReadOnlyFileSystem extends ForwardingFileSystem {
     /** fcntl.h: O_WRONLY | O_RDWR, O_TRUNC, O_CREAT, O_APPEND. */
@@ -40,6 +40,11 @@ public final class ReadOnlyFileSystem extends ForwardingFileSystem {
     @Override public OpenOut open(FuseContext c, long nodeid, int flags) throws IOException {
         if ((flags & WRITE_FLAGS) != 0) throw erofs("open for writing");
         return delegate.open(c, nodeid, flags);
+    }
+
+    @Override public int openForMapping(FuseContext c, long nodeid, long fh, boolean writable) throws IOException {
+        if (writable) throw erofs("writable DAX mapping");
+        return delegate.openForMapping(c, nodeid, fh, false);
     }
 
     @Override public void access(FuseContext c, long nodeid, int mask) throws IOException {

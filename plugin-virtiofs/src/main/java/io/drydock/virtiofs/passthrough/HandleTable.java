@@ -120,6 +120,14 @@ final class HandleTable {
         return h;
     }
 
+    /** The open flags of handle {@code fh} of {@code nodeid}; EBADF as {@link #pin}. */
+    synchronized int flags(long fh, long nodeid) throws FuseException {
+        Handle h = handles.get(fh);
+        if (h == null || h.inode.nodeid != nodeid)
+            throw new FuseException(Errno.EBADF, "no file handle " + fh + " for nodeid " + nodeid);
+        return h.flags;
+    }
+
     synchronized void unpin(Handle h) {
         if (--h.pins == 0 && h.released) closeDescriptor(h);
     }

@@ -359,6 +359,20 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
         }
     }
 
+    /** DAX (fuse.h FUSE_SETUPMAPPING): a fresh descriptor of a regular file, never more access than its handle has. */
+    @Override
+    public int openForMapping(FuseContext c, long nodeid, long fh, boolean writable) throws IOException {
+        if (writable && options.readonly()) throw new FuseException(Errno.EROFS, "writable DAX mapping on a read-only export");
+        Inode i = inodes.get(nodeid);
+        if (!i.isRegular()) throw new FuseException(Errno.EINVAL, "DAX mapping of " + i + ", not a regular file");
+        if (fh != -1) { // fuse.h: fh -1 = map by nodeid (Linux); else the handle's access mode bounds the mapping
+            int mode = handles.flags(fh, nodeid) & Sys.O_ACCMODE;
+            if (mode == Sys.O_WRONLY || (writable && mode != Sys.O_RDWR))
+                throw new FuseException(Errno.EACCES, "file handle " + fh + " is not open for " + (writable ? "read-write" : "reading"));
+        }
+        return reopen(i, writable ? Sys.O_RDWR : Sys.O_RDONLY);
+    }
+
     @Override
     public long read(FuseContext c, long nodeid, long fh, long offset, int size, List<MemorySegment> dst) throws IOException {
         Handle h = handles.pin(fh, nodeid);

@@ -27,32 +27,40 @@ import static org.junit.jupiter.api.Assertions.fail;
  * hiprio queue and one request queue in fake guest RAM, brings the device up (virtio 1.2 §3.1.1), and sends
  * FUSE requests as descriptor chains — the request readable, the reply writable, split where asked.
  */
-final class VirtioFsGuest implements AutoCloseable {
-    static final long RAM = FakeGuestMemory.DRAM_BASE;
+public final class VirtioFsGuest implements AutoCloseable {
+    public static final long RAM = FakeGuestMemory.DRAM_BASE;
 
     /** A completed request: the used length and the reply as the guest sees it. */
-    record Reply(int usedLength, int error, long unique, byte[] payload) {
-        ByteBuffer args() { return ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN); }
+    public record Reply(int usedLength, int error, long unique, byte[] payload) {
+        public ByteBuffer args() { return ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN); }
     }
 
-    final FakeGuestMemory ram = new FakeGuestMemory(RAM, 64L << 20);
-    final TestLine line = new TestLine();
-    final RecordingControl control = new RecordingControl();
-    final VirtioFsDevice device;
-    final VirtioCore core;
-    final VirtqueueDriver hiprio, requests;
+    public final FakeGuestMemory ram = new FakeGuestMemory(RAM, 64L << 20);
+    public final TestLine line = new TestLine();
+    public final RecordingControl control = new RecordingControl();
+    public final VirtioFsDevice device;
+    public final VirtioCore core;
+    public final VirtqueueDriver hiprio, requests;
     private final Arena arena = Arena.ofConfined();
     private long unique = 100;
 
-    VirtioFsGuest(VirtioFsConfig config) {
-        device = new VirtioFsDevice(config, ram.metrics());
+    public VirtioFsGuest(VirtioFsConfig config) { this(config, null, 0); }
+
+    /** With a DAX window of {@code daxSize} bytes from {@code dax} (placed by the test, as a transport would). */
+    public VirtioFsGuest(VirtioFsConfig config, io.drydock.virtiofs.fuse.DaxWindowFactory dax, long daxSize) {
+        try {
+            device = new VirtioFsDevice(config, ram.metrics(), dax == null ? null
+                    : dax.create(config.tag(), daxSize, 12, ram.bus(), ram.metrics()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         core = new VirtioCore(device, "virtio-fs", ram.memory(), line, ram.metrics(), control);
         hiprio = new VirtqueueDriver(ram.memory(), 16, RAM + 0x1000, RAM + 0x10_0000, 0x10_0000);
         requests = new VirtqueueDriver(ram.memory(), 64, RAM + 0x8000, RAM + 0x40_0000, 0x3b0_0000);
     }
 
     /** The driver's initialisation with every offered feature, both queues enabled, DRIVER_OK. */
-    VirtioFsGuest start() {
+    public VirtioFsGuest start() {
         core.writeStatus(VirtioStatus.ACKNOWLEDGE);
         core.writeStatus(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER);
         long f = core.offeredFeatures();
@@ -73,17 +81,17 @@ final class VirtioFsGuest implements AutoCloseable {
         core.setQueueReady(q, true);
     }
 
-    FuseInit.InitOut init() {
+    public FuseInit.InitOut init() {
         Reply r = send(FuseRequest.of(FuseOpcode.INIT, 0).struct(FuseInit.InitIn.SIZE,
                 (s, o) -> new FuseInit.InitIn(7, 36, 1 << 17, 1L << 26).encode(s, o)), 4096);
         assertEquals(0, r.error(), "INIT");
         return FuseInit.InitOut.decode(MemorySegment.ofArray(r.payload()), 0);
     }
 
-    Reply send(FuseRequest req, int replyCapacity) { return send(req, new int[]{replyCapacity}); }
+    public Reply send(FuseRequest req, int replyCapacity) { return send(req, new int[]{replyCapacity}); }
 
     /** Sends {@code req} on the request queue with the writable part split into {@code pieces}. */
-    Reply send(FuseRequest req, int... pieces) {
+    public Reply send(FuseRequest req, int... pieces) {
         req.unique(++unique);
         int head = requests.add(bufs(req, pieces).toArray(Buf[]::new));
         core.notify(1);
@@ -126,7 +134,7 @@ final class VirtioFsGuest implements AutoCloseable {
     }
 
     /** FORGET-like requests on hiprio: returns the used length. */
-    int sendHiprio(FuseRequest req) {
+    public int sendHiprio(FuseRequest req) {
         req.unique(++unique);
         MemorySegment built = req.build(arena);
         int head = hiprio.add(Buf.in(hiprio.allocWith(built.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)), (int) built.byteSize()));
@@ -139,13 +147,14 @@ final class VirtioFsGuest implements AutoCloseable {
         return -1;
     }
 
-    long counter(String name) {
+    public long counter(String name) {
         var m = ram.metrics().get(name);
         return m == null ? 0 : ((Number) m.value()).longValue();
     }
 
     @Override public void close() {
         core.reset();
+        if (device.dax() != null) device.dax().close();
         arena.close();
         ram.close();
     }

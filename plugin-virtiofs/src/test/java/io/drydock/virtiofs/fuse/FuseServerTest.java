@@ -209,7 +209,7 @@ class FuseServerTest {
     void daxWindowGetsDecodedRequests() {
         AtomicReference<Object> seen = new AtomicReference<>();
         DaxWindow dax = new DaxWindow() {
-            @Override public void setupMapping(FuseContext c, long nodeid, FuseDax.SetupmappingIn r) { seen.set(r); }
+            @Override public void setupMapping(FuseContext c, long nodeid, FuseDax.SetupmappingIn r, FileOpener files) { seen.set(r); }
             @Override public void removeMapping(FuseContext c, List<FuseDax.RemovemappingOne> ranges) { seen.set(ranges); }
         };
         FuseTestClient d = new FuseTestClient(new FuseServer(fs, FuseServerConfig.defaults(), dax, null));

@@ -1,0 +1,22 @@
+package io.drydock.dax;
+
+import io.drydock.kernel.bus.MemoryMap;
+import io.drydock.kernel.metrics.MetricsRegistry;
+import io.drydock.virtiofs.fuse.DaxRegion;
+import io.drydock.virtiofs.fuse.DaxWindowFactory;
+import org.pf4j.Extension;
+
+import java.io.IOException;
+
+/**
+ * Makes {@link DaxWindowEngine}s for {@code virtioFs ..., dax: SIZE}. Found by plugin-virtiofs through
+ * {@link DaxWindowFactory#find}: registered by {@link DaxPlugin} when PF4J starts this plugin, and listed in
+ * META-INF/services for a flat class path (tests).
+ */
+@Extension
+public final class DaxFactory implements DaxWindowFactory {
+    @Override
+    public DaxRegion create(String tag, long size, int mapAlignment, MemoryMap memoryMap, MetricsRegistry metrics) throws IOException {
+        return new DaxWindowEngine(tag, size, mapAlignment, memoryMap, metrics);
+    }
+}
