@@ -128,8 +128,8 @@ final class Interpreter {
                     case BNE -> { if (x[rs1(w)] != x[rs2(w)]) { pc += imm(w); n++; continue; } }
                     case BLT -> { if (x[rs1(w)] < x[rs2(w)]) { pc += imm(w); n++; continue; } }
                     case BGE -> { if (x[rs1(w)] >= x[rs2(w)]) { pc += imm(w); n++; continue; } }
-                    case BLTU -> { if (Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) < 0) { pc += imm(w); n++; continue; } }
-                    case BGEU -> { if (Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) >= 0) { pc += imm(w); n++; continue; } }
+                    case BLTU -> { if (x[rs1(w)] + Long.MIN_VALUE < x[rs2(w)] + Long.MIN_VALUE) { pc += imm(w); n++; continue; } }
+                    case BGEU -> { if (x[rs1(w)] + Long.MIN_VALUE >= x[rs2(w)] + Long.MIN_VALUE) { pc += imm(w); n++; continue; } }
                     case LB -> x[rd] = (byte) ld8(x[rs1(w)] + imm(w));
                     case LH -> x[rd] = (short) ld16(x[rs1(w)] + imm(w));
                     case LW -> x[rd] = ld32(x[rs1(w)] + imm(w));
@@ -143,7 +143,7 @@ final class Interpreter {
                     case SD -> st64(x[rs1(w)] + imm(w), x[rs2(w)]);
                     case ADDI -> x[rd] = x[rs1(w)] + imm(w);
                     case SLTI -> x[rd] = x[rs1(w)] < imm(w) ? 1 : 0;
-                    case SLTIU -> x[rd] = Long.compareUnsigned(x[rs1(w)], imm(w)) < 0 ? 1 : 0;
+                    case SLTIU -> x[rd] = x[rs1(w)] + Long.MIN_VALUE < (long) imm(w) + Long.MIN_VALUE ? 1 : 0; // unsigned compare
                     case XORI -> x[rd] = x[rs1(w)] ^ imm(w);
                     case ORI -> x[rd] = x[rs1(w)] | imm(w);
                     case ANDI -> x[rd] = x[rs1(w)] & imm(w);
@@ -154,7 +154,7 @@ final class Interpreter {
                     case SUB -> x[rd] = x[rs1(w)] - x[rs2(w)];
                     case SLL -> x[rd] = x[rs1(w)] << x[rs2(w)];
                     case SLT -> x[rd] = x[rs1(w)] < x[rs2(w)] ? 1 : 0;
-                    case SLTU -> x[rd] = Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) < 0 ? 1 : 0;
+                    case SLTU -> x[rd] = x[rs1(w)] + Long.MIN_VALUE < x[rs2(w)] + Long.MIN_VALUE ? 1 : 0;
                     case XOR -> x[rd] = x[rs1(w)] ^ x[rs2(w)];
                     case SRL -> x[rd] = x[rs1(w)] >>> x[rs2(w)];
                     case SRA -> x[rd] = x[rs1(w)] >> x[rs2(w)];
