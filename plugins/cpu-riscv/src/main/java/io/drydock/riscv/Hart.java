@@ -308,7 +308,8 @@ public final class Hart implements Cpu {
     /** Executes up to {@code n} instructions on the calling thread (the machine must be paused). Returns the number retired. */
     public long step(long n) {
         long before = instret;
-        while (instret - before < n) {
+        // each pass retires at least one instruction or takes a trap: n passes bound a trap loop too
+        for (long pass = 0; instret - before < n && pass < n; pass++) {
             checkInterrupts();
             if (waitingForInterrupt && (mip() & mie) == 0) break;
             waitingForInterrupt = false;

@@ -98,15 +98,14 @@ final class Interpreter {
         final long[] x = this.x;
         long pc = h.pc;
         int n = 0;
-        long[] code = null;
-        long codePage = -1;
+        long[] code;
+        long base = pc & ~0xfffL;
         try {
+            code = mmu.codePage(pc);
+            // Straight-line code needs no page check per instruction: leaving the page sequentially lands on a
+            // PAGE_END sentinel slot; jumps check the page.
             while (n < budget) {
-                if ((pc & ~0xfffL) != codePage) {
-                    code = mmu.codePage(pc);
-                    codePage = pc & ~0xfffL;
-                }
-                int slot = (int) (pc >>> 1) & 2047;
+                int slot = (int) (pc - base) >>> 1;
                 long w = code[slot];
                 if ((w & 0x1fe) == 0) {
                     if (w == 0) w = code[slot] = mmu.decode(pc);
@@ -118,18 +117,32 @@ final class Interpreter {
                     case AUIPC -> x[rd] = pc + imm(w);
                     case LI -> x[rd] = imm(w);
                     case MV -> x[rd] = x[rs2(w)];
-                    case JAL -> { x[rd] = pc + len(w); pc += imm(w); n++; continue; }
+                    case JAL -> {
+                        x[rd] = pc + len(w);
+                        pc += imm(w);
+                        n++;
+                        if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; }
+                        continue;
+                    }
                     case JALR -> {
                         long t = (x[rs1(w)] + imm(w)) & ~1L;
                         x[rd] = pc + len(w);
-                        pc = t; n++; continue;
+                        pc = t;
+                        n++;
+                        if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; }
+                        continue;
                     }
-                    case BEQ -> { if (x[rs1(w)] == x[rs2(w)]) { pc += imm(w); n++; continue; } }
-                    case BNE -> { if (x[rs1(w)] != x[rs2(w)]) { pc += imm(w); n++; continue; } }
-                    case BLT -> { if (x[rs1(w)] < x[rs2(w)]) { pc += imm(w); n++; continue; } }
-                    case BGE -> { if (x[rs1(w)] >= x[rs2(w)]) { pc += imm(w); n++; continue; } }
-                    case BLTU -> { if (Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) < 0) { pc += imm(w); n++; continue; } }
-                    case BGEU -> { if (Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) >= 0) { pc += imm(w); n++; continue; } }
+                    case PAGE_END -> {
+                        code = mmu.codePage(pc);
+                        base = pc & ~0xfffL;
+                        continue;
+                    }
+                    case BEQ -> { if (x[rs1(w)] == x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } }
+                    case BNE -> { if (x[rs1(w)] != x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } }
+                    case BLT -> { if (x[rs1(w)] < x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } }
+                    case BGE -> { if (x[rs1(w)] >= x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } }
+                    case BLTU -> { if (x[rs1(w)] + Long.MIN_VALUE < x[rs2(w)] + Long.MIN_VALUE) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } }
+                    case BGEU -> { if (x[rs1(w)] + Long.MIN_VALUE >= x[rs2(w)] + Long.MIN_VALUE) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } }
                     case LB -> x[rd] = (byte) ld8(x[rs1(w)] + imm(w));
                     case LH -> x[rd] = (short) ld16(x[rs1(w)] + imm(w));
                     case LW -> x[rd] = ld32(x[rs1(w)] + imm(w));
@@ -143,7 +156,7 @@ final class Interpreter {
                     case SD -> st64(x[rs1(w)] + imm(w), x[rs2(w)]);
                     case ADDI -> x[rd] = x[rs1(w)] + imm(w);
                     case SLTI -> x[rd] = x[rs1(w)] < imm(w) ? 1 : 0;
-                    case SLTIU -> x[rd] = Long.compareUnsigned(x[rs1(w)], imm(w)) < 0 ? 1 : 0;
+                    case SLTIU -> x[rd] = x[rs1(w)] + Long.MIN_VALUE < (long) imm(w) + Long.MIN_VALUE ? 1 : 0; // unsigned compare
                     case XORI -> x[rd] = x[rs1(w)] ^ imm(w);
                     case ORI -> x[rd] = x[rs1(w)] | imm(w);
                     case ANDI -> x[rd] = x[rs1(w)] & imm(w);
@@ -154,7 +167,7 @@ final class Interpreter {
                     case SUB -> x[rd] = x[rs1(w)] - x[rs2(w)];
                     case SLL -> x[rd] = x[rs1(w)] << x[rs2(w)];
                     case SLT -> x[rd] = x[rs1(w)] < x[rs2(w)] ? 1 : 0;
-                    case SLTU -> x[rd] = Long.compareUnsigned(x[rs1(w)], x[rs2(w)]) < 0 ? 1 : 0;
+                    case SLTU -> x[rd] = x[rs1(w)] + Long.MIN_VALUE < x[rs2(w)] + Long.MIN_VALUE ? 1 : 0;
                     case XOR -> x[rd] = x[rs1(w)] ^ x[rs2(w)];
                     case SRL -> x[rd] = x[rs1(w)] >>> x[rs2(w)];
                     case SRA -> x[rd] = x[rs1(w)] >> x[rs2(w)];

@@ -348,7 +348,8 @@ final class Mmu {
         long[] page = code.get(ppage);
         if (page == null) {
             if (code.size() >= MAX_CODE_PAGES) flushCode();
-            page = new long[2048];
+            page = new long[2050];
+            page[2048] = page[2049] = Op.pack(Op.PAGE_END, 0, 0, 0, 0, false);
             code.put(ppage, page);
         }
         fTag[i] = vpn;

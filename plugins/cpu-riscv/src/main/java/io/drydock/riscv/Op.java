@@ -34,7 +34,9 @@ final class Op {
     static final int FP = 89;
     /** addi rd, x0, imm (li) and add rd, x0, rs2 (mv): common enough to deserve their own cases. */
     static final int LI = 90, MV = 91;
-    static final int COUNT = 92;
+    /** The two sentinel slots after a code page's 2048 half-word slots: pc left the page sequentially. */
+    static final int PAGE_END = 92;
+    static final int COUNT = 93;
 
     static final int C_BIT = 1 << 9;
 

@@ -1,0 +1,106 @@
+package io.drydock.riscv;
+
+import static io.drydock.riscv.Op.*;
+
+/**
+ * Text for RV64GC instructions with ABI register names, in the style of GNU objdump: compressed
+ * instructions print as the base instruction they expand to (objdump does the same), and common aliases
+ * (li, mv, ret, j, nop) are used. Works from {@link Decoder}'s output, so what it prints is what the hart
+ * executes.
+ */
+public final class Disassembler {
+    private Disassembler() {}
+
+    static final String[] X = {"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4",
+            "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6", "zero"};
+    static final String[] F = {"ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0", "fa1", "fa2",
+            "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9", "fs10", "fs11",
+            "ft8", "ft9", "ft10", "ft11"};
+    private static final String[] RM = {"rne", "rtz", "rdn", "rup", "rmm", "rm5", "rm6", "dyn"};
+    private static final String[] AMO = new String[32];
+    static {
+        AMO[0] = "amoadd"; AMO[1] = "amoswap"; AMO[4] = "amoxor"; AMO[8] = "amoor"; AMO[12] = "amoand";
+        AMO[16] = "amomin"; AMO[20] = "amomax"; AMO[24] = "amominu"; AMO[28] = "amomaxu";
+    }
+
+    /** The instruction whose low half-word is {@code lo} and (if 32-bit) high half-word {@code hi}, at {@code pc}. */
+    public static String disassemble(long pc, int bits) {
+        boolean c = Decoder.isCompressed(bits & 0xffff);
+        long w = c ? Decoder.decode16(bits & 0xffff) : Decoder.decode32(bits);
+        return text(pc, w, c ? bits & 0xffff : bits);
+    }
+
+    static String text(long pc, long w, int raw) {
+        int op = op(w), rd = rd(w), rs1 = rs1(w), rs2 = rs2(w), imm = imm(w);
+        String d = X[rd], s1 = X[rs1], s2 = X[rs2];
+        return switch (op) {
+            case LUI -> "lui " + d + ", 0x" + Integer.toHexString(imm >>> 12);
+            case AUIPC -> "auipc " + d + ", 0x" + Integer.toHexString(imm >>> 12);
+            case LI -> "li " + d + ", " + imm;
+            case MV -> "mv " + d + ", " + s2;
+            case JAL -> (rd == 32 ? "j " : rd == 1 ? "jal " : "jal " + d + ", ") + hex(pc + imm);
+            case JALR -> rd == 32 && rs1 == 1 && imm == 0 ? "ret" : "jalr " + d + ", " + imm + "(" + s1 + ")";
+            case BEQ, BNE, BLT, BGE, BLTU, BGEU -> new String[]{"beq", "bne", "blt", "bge", "bltu", "bgeu"}[op - BEQ]
+                    + " " + s1 + ", " + s2 + ", " + hex(pc + imm);
+            case LB, LH, LW, LD, LBU, LHU, LWU -> new String[]{"lb", "lh", "lw", "ld", "lbu", "lhu", "lwu"}[op - LB]
+                    + " " + d + ", " + imm + "(" + s1 + ")";
+            case SB, SH, SW, SD -> new String[]{"sb", "sh", "sw", "sd"}[op - SB] + " " + s2 + ", " + imm + "(" + s1 + ")";
+            case ADDI -> rd == 32 && rs1 == 0 && imm == 0 ? "nop" : imm == 0 ? "mv " + d + ", " + s1 : "addi " + d + ", " + s1 + ", " + imm;
+            case SLTI, SLTIU, XORI, ORI, ANDI, SLLI, SRLI, SRAI ->
+                    new String[]{"slti", "sltiu", "xori", "ori", "andi", "slli", "srli", "srai"}[op - SLTI] + " " + d + ", " + s1 + ", " + imm;
+            case ADD, SUB, SLL, SLT, SLTU, XOR, SRL, SRA, OR, AND ->
+                    new String[]{"add", "sub", "sll", "slt", "sltu", "xor", "srl", "sra", "or", "and"}[op - ADD] + " " + d + ", " + s1 + ", " + s2;
+            case ADDIW, SLLIW, SRLIW, SRAIW -> new String[]{"addiw", "slliw", "srliw", "sraiw"}[op - ADDIW] + " " + d + ", " + s1 + ", " + imm;
+            case ADDW, SUBW, SLLW, SRLW, SRAW -> new String[]{"addw", "subw", "sllw", "srlw", "sraw"}[op - ADDW] + " " + d + ", " + s1 + ", " + s2;
+            case MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, MULW, DIVW, DIVUW, REMW, REMUW ->
+                    new String[]{"mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu", "mulw", "divw", "divuw", "remw", "remuw"}[op - MUL]
+                            + " " + d + ", " + s1 + ", " + s2;
+            case FENCE -> "fence";
+            case FENCE_I -> "fence.i";
+            case ECALL -> "ecall";
+            case EBREAK -> "ebreak";
+            case MRET -> "mret";
+            case SRET -> "sret";
+            case WFI -> "wfi";
+            case SFENCE_VMA -> "sfence.vma " + X[rs1] + ", " + X[rs2];
+            case CSRRW, CSRRS, CSRRC -> new String[]{"csrrw", "csrrs", "csrrc"}[op - CSRRW] + " " + d + ", " + Csr.name(imm & 0xfff) + ", " + s1;
+            case CSRRWI, CSRRSI, CSRRCI -> new String[]{"csrrwi", "csrrsi", "csrrci"}[op - CSRRWI] + " " + d + ", " + Csr.name(imm & 0xfff) + ", " + rs1;
+            case LR_W, LR_D -> "lr." + (op == LR_W ? "w" : "d") + " " + d + ", (" + s1 + ")";
+            case SC_W, SC_D -> "sc." + (op == SC_W ? "w" : "d") + " " + d + ", " + s2 + ", (" + s1 + ")";
+            case AMO_W, AMO_D -> AMO[imm] + (op == AMO_W ? ".w " : ".d ") + d + ", " + s2 + ", (" + s1 + ")";
+            case FLW, FLD -> (op == FLW ? "flw " : "fld ") + F[rd & 31] + ", " + imm + "(" + s1 + ")";
+            case FSW, FSD -> (op == FSW ? "fsw " : "fsd ") + F[rs2] + ", " + imm + "(" + s1 + ")";
+            case FP -> fp(imm);
+            default -> String.format(".insn 0x%x  # illegal", raw);
+        };
+    }
+
+    private static String hex(long v) { return "0x" + Long.toHexString(v); }
+
+    private static String fp(int i) {
+        int opc = i & 0x7f, rd = (i >> 7) & 31, f3 = (i >> 12) & 7, rs1 = (i >> 15) & 31, rs2 = (i >> 20) & 31;
+        String t = ((i >> 25) & 3) == 1 ? ".d" : ".s";
+        String rm = f3 == 7 ? "" : ", " + RM[f3];
+        if (opc != 0x53) {
+            String m = switch (opc) { case 0x43 -> "fmadd"; case 0x47 -> "fmsub"; case 0x4b -> "fnmsub"; default -> "fnmadd"; };
+            return m + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2] + ", " + F[i >>> 27] + rm;
+        }
+        String[] iw = {"w", "wu", "l", "lu"};
+        return switch (i >>> 27) {
+            case 0x00 -> "fadd" + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2] + rm;
+            case 0x01 -> "fsub" + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2] + rm;
+            case 0x02 -> "fmul" + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2] + rm;
+            case 0x03 -> "fdiv" + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2] + rm;
+            case 0x0b -> "fsqrt" + t + " " + F[rd] + ", " + F[rs1] + rm;
+            case 0x04 -> new String[]{"fsgnj", "fsgnjn", "fsgnjx", "?", "?", "?", "?", "?"}[f3] + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2];
+            case 0x05 -> (f3 == 0 ? "fmin" : "fmax") + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2];
+            case 0x08 -> "fcvt" + t + (t.equals(".d") ? ".s " : ".d ") + F[rd] + ", " + F[rs1] + rm;
+            case 0x14 -> new String[]{"fle", "flt", "feq", "?", "?", "?", "?", "?"}[f3] + t + " " + X[rd] + ", " + F[rs1] + ", " + F[rs2];
+            case 0x18 -> "fcvt." + iw[rs2 & 3] + t + " " + X[rd] + ", " + F[rs1] + rm;
+            case 0x1a -> "fcvt" + t + "." + iw[rs2 & 3] + " " + F[rd] + ", " + X[rs1] + rm;
+            case 0x1c -> (f3 == 0 ? "fmv.x" + (t.equals(".d") ? ".d " : ".w ") : "fclass" + t + " ") + X[rd] + ", " + F[rs1];
+            case 0x1e -> "fmv" + (t.equals(".d") ? ".d" : ".w") + ".x " + F[rd] + ", " + X[rs1];
+            default -> String.format(".insn 0x%08x  # illegal", i);
+        };
+    }
+}
