@@ -114,7 +114,8 @@ public final class PluginHost {
      * list it iterates and throws ConcurrentModificationException.
      */
     public void stop() {
-        for (PluginWrapper w : manager.getStartedPlugins().reversed()) {
+        // a copy: stopPlugin removes from the started list
+        for (PluginWrapper w : List.copyOf(manager.getStartedPlugins()).reversed()) {
             try {
                 manager.stopPlugin(w.getPluginId());
             } catch (RuntimeException | LinkageError e) {
