@@ -13,6 +13,7 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t i64;
+typedef int32_t i32;
 
 #define PAGE_SIZE 4096UL
 #define PAGE_SHIFT 12

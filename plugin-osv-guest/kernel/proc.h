@@ -52,6 +52,7 @@ struct proc {
   struct proc *parent;
   int pid;
   u64 tid_address;
+  u64 rss;  // resident user pages
 };
 
 extern struct proc *current;
