@@ -69,7 +69,7 @@ static long sys_uname(u64 ubuf) {
   strcpy(u[0], "Linux");  // apps probe the kernel name; the ABI is Linux's
   strcpy(u[1], "osv");
   strcpy(u[2], "6.1.0-osv");
-  snprintf(u[3], 65, "%s", osv_version);
+  strcpy(u[3], "#1 drydock-osv 0.1");
   strcpy(u[4], "riscv64");
   strcpy(u[5], "(none)");
   return copy_to_user(ubuf, u, sizeof(u)) ? -EFAULT : 0;
