@@ -72,6 +72,8 @@ int cmdline_parse(const char *args) {
       kopts.poll = true;
     else if (!strcmp(w, "--verbose"))
       kopts.verbose = true;
+    else if (!strcmp(w, "--test-panic"))
+      kopts.test_panic = true;
     else if (!strncmp(w, "--env=", 6) && strchr(w + 6, '=') && kenvc < 15)
       kenv[kenvc++] = w + 6;
     else if (!strcmp(w, "--")) {

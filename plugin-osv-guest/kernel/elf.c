@@ -2,7 +2,7 @@
 // PT_LOAD segments are read straight from the file into freshly allocated pages and mapped at
 // their link addresses in the app's Sv39 space. Dynamic executables (PT_INTERP) and
 // position-independent ones (ET_DYN) are refused with a clear reason.
-#include <errno.h>
+#include "errno.h"
 #include <stdlib.h>
 #include "elf.h"
 #include "proc.h"
@@ -65,23 +65,24 @@ int elf_load(struct proc *p, struct file *f, struct elf_info *info) {
     kprintf("osv: %s: ELF machine %u is not RISC-V\n", p->exe, eh.machine);
     return -ENOEXEC;
   }
-  if (eh.type != 2) {
-    kprintf("osv: %s: only static ET_EXEC executables are supported (type %u)\n", p->exe, eh.type);
-    return -ENOEXEC;
-  }
   if (eh.phentsize != sizeof(struct elf64_phdr) || eh.phnum == 0 || eh.phnum > 64) return -ENOEXEC;
   size_t phsz = (size_t)eh.phnum * sizeof(struct elf64_phdr);
   struct elf64_phdr *ph = malloc(phsz);
   if (!ph) return -ENOMEM;
   int r = -ENOEXEC;
   if (vfs_read_kernel(f, ph, phsz, eh.phoff) != (long)phsz) goto out;
-  info->phdr = 0;
-  info->brk = 0;
-  for (int i = 0; i < eh.phnum; i++) {
+  for (int i = 0; i < eh.phnum; i++)
     if (ph[i].type == PT_INTERP) {
       kprintf("osv: %s: dynamically linked executables are not supported (link with -static)\n", p->exe);
       goto out;
     }
+  if (eh.type != 2) {
+    kprintf("osv: %s: only static ET_EXEC executables are supported (ELF type %u)\n", p->exe, eh.type);
+    goto out;
+  }
+  info->phdr = 0;
+  info->brk = 0;
+  for (int i = 0; i < eh.phnum; i++) {
     if (ph[i].type != PT_LOAD) continue;
     u64 end = ph[i].vaddr + ph[i].memsz;
     if (ph[i].filesz > ph[i].memsz || end < ph[i].vaddr || ph[i].vaddr < USER_MIN || end > USER_MMAP_BASE ||

@@ -115,7 +115,7 @@ size_t mm_total_pages(void);
 struct kopts {
   const char *rootfs;
   const char *tag;
-  bool nodax, boot_time, poll, verbose;
+  bool nodax, boot_time, poll, verbose, test_panic;
   int argc;
   char *argv[32];
 };

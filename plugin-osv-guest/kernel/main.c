@@ -58,6 +58,10 @@ void kmain(u64 hartid, const void *dtb) {
     kprintf("osv: %s, %lu MiB RAM at %lx, %d hart(s), bootargs '%s'\n", osv_version,
             (unsigned long)(boot_info.mem_size >> 20), (unsigned long)boot_info.mem_base, boot_info.harts,
             boot_info.bootargs ? boot_info.bootargs : "");
+  if (kopts.test_panic) {  // exercise the fatal-trap path: a store to an unmapped address
+    volatile u64 *bad = (volatile u64 *)(boot_info.mem_base + boot_info.mem_size + 0x1000);
+    *bad = 1;
+  }
   mm_init((u64)__kernel_end, boot_info.mem_base + boot_info.mem_size, boot_info.dtb_addr,
           boot_info.dtb_addr + boot_info.dtb_size);
   plic_init();

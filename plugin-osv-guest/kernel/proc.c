@@ -3,7 +3,7 @@
 // space and the parent's files, and the parent resumes with the child's exit status.
 // The initial stack follows the Linux/RISC-V ELF ABI: argc, argv[], NULL, envp[], NULL, auxv
 // pairs (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_RANDOM, ...), AT_NULL.
-#include <errno.h>
+#include "errno.h"
 #include <stdlib.h>
 #include "elf.h"
 #include "proc.h"

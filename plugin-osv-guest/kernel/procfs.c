@@ -1,7 +1,7 @@
 // procfs.c — read-only /proc: fuse-stats (FUSE request counters for fsbench), meminfo, mounts,
 // uptime, boot-time, version, and self/exe (a symlink to the running app, read by glibc).
 // A file's text is generated when it is opened, so one read sequence sees one snapshot.
-#include <errno.h>
+#include "errno.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include "proc.h"

@@ -1,6 +1,6 @@
 // ramfs.c — in-memory filesystem for /tmp: directories are linked lists of entries, file data
 // is one growable buffer.
-#include <errno.h>
+#include "errno.h"
 #include <stdlib.h>
 #include "vfs.h"
 

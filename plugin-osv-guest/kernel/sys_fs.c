@@ -86,6 +86,8 @@ static long file_rw(struct file *f, u64 va, size_t len, u64 off, bool write) {
       }
       return (long)done;
     }
+    if (len == 0) return 0;
+    if (!vm_user_pa(current, va, true)) return -EFAULT;  // check before blocking for input
     long n = console_read(buf, MIN(len, sizeof(buf)));
     if (n > 0 && copy_to_user(va, buf, (size_t)n)) return -EFAULT;
     return n;

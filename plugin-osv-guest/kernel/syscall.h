@@ -2,7 +2,7 @@
 // the sys_*.c files.
 #ifndef SYSCALL_H
 #define SYSCALL_H
-#include <errno.h>
+#include "errno.h"
 #include "proc.h"
 #include "vfs.h"
 

@@ -19,7 +19,8 @@ static bool rx_irq_on;
 void uart_init(void) {
   mmio_w8(UART_BASE + IER, 0);
   mmio_w8(UART_BASE + LCR, 0x03);  // 8 data bits, no parity, 1 stop bit
-  mmio_w8(UART_BASE + FCR, 0x07);  // enable and clear FIFOs
+  // FCR is left alone: enabling or clearing the FIFOs would drop input that arrived before
+  // boot (QEMU resets both FIFOs when FCR.FE changes), and piped scripts type ahead.
   mmio_w8(UART_BASE + MCR, 0x08);
 }
 

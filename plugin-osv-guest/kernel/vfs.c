@@ -1,6 +1,6 @@
 // vfs.c — mount table (longest path prefix wins), path resolution with symlinks, open files,
 // and the namespace operations shared by every filesystem.
-#include <errno.h>
+#include "errno.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include "vfs.h"
@@ -269,10 +269,25 @@ int vfs_mkdir(const char *abspath, u32 mode) {
   return r;
 }
 
+// Look the victim up first, as Linux does: errors are then the same on every filesystem, and
+// C virtiofsd answers UNLINK/RMDIR of a missing name with EIO instead of ENOENT.
+static int check_victim(const char *abspath, int want_dir) {
+  struct vnode *vn;
+  int r = vfs_lookup(abspath, 0, &vn);
+  if (r < 0) return r;
+  bool d = S_ISDIR(vn->mode);
+  vn_put(vn);
+  if (want_dir == 1 && !d) return -ENOTDIR;
+  if (want_dir == 0 && d) return -EISDIR;
+  return 0;
+}
+
 int vfs_unlink(const char *abspath, bool isdir) {
   struct vnode *dir;
   char name[256];
-  int r = vfs_lookup_parent(abspath, &dir, name);
+  int r = check_victim(abspath, isdir);
+  if (r < 0) return r;
+  r = vfs_lookup_parent(abspath, &dir, name);
   if (r < 0) return r;
   if (isdir)
     r = dir->ops->rmdir ? dir->ops->rmdir(dir, name) : -EROFS;
@@ -285,7 +300,9 @@ int vfs_unlink(const char *abspath, bool isdir) {
 int vfs_rename(const char *from, const char *to) {
   struct vnode *od, *nd;
   char on[256], nn[256];
-  int r = vfs_lookup_parent(from, &od, on);
+  int r = check_victim(from, -1);
+  if (r < 0) return r;
+  r = vfs_lookup_parent(from, &od, on);
   if (r < 0) return r;
   r = vfs_lookup_parent(to, &nd, nn);
   if (r < 0) {

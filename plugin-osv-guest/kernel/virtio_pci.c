@@ -2,7 +2,7 @@
 // Capabilities are found by walking the PCI capability list for vendor capabilities (0x09):
 // common (1), notify (2), ISR (3), device (4) and shared memory (8; §4.1.4.7, cap64 with id).
 // Each region must lie inside an assigned memory BAR; anything else is refused.
-#include <errno.h>
+#include "errno.h"
 #include "virtio.h"
 
 // §4.1.4.3 common configuration offsets

@@ -3,7 +3,7 @@
 // requests as one descriptor chain each: [fuse_in_header][args...] readable, [fuse_out_header]
 // [reply...] writable. Replies are validated (length, unique, error range) before use: the
 // device and the host behind it are not trusted with kernel memory.
-#include <errno.h>
+#include "errno.h"
 #include <stdio.h>
 #include "virtiofs.h"
 

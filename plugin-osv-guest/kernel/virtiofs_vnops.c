@@ -4,7 +4,7 @@
 // Reads and writes are cut into io_chunk pieces (max_write / max_pages from FUSE_INIT).
 // A DAX chunk manager (issue 7) slots into virtiofs_read(): map the chunk with SETUPMAPPING and
 // copy from the window instead of FUSE_READ; without a window the FUSE_READ path below is used.
-#include <errno.h>
+#include "errno.h"
 #include <stdlib.h>
 #include "virtiofs.h"
 

@@ -2,7 +2,7 @@
 // U-mode only (satp does not translate M-mode accesses), demand-zero areas for stack, brk and
 // anonymous mmap, and user-memory access for the M-mode kernel by walking the tables in software
 // (checking U and R/W like the hardware would), so a bad pointer from an app becomes -EFAULT.
-#include <errno.h>
+#include "errno.h"
 #include "proc.h"
 
 #define PTE_V 1
