@@ -24,7 +24,7 @@ park:
     wfi
     j park
 
-    .section .bss.stack
+    .section .stack, "aw", @nobits
     .align 12
     .globl boot_stack
 boot_stack:

@@ -30,8 +30,12 @@ static int load_segment(struct proc *p, struct file *f, const struct elf64_phdr 
   u64 first = ALIGN_DOWN(ph->vaddr, PAGE_SIZE), last = ALIGN_UP(ph->vaddr + ph->memsz, PAGE_SIZE);
   size_t npages = (last - first) / PAGE_SIZE;
   u32 flags = (ph->flags & PF_R ? VMA_R : 0) | (ph->flags & PF_W ? VMA_W : 0) | (ph->flags & PF_X ? VMA_X : 0);
-  u8 *run = page_alloc(npages);
+  u8 *run = page_alloc_nozero(npages);
   if (!run) return -ENOMEM;
+  // zero only what the file does not fill: the head of the first page and the bss tail
+  u64 head = ph->vaddr - first, fill_end = head + ph->filesz;
+  memset(run, 0, head);
+  memset(run + fill_end, 0, npages * PAGE_SIZE - fill_end);
   if (ph->filesz) {
     long n = vfs_read_kernel(f, run + (ph->vaddr - first), ph->filesz, ph->offset);
     if (n != (long)ph->filesz) {
