@@ -1,0 +1,201 @@
+// vm.c — app address spaces: Sv39 page tables (privileged spec §4.4, §4.3.1 PTE format) used by
+// U-mode only (satp does not translate M-mode accesses), demand-zero areas for stack, brk and
+// anonymous mmap, and user-memory access for the M-mode kernel by walking the tables in software
+// (checking U and R/W like the hardware would), so a bad pointer from an app becomes -EFAULT.
+#include "errno.h"
+#include "proc.h"
+
+#define PTE_V 1
+#define PTE_R 2
+#define PTE_W 4
+#define PTE_X 8
+#define PTE_U 16
+#define PTE_A 64
+#define PTE_D 128
+#define PTE_NOFREE 256  // RSW bit 8: page not owned by the app (e.g. a future DAX window mapping)
+#define PTE_PA(p) (((p) >> 10) << 12)
+
+u64 *vm_create(void) { return page_alloc(1); }
+
+static u64 *walk(u64 *root, u64 va, bool alloc) {
+  u64 *t = root;
+  for (int level = 2; level > 0; level--) {
+    u64 *pte = &t[(va >> (12 + 9 * level)) & 511];
+    if (!(*pte & PTE_V)) {
+      if (!alloc) return NULL;
+      u64 *n = page_alloc(1);
+      if (!n) return NULL;
+      *pte = (((u64)n >> 12) << 10) | PTE_V;
+    }
+    t = (u64 *)PTE_PA(*pte);
+  }
+  return &t[(va >> 12) & 511];
+}
+
+static u64 perm_bits(u32 flags) {
+  return (flags & VMA_R ? PTE_R : 0) | (flags & VMA_W ? PTE_W | PTE_R : 0) | (flags & VMA_X ? PTE_X : 0);
+}
+
+static void sfence(void) { __asm__ volatile("sfence.vma zero, zero" ::: "memory"); }
+
+int vm_map(struct proc *p, u64 va, u64 pa, u32 flags) {
+  u64 *pte = walk(p->pagetable, va, true);
+  if (!pte) return -ENOMEM;
+  if (!(*pte & PTE_V)) p->rss++;
+  *pte = ((pa >> 12) << 10) | PTE_V | PTE_U | PTE_A | PTE_D | perm_bits(flags);
+  return 0;
+}
+
+static struct vma *vma_find(struct proc *p, u64 va) {
+  for (int i = 0; i < p->nvma; i++)
+    if (va >= p->vmas[i].start && va < p->vmas[i].end) return &p->vmas[i];
+  return NULL;
+}
+
+int vm_add_vma(struct proc *p, u64 start, u64 end, u32 flags) {
+  if (p->nvma == NVMA) return -ENOMEM;
+  p->vmas[p->nvma++] = (struct vma){start, end, flags};
+  return 0;
+}
+
+// Remove [start, end) from the VMA list, splitting partly covered areas; the removed pieces
+// are returned in `out` (when given) so mprotect can re-add them with new permissions.
+static int vma_remove(struct proc *p, u64 start, u64 end, struct vma *out, int *nout, int max) {
+  for (int i = 0; i < p->nvma;) {
+    struct vma v = p->vmas[i];
+    if (v.end <= start || v.start >= end) {
+      i++;
+      continue;
+    }
+    if (p->nvma + 1 > NVMA) return -ENOMEM;
+    u64 lo = MAX(v.start, start), hi = MIN(v.end, end);
+    p->vmas[i] = p->vmas[--p->nvma];
+    if (out && *nout < max) out[(*nout)++] = (struct vma){lo, hi, v.flags};
+    if (v.start < lo) p->vmas[p->nvma++] = (struct vma){v.start, lo, v.flags};
+    if (hi < v.end) p->vmas[p->nvma++] = (struct vma){hi, v.end, v.flags};
+  }
+  return 0;
+}
+
+int vm_unmap_range(struct proc *p, u64 start, u64 end) {
+  for (u64 va = start; va < end; va += PAGE_SIZE) {
+    u64 *pte = walk(p->pagetable, va, false);
+    if (pte && (*pte & PTE_V)) {
+      if (!(*pte & PTE_NOFREE)) page_free((void *)PTE_PA(*pte), 1);
+      *pte = 0;
+      p->rss--;
+    }
+  }
+  sfence();
+  return vma_remove(p, start, end, NULL, NULL, 0);
+}
+
+int vm_protect(struct proc *p, u64 start, u64 end, u32 flags) {
+  for (u64 va = start; va < end; va += PAGE_SIZE) {
+    u64 *pte = walk(p->pagetable, va, false);
+    if (pte && (*pte & PTE_V)) *pte = (*pte & ~(u64)(PTE_R | PTE_W | PTE_X)) | perm_bits(flags);
+  }
+  sfence();
+  struct vma pieces[16];
+  int n = 0;
+  int r = vma_remove(p, start, end, pieces, &n, 16);
+  for (int i = 0; i < n && r == 0; i++)
+    r = vm_add_vma(p, pieces[i].start, pieces[i].end, (pieces[i].flags & VMA_ANON) | flags);
+  return r;
+}
+
+// Demand paging: a first touch inside an anonymous VMA gets a zeroed page.
+bool vm_handle_fault(struct proc *p, u64 va, bool write, bool exec) {
+  struct vma *v = vma_find(p, va);
+  if (!v || !(v->flags & VMA_ANON)) return false;
+  if ((write && !(v->flags & VMA_W)) || (exec && !(v->flags & VMA_X)) || (!write && !exec && !(v->flags & VMA_R)))
+    return false;
+  u64 *pte = walk(p->pagetable, va, false);
+  if (pte && (*pte & PTE_V)) return false;  // present: a real permission fault
+  void *pg = page_alloc(1);
+  if (!pg) {
+    kprintf("%s: out of memory at %lx\n", p->exe, (unsigned long)va);
+    return false;
+  }
+  if (vm_map(p, ALIGN_DOWN(va, PAGE_SIZE), (u64)pg, v->flags) < 0) {
+    page_free(pg, 1);
+    return false;
+  }
+  sfence();
+  return true;
+}
+
+u64 vm_user_pa(struct proc *p, u64 va, bool write) {
+  if (va < USER_MIN || va > USER_MAX) return 0;
+  for (int tries = 0; tries < 2; tries++) {
+    u64 *pte = walk(p->pagetable, va, false);
+    if (pte && (*pte & PTE_V)) {
+      if (!(*pte & PTE_U) || (write && !(*pte & PTE_W)) || (!write && !(*pte & PTE_R))) return 0;
+      return PTE_PA(*pte) + (va & (PAGE_SIZE - 1));
+    }
+    if (!vm_handle_fault(p, va, write, false)) return 0;
+  }
+  return 0;
+}
+
+void vm_activate(struct proc *p) {
+  csr_write(satp, (8UL << 60) | ((u64)p->pagetable >> 12));  // MODE = 8: Sv39
+  sfence();
+}
+
+static void free_level(u64 *t, int level) {
+  for (int i = 0; i < 512; i++) {
+    if (!(t[i] & PTE_V)) continue;
+    if (level == 0) {
+      if (!(t[i] & PTE_NOFREE)) page_free((void *)PTE_PA(t[i]), 1);
+    } else {
+      free_level((u64 *)PTE_PA(t[i]), level - 1);
+    }
+  }
+  page_free(t, 1);
+}
+
+void vm_destroy(u64 *root) {
+  if (root) free_level(root, 2);
+}
+
+size_t vm_resident_pages(struct proc *p) { return p->rss; }
+
+int copy_from_user(void *dst, u64 src, size_t n) {
+  u8 *d = dst;
+  while (n) {
+    u64 pa = vm_user_pa(current, src, false);
+    if (!pa) return -EFAULT;
+    size_t k = MIN(n, PAGE_SIZE - (src & (PAGE_SIZE - 1)));
+    memcpy(d, (void *)pa, k);
+    d += k, src += k, n -= k;
+  }
+  return 0;
+}
+
+int copy_to_user(u64 dst, const void *src, size_t n) {
+  const u8 *s = src;
+  while (n) {
+    u64 pa = vm_user_pa(current, dst, true);
+    if (!pa) return -EFAULT;
+    size_t k = MIN(n, PAGE_SIZE - (dst & (PAGE_SIZE - 1)));
+    memcpy((void *)pa, s, k);
+    s += k, dst += k, n -= k;
+  }
+  return 0;
+}
+
+long strncpy_from_user(char *dst, u64 src, size_t n) {
+  for (size_t i = 0; i < n;) {
+    u64 pa = vm_user_pa(current, src + i, false);
+    if (!pa) return -EFAULT;
+    size_t k = MIN(n - i, PAGE_SIZE - ((src + i) & (PAGE_SIZE - 1)));
+    const char *s = (const char *)pa;
+    for (size_t j = 0; j < k; j++) {
+      dst[i + j] = s[j];
+      if (!s[j]) return (long)(i + j);
+    }
+    i += k;
+  }
+  return -ENAMETOOLONG;
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# test-on-qemu.sh — CI tests of the guest on QEMU (qemu-system-riscv64 7.2 + C virtiofsd):
+#  1. a scripted cli session against tests/expected/cli-session.out (exit code 7 from `exit 7`)
+#  2. each system-call test app (picolibc and glibc builds) on a virtio-fs and a ramfs directory,
+#     compared with tests/expected/<test>.out — and the same binaries under qemu-riscv64 user mode
+#     when it is installed (the expectations are Linux's behaviour, not just ours)
+#  3. a host edit seen on the next boot, and by the running guest (virtiofsd cache=none)
+#  4. bad command lines: missing app (127), not an ELF (126), dynamic ELF (126), unknown tag (3),
+#     unknown kernel option (2), a faulting app (139), a kernel panic (99)
+# Uses prebuilt/ (the committed images) unless USE_BUILD=1. Skips (exit 77) without QEMU.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+if ! command -v qemu-system-riscv64 >/dev/null || [ ! -x /usr/lib/qemu/virtiofsd ]; then
+  echo "test-on-qemu: SKIP: qemu-system-riscv64 / virtiofsd not installed"; exit 77
+fi
+if [ "$(id -u)" != 0 ]; then echo "test-on-qemu: SKIP: virtiofsd needs root"; exit 77; fi
+if [ "${USE_BUILD:-0}" = 1 ]; then scripts/build fs=virtiofs export=all image=cli >/dev/null
+else scripts/build fs=virtiofs export=all image=cli prebuilt=1 >/dev/null; fi
+run() { scripts/run-qemu-osv --timeout 60 "$@" < /dev/null 2>&1 | tr -d '\r'; return "${PIPESTATUS[0]}"; }
+pass=0 fail=0
+ok() { echo "PASS $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); [ -n "${2:-}" ] && echo "$2" | head -20; }
+tmp=$(mktemp -d /tmp/osv-test.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# 1. cli session
+out=$(scripts/run-qemu-osv --timeout 60 -e /cli < tests/cli-session.txt 2>&1 | tr -d '\r'); rc=${PIPESTATUS[0]}
+if [ "$rc" = 7 ] && d=$(diff <(echo "$out") tests/expected/cli-session.out); then ok "cli session"; else bad "cli session (rc=$rc)" "$d"; fi
+
+# 2. syscall tests
+for t in t_files t_dirs t_mem t_time t_misc t_stdio; do
+  for v in "" -glibc; do
+    for dir in /data /tmp; do
+      rm -rf build/export/data/*
+      out=$(run -e "/$t$v $dir" | grep -v '^osv: unimplemented syscall'); rc=$?
+      if d=$(diff <(echo "$out") tests/expected/$t.out); then ok "$t$v on $dir"; else bad "$t$v on $dir" "$d"; fi
+    done
+    if command -v qemu-riscv64 >/dev/null; then
+      mkdir -p "$tmp/u" && rm -rf "$tmp/u"/*
+      if d=$(diff <(qemu-riscv64 "$here/build/export/$t$v" "$tmp/u" 2>&1) tests/expected/$t.out); then ok "$t$v under qemu-riscv64 (Linux)"; else bad "$t$v under qemu-riscv64" "$d"; fi
+    fi
+  done
+done
+
+# 3. host edits
+echo "version one" > build/export/data/edit.txt
+out=$(scripts/run-qemu-osv -e /cli <<< $'cat /data/edit.txt\nexit' 2>&1 | tr -d '\r')
+echo "version two" > build/export/data/edit.txt
+out2=$(scripts/run-qemu-osv -e /cli <<< $'cat /data/edit.txt\nexit' 2>&1 | tr -d '\r')
+if grep -q "version one" <<< "$out" && grep -q "version two" <<< "$out2"; then ok "host edit seen on next boot"; else bad "host edit on next boot" "$out2"; fi
+echo "before" > build/export/data/live.txt
+out=$( { echo "cat /data/live.txt"; sleep 3; echo "after" > build/export/data/live.txt; echo "cat /data/live.txt"; echo exit; } | scripts/run-qemu-osv -e /cli 2>&1 | tr -d '\r')
+if grep -q "^before" <<< "$out" && grep -q "^after" <<< "$out"; then ok "host edit seen by the running guest (cache=none)"; else bad "host edit while running" "$out"; fi
+
+# 4. bad command lines and faults
+expect() {  # name, expected rc, expected message (grep -F), run args...
+  local name=$1 want=$2 msg=$3; shift 3
+  local o; o=$(run "$@"); local r=$?
+  if [ "$r" = "$want" ] && grep -qF -- "$msg" <<< "$o"; then ok "$name (rc $r)"; else bad "$name (rc $r, want $want)" "$o"; fi
+}
+expect "missing app" 127 "osv: cannot run '/nothere': no such file or directory" -e /nothere
+expect "app that is not an ELF" 126 "osv: cannot run '/etc/motd': not an executable" -e /etc/motd
+expect "dynamic ELF" 126 "dynamically linked executables are not supported" -e /hello-dynamic
+expect "tag that does not exist" 3 "osv: cannot mount virtio-fs tag 'nosuch'" --virtio-fs-tag=nosuch --device-tag=myfs -e /hello
+expect "unknown kernel option" 2 "osv: unknown kernel option '--bogus'" --append --bogus -e /hello
+expect "faulting app" 139 "/crash: fatal trap: mcause=f (store/AMO page fault)" -e /crash
+expect "kernel panic" 99 "PANIC: kernel trap: mcause=7 (store/AMO access fault)" --append --test-panic -e /hello
+expect "app exit code" 0 "Hello from the OSv-like guest! argc=3 [a] [b]" -e "/hello a b"
+expect "glibc static app" 0 "Hello from the OSv-like guest! argc=2 [glibc]" -e "/hello-glibc glibc"
+expect "polling mode (no interrupts)" 0 "Hello from the OSv-like guest!" --append --poll -e /hello
+
+echo "test-on-qemu: $pass passed, $fail failed"
+[ "$fail" = 0 ]
