@@ -11,13 +11,19 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
-if ! command -v qemu-system-riscv64 >/dev/null || [ ! -x /usr/lib/qemu/virtiofsd ]; then
-  echo "test-on-qemu: SKIP: qemu-system-riscv64 / virtiofsd not installed"; exit 77
+# The runner: QEMU + C virtiofsd by default; OSV_RUNNER=scripts/run-drydock-osv runs the same checks on
+# Drydock (test-on-drydock.sh).
+runner=${OSV_RUNNER:-scripts/run-qemu-osv}
+name=$(basename "${OSV_TEST_NAME:-test-on-qemu}")
+if [ "$runner" = scripts/run-qemu-osv ]; then
+  if ! command -v qemu-system-riscv64 >/dev/null || [ ! -x /usr/lib/qemu/virtiofsd ]; then
+    echo "$name: SKIP: qemu-system-riscv64 / virtiofsd not installed"; exit 77
+  fi
+  if [ "$(id -u)" != 0 ]; then echo "$name: SKIP: virtiofsd needs root"; exit 77; fi
 fi
-if [ "$(id -u)" != 0 ]; then echo "test-on-qemu: SKIP: virtiofsd needs root"; exit 77; fi
 if [ "${USE_BUILD:-0}" = 1 ]; then scripts/build fs=virtiofs export=all image=cli >/dev/null
 else scripts/build fs=virtiofs export=all image=cli prebuilt=1 >/dev/null; fi
-run() { scripts/run-qemu-osv --timeout 60 "$@" < /dev/null 2>&1 | tr -d '\r'; return "${PIPESTATUS[0]}"; }
+run() { $runner --timeout 60 "$@" < /dev/null 2>&1 | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 pass=0 fail=0
 ok() { echo "PASS $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); [ -n "${2:-}" ] && echo "$2" | head -20; }
@@ -25,7 +31,7 @@ tmp=$(mktemp -d /tmp/osv-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
 # 1. cli session
-out=$(scripts/run-qemu-osv --timeout 60 -e /cli < tests/cli-session.txt 2>&1 | tr -d '\r'); rc=${PIPESTATUS[0]}
+out=$($runner --timeout 60 -e /cli < tests/cli-session.txt 2>&1 | tr -d '\r'); rc=${PIPESTATUS[0]}
 if [ "$rc" = 7 ] && d=$(diff <(echo "$out") tests/expected/cli-session.out); then ok "cli session"; else bad "cli session (rc=$rc)" "$d"; fi
 
 # 2. syscall tests
@@ -45,12 +51,12 @@ done
 
 # 3. host edits
 echo "version one" > build/export/data/edit.txt
-out=$(scripts/run-qemu-osv -e /cli <<< $'cat /data/edit.txt\nexit' 2>&1 | tr -d '\r')
+out=$($runner -e /cli <<< $'cat /data/edit.txt\nexit' 2>&1 | tr -d '\r')
 echo "version two" > build/export/data/edit.txt
-out2=$(scripts/run-qemu-osv -e /cli <<< $'cat /data/edit.txt\nexit' 2>&1 | tr -d '\r')
+out2=$($runner -e /cli <<< $'cat /data/edit.txt\nexit' 2>&1 | tr -d '\r')
 if grep -q "version one" <<< "$out" && grep -q "version two" <<< "$out2"; then ok "host edit seen on next boot"; else bad "host edit on next boot" "$out2"; fi
 echo "before" > build/export/data/live.txt
-out=$( { echo "cat /data/live.txt"; sleep 3; echo "after" > build/export/data/live.txt; echo "cat /data/live.txt"; echo exit; } | scripts/run-qemu-osv -e /cli 2>&1 | tr -d '\r')
+out=$( { echo "cat /data/live.txt"; sleep 3; echo "after" > build/export/data/live.txt; echo "cat /data/live.txt"; echo exit; } | $runner -e /cli 2>&1 | tr -d '\r')
 if grep -q "^before" <<< "$out" && grep -q "^after" <<< "$out"; then ok "host edit seen by the running guest (cache=none)"; else bad "host edit while running" "$out"; fi
 
 # 4. bad command lines and faults
@@ -70,5 +76,5 @@ expect "app exit code" 0 "Hello from the OSv-like guest! argc=3 [a] [b]" -e "/he
 expect "glibc static app" 0 "Hello from the OSv-like guest! argc=2 [glibc]" -e "/hello-glibc glibc"
 expect "polling mode (no interrupts)" 0 "Hello from the OSv-like guest!" --append --poll -e /hello
 
-echo "test-on-qemu: $pass passed, $fail failed"
+echo "$name: $pass passed, $fail failed"
 [ "$fail" = 0 ]
