@@ -38,6 +38,10 @@ public final class RunMain implements Callable<Integer> {
     @Option(names = "--kernel", paramLabel = "ELF", description = "a bare ELF to boot (default: the OSv-like unikernel)")
     Path kernel;
 
+    @Option(names = "--image", paramLabel = "ELF",
+            description = "the unikernel image (default: plugin-osv-guest/build/osv-kernel.elf from scripts/build, else the prebuilt one)")
+    Path image;
+
     @Option(names = {"-e", "--execute"}, paramLabel = "CMDLINE",
             description = "the unikernel's application and arguments (default: /cli)")
     String execute;
@@ -151,6 +155,7 @@ public final class RunMain implements Callable<Integer> {
     /** The machine these options describe, built from the plugins' words. */
     MachineSpec spec(Map<String, MachineWord> words) {
         boolean unikernel = kernel == null;
+        if (!unikernel && image != null) throw new IllegalArgumentException("--image is for the unikernel; a bare ELF is --kernel");
         if (!unikernel && execute != null) throw new IllegalArgumentException("-e is for the unikernel; with --kernel use --append");
         if (unikernel && fsDir == null) {
             throw new IllegalArgumentException("nothing to boot: give --kernel FILE.elf, or --virtio-fs-dir=DIR with the "
@@ -183,11 +188,21 @@ public final class RunMain implements Callable<Integer> {
             osv.put("tag", tag);
             osv.put("dax", dax != null);
             osv.put("bootTime", bootTime);
+            Path img = image != null ? image : builtImage();
+            if (img != null) osv.put("image", img.toString());
             add(spec, words, "osv", osv);
         } else if (bootTime) {
             throw new IllegalArgumentException("--boot-time is for the unikernel");
         }
         return spec;
+    }
+
+    /** The image scripts/build made in this installation, if any (else the osv plugin uses its prebuilt one). */
+    private static Path builtImage() {
+        String home = System.getProperty("drydock.home");
+        if (home == null) return null;
+        Path p = Path.of(home, "plugin-osv-guest", "build", "osv-kernel.elf");
+        return Files.isRegularFile(p) ? p : null;
     }
 
     private static void add(MachineSpec spec, Map<String, MachineWord> words, String name, Map<String, Object> options) {
