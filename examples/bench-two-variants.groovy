@@ -1,13 +1,14 @@
-// Reads a 64 MiB file in the guest over virtio-fs, without and with DAX, and compares the two machines:
-// prints the table and writes result.json, wall and instruction charts (PNG, SVG) and a report to build/bench/.
-// Needs the riscv, virtio-fs, dax and osv-guest plugins; file: build/export/64M.bin (e.g. head -c 64M /dev/urandom).
-def guest = { Map fs ->
-    machine { riscv harts: 1; memory 256.MiB; virtioFs([tag: 'data', dir: 'build/export'] + fs); osv cmdline: '/tools/cat.so /data/64M.bin' }
-}
-bench('dax vs read') {
-    warmup 2
-    runs 10                                   // or: adaptive maxRuns: 30, targetCi: 0.02
-    charts 'wall', 'machine.instructions'
-    variant('no dax') { guest([:]).withCloseable { m -> metricsFrom m; measure { assert m.run(60.s) == 0 } } }
-    variant('dax')    { guest(dax: 1.GiB).withCloseable { m -> metricsFrom m; measure { assert m.run(60.s) == 0 } } }
+// Two machine variants, one workload: the unikernel's fsbench reads an 8 MiB file over virtio-fs with
+// request workers on their own threads ('threads') or served inline at the guest's notification
+// ('deterministic'). Prints the table; writes result.json, charts (PNG, SVG) and a report under build/bench/.
+// Needs the root file system: scripts/setup (or scripts/build fs=virtiofs export=all image=cli).
+new File('build/export/data/8M.bin').bytes = new byte[8 << 20]
+def guest = { boolean inline -> machine { riscv; memory 256.MiB; deterministic inline; pci
+    virtioFs tag: 'myfs', dir: 'build/export'; osv cmdline: '/fsbench /data/8M.bin -b 65536 -m seq' } }
+bench('virtio-fs: worker threads vs inline') {
+    warmup 1
+    runs 5                                    // or: adaptive maxRuns: 30, targetCi: 0.02
+    charts 'wall', 'machine.instructions', 'virtq.virtio-fs.1.notifications'
+    variant('threads')       { guest(false).withCloseable { m -> metricsFrom m; measure { assert m.run(120.s) == 0 } } }
+    variant('deterministic') { guest(true).withCloseable  { m -> metricsFrom m; measure { assert m.run(120.s) == 0 } } }
 }
