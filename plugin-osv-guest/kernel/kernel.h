@@ -121,6 +121,9 @@ struct kopts {
 };
 extern struct kopts kopts;
 
+// dax.c: an app page mapped with PTE_NOFREE was unmapped (vm.c); unpins a DAX window chunk
+void dax_page_released(u64 pa);
+
 // boot-time marks
 extern u64 boot_mtime0;
 void boot_mark_app_start(void);

@@ -61,6 +61,7 @@ extern struct proc *current;
 u64 *vm_create(void);
 void vm_destroy(u64 *root);
 int vm_map(struct proc *p, u64 va, u64 pa, u32 flags);      // one 4 KiB page
+int vm_map_nofree(struct proc *p, u64 va, u64 pa, u32 flags);  // a page the app does not own (DAX)
 int vm_add_vma(struct proc *p, u64 start, u64 end, u32 flags);
 int vm_unmap_range(struct proc *p, u64 start, u64 end);       // frees pages, trims VMAs
 int vm_protect(struct proc *p, u64 start, u64 end, u32 flags);

@@ -1,6 +1,7 @@
 // sys_mem.c — brk, mmap (anonymous, and private/read-only file mappings), munmap, mprotect.
-// Anonymous memory is demand-zero; file mappings are read in at mmap time (a copy: the DAX
-// window of issue 7 is what will make file mmap zero-copy). Shared writable file mappings are
+// Anonymous memory is demand-zero. A read-only file mapping on a filesystem with a DAX window
+// maps the window's pages themselves (zero copy, vnode op map_page); otherwise, and for writable
+// private mappings, the file is read in at mmap time (a copy). Shared writable file mappings are
 // not supported (-ENODEV) — there is no page cache to write back from.
 #include <stdlib.h>
 #include "syscall.h"
@@ -69,6 +70,19 @@ static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 off) {
   u32 vf = prot_flags(prot);
   if (!f) return vm_add_vma(p, va, va + len, vf | VMA_ANON) < 0 ? -ENOMEM : (long)va;
   size_t npages = len / PAGE_SIZE;
+  if (!(prot & PROT_WRITE) && f->vn->ops->map_page) {
+    size_t i = 0;
+    for (; i < npages; i++) {
+      u64 pa = f->vn->ops->map_page(f->vn, off + i * PAGE_SIZE);
+      if (!pa) break;
+      if (vm_map_nofree(p, va + i * PAGE_SIZE, pa, vf) < 0) {
+        dax_page_released(pa);
+        break;
+      }
+    }
+    if (i == npages && vm_add_vma(p, va, va + len, vf) == 0) return (long)va;
+    vm_unmap_range(p, va, va + len);  // unpins what was mapped; fall back to a copy
+  }
   u8 *run = page_alloc(npages);
   if (!run) return -ENOMEM;
   long n = vfs_read_kernel(f, run, len, off);

@@ -65,6 +65,9 @@ struct vnode_ops {
   int (*fsync)(struct file *f);
   int (*statfs)(struct mount *m, struct kstatfs *st);
   void (*inactive)(struct vnode *vn);  // last reference dropped
+  // Optional, zero-copy mmap: the physical address of file page `off`, kept valid (pinned) until the
+  // app page is unmapped (dax_page_released); 0 when the filesystem cannot (then mmap copies).
+  u64 (*map_page)(struct vnode *vn, u64 off);
 };
 
 struct vnode {

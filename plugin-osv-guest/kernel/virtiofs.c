@@ -5,6 +5,7 @@
 // device and the host behind it are not trusted with kernel memory.
 #include "errno.h"
 #include <stdio.h>
+#include "dax.h"
 #include "virtiofs.h"
 
 #define MAX_FS 4
@@ -17,7 +18,8 @@ static const char *const op_names[FUSE_OPCODE_MAX] = {
     [FUSE_RENAME] = "RENAME",   [FUSE_OPEN] = "OPEN",       [FUSE_READ] = "READ",       [FUSE_WRITE] = "WRITE",
     [FUSE_STATFS] = "STATFS",   [FUSE_RELEASE] = "RELEASE", [FUSE_FSYNC] = "FSYNC",     [FUSE_INIT] = "INIT",
     [FUSE_OPENDIR] = "OPENDIR", [FUSE_READDIR] = "READDIR", [FUSE_RELEASEDIR] = "RELEASEDIR",
-    [FUSE_CREATE] = "CREATE",   [FUSE_RENAME2] = "RENAME2",
+    [FUSE_CREATE] = "CREATE",   [FUSE_RENAME2] = "RENAME2", [FUSE_SETUPMAPPING] = "SETUPMAPPING",
+    [FUSE_REMOVEMAPPING] = "REMOVEMAPPING",
 };
 
 long fuse_req(struct vfs_dev *fs, u32 opcode, u64 nodeid, const struct vq_seg *in, int nin, const struct vq_seg *out,
@@ -182,6 +184,7 @@ struct mount *virtiofs_mount(const char *tag, const char *path) {
         kprintf("virtiofs %s: DAX window %lx bytes at %lx\n", fs->tag, (unsigned long)fs->vd.shm_len,
                 (unsigned long)fs->vd.shm_addr);
     }
+    dax_init(fs);
   }
   struct vnode *root = virtiofs_root_vnode(fs);
   fs->mnt = vfs_mount(path, "virtiofs", fs->tag, root, fs);
@@ -202,6 +205,7 @@ int virtiofs_stats(char *buf, size_t len) {
     for (int op = 0; op < FUSE_OPCODE_MAX && o < len; op++)
       if (fs->ops[op] && op_names[op])
         o += (size_t)snprintf(buf + o, len - o, "op %s %lu\n", op_names[op], (unsigned long)fs->ops[op]);
+    if (o < len) o += (size_t)dax_stats(fs, buf + o, len - o);
   }
   return (int)MIN(o, len);
 }

@@ -23,6 +23,7 @@ struct vfs_dev {
   struct vnode *hash[VFS_HASH];
   int cached;
   struct mount *mnt;
+  struct dax *dax;  // DAX chunk manager (dax.c), NULL when reads go through FUSE_READ
 };
 
 // Send one request. `in` are the argument segments (after fuse_in_header), `out` the reply

@@ -2,10 +2,11 @@
 // LOOKUP reply counts one lookup that is returned with FORGET when the vnode is evicted
 // (fuse.h: "nlookup"). Names are checked to be single components before they reach the host.
 // Reads and writes are cut into io_chunk pieces (max_write / max_pages from FUSE_INIT).
-// A DAX chunk manager (issue 7) slots into virtiofs_read(): map the chunk with SETUPMAPPING and
-// copy from the window instead of FUSE_READ; without a window the FUSE_READ path below is used.
+// With a DAX window (dax.c) reads copy from the window and mmap maps window pages; FUSE_READ is
+// the fallback. A WRITE or a size change drops the file's window chunks so reads see the new data.
 #include "errno.h"
 #include <stdlib.h>
+#include "dax.h"
 #include "virtiofs.h"
 
 #define CACHE_MAX 128  // unreferenced vnodes kept before FORGET
@@ -51,6 +52,7 @@ static void cache_trim(struct vfs_dev *fs) {
       struct vnode *v = *pp;
       if (v->refcnt == 0 && v->fsid != FUSE_ROOT_ID) {
         *pp = v->hnext;
+        dax_invalidate(fs, v->fsid);  // mappings are by nodeid, which FORGET gives up
         fuse_forget(fs, v->fsid, v->nlookup);
         free(v);
         fs->cached--;
@@ -133,6 +135,12 @@ static void vfs_release(struct file *f) {
 static long vfs_read_op(struct file *f, const struct vq_seg *segs, int nseg, u64 off) {
   struct vfs_dev *fs = FS(f->vn);
   size_t total = segs_total(segs, nseg), done = 0;
+  if (fs->dax) {
+    bool complete;
+    long n = dax_read(fs, f->vn, segs, nseg, off, &complete);
+    if (complete) return n;
+    done = (size_t)n;  // the rest by FUSE_READ
+  }
   while (done < total) {
     u32 want = (u32)MIN(total - done, fs->io_chunk);
     struct vq_seg sub[72];
@@ -176,6 +184,7 @@ static long vfs_write_op(struct file *f, const struct vq_seg *segs, int nseg, u6
     if (out.size < want) break;
   }
   if (off + done > f->vn->size) f->vn->size = off + done;
+  if (done) dax_invalidate(fs, f->vn->fsid);
   return (long)done;
 }
 
@@ -280,8 +289,11 @@ static int vfs_truncate_op(struct vnode *vn, struct file *f, u64 size) {
   if (n < 0) return (int)n;
   if (n != sizeof(out)) return -EIO;
   vn->size = out.attr.size;
+  dax_invalidate(FS(vn), vn->fsid);
   return 0;
 }
+
+static u64 vfs_map_page(struct vnode *vn, u64 off) { return dax_pin_page(FS(vn), vn, off); }
 
 static int vfs_fsync_op(struct file *f) {
   struct fuse_fsync_in in = {f->fh, 0, 0};
@@ -307,5 +319,5 @@ const struct vnode_ops virtiofs_vnops = {
     .read = vfs_read_op,         .write = vfs_write_op,     .readdir = vfs_readdir_op, .readlink = vfs_readlink_op,
     .create = vfs_create_op,     .mkdir = vfs_mkdir_op,     .unlink = vfs_unlink_op,   .rmdir = vfs_rmdir_op,
     .rename = vfs_rename_op,     .truncate = vfs_truncate_op, .fsync = vfs_fsync_op,   .statfs = vfs_statfs_op,
-    .inactive = vfs_inactive,
+    .inactive = vfs_inactive,   .map_page = vfs_map_page,
 };

@@ -12,7 +12,7 @@
 #define PTE_U 16
 #define PTE_A 64
 #define PTE_D 128
-#define PTE_NOFREE 256  // RSW bit 8: page not owned by the app (e.g. a future DAX window mapping)
+#define PTE_NOFREE 256  // RSW bit 8: page not owned by the app (a DAX window page, dax.c)
 #define PTE_PA(p) (((p) >> 10) << 12)
 
 u64 *vm_create(void) { return page_alloc(1); }
@@ -44,6 +44,13 @@ int vm_map(struct proc *p, u64 va, u64 pa, u32 flags) {
   if (!(*pte & PTE_V)) p->rss++;
   *pte = ((pa >> 12) << 10) | PTE_V | PTE_U | PTE_A | PTE_D | perm_bits(flags);
   return 0;
+}
+
+// A page the app does not own (a DAX window page): never freed, dax_page_released() at unmap.
+int vm_map_nofree(struct proc *p, u64 va, u64 pa, u32 flags) {
+  int r = vm_map(p, va, pa, flags);
+  if (r == 0) *walk(p->pagetable, va, false) |= PTE_NOFREE;
+  return r;
 }
 
 static struct vma *vma_find(struct proc *p, u64 va) {
@@ -82,6 +89,7 @@ int vm_unmap_range(struct proc *p, u64 start, u64 end) {
     u64 *pte = walk(p->pagetable, va, false);
     if (pte && (*pte & PTE_V)) {
       if (!(*pte & PTE_NOFREE)) page_free((void *)PTE_PA(*pte), 1);
+      else dax_page_released(PTE_PA(*pte));
       *pte = 0;
       p->rss--;
     }
@@ -91,6 +99,13 @@ int vm_unmap_range(struct proc *p, u64 start, u64 end) {
 }
 
 int vm_protect(struct proc *p, u64 start, u64 end, u32 flags) {
+  // A DAX window page is read-only (the host maps it MAP_PRIVATE: a store would silently vanish),
+  // and there is no copy-on-write: refuse write permission on it, as Linux does for a read-only
+  // shared file mapping.
+  for (u64 va = start; (flags & VMA_W) && va < end; va += PAGE_SIZE) {
+    u64 *pte = walk(p->pagetable, va, false);
+    if (pte && (*pte & PTE_V) && (*pte & PTE_NOFREE)) return -EACCES;
+  }
   for (u64 va = start; va < end; va += PAGE_SIZE) {
     u64 *pte = walk(p->pagetable, va, false);
     if (pte && (*pte & PTE_V)) *pte = (*pte & ~(u64)(PTE_R | PTE_W | PTE_X)) | perm_bits(flags);
@@ -148,6 +163,7 @@ static void free_level(u64 *t, int level) {
     if (!(t[i] & PTE_V)) continue;
     if (level == 0) {
       if (!(t[i] & PTE_NOFREE)) page_free((void *)PTE_PA(t[i]), 1);
+      else dax_page_released(PTE_PA(t[i]));
     } else {
       free_level((u64 *)PTE_PA(t[i]), level - 1);
     }
