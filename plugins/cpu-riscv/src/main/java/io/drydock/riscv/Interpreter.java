@@ -17,6 +17,11 @@ import static io.drydock.riscv.Op.*;
  * privilege, translation or interrupt state (CSR writes, xRET, ECALL, WFI, fences) end the block, so the
  * hart re-checks interrupts right after them.
  *
+ * <p>Each case advances pc by a constant (separate cases for compressed forms, see {@link Op#C}): a pc
+ * increment computed from the loaded instruction word would chain every fetch to the previous load and
+ * cost about a fifth of the throughput. Leaving a code page sequentially lands on a PAGE_END slot; only
+ * jumps and taken branches check the page.
+ *
  * <p>The hot method must stay below HotSpot's 8000-byte limit for compilation (-XX:-DontCompileHugeMethods
  * is not assumed): FP, CSR and system instructions live in other methods.
  */
@@ -112,13 +117,16 @@ final class Interpreter {
                     if (op(w) == CROSS) w = mmu.decodeCross(pc);
                 }
                 int rd = rd(w);
-                switch (op(w)) {
-                    case LUI -> x[rd] = imm(w);
-                    case AUIPC -> x[rd] = pc + imm(w);
-                    case LI -> x[rd] = imm(w);
-                    case MV -> x[rd] = x[rs2(w)];
+                switch (dispatch(w)) {
+                    case LUI -> { x[rd] = imm(w); pc += 4; }
+                    case C + LUI -> { x[rd] = imm(w); pc += 2; }
+                    case AUIPC -> { x[rd] = pc + imm(w); pc += 4; }
+                    case LI -> { x[rd] = imm(w); pc += 4; }
+                    case C + LI -> { x[rd] = imm(w); pc += 2; }
+                    case MV -> { x[rd] = x[rs2(w)]; pc += 4; }
+                    case C + MV -> { x[rd] = x[rs2(w)]; pc += 2; }
                     case JAL -> {
-                        x[rd] = pc + len(w);
+                        x[rd] = pc + 4;
                         pc += imm(w);
                         n++;
                         if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; }
@@ -126,7 +134,22 @@ final class Interpreter {
                     }
                     case JALR -> {
                         long t = (x[rs1(w)] + imm(w)) & ~1L;
-                        x[rd] = pc + len(w);
+                        x[rd] = pc + 4;
+                        pc = t;
+                        n++;
+                        if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; }
+                        continue;
+                    }
+                    case C + JAL -> {
+                        x[rd] = pc + 2;
+                        pc += imm(w);
+                        n++;
+                        if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; }
+                        continue;
+                    }
+                    case C + JALR -> {
+                        long t = (x[rs1(w)] + imm(w)) & ~1L;
+                        x[rd] = pc + 2;
                         pc = t;
                         n++;
                         if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; }
@@ -137,67 +160,90 @@ final class Interpreter {
                         base = pc & ~0xfffL;
                         continue;
                     }
-                    case BEQ -> { if (x[rs1(w)] == x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } }
-                    case BNE -> { if (x[rs1(w)] != x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } }
-                    case BLT -> { if (x[rs1(w)] < x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } }
-                    case BGE -> { if (x[rs1(w)] >= x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } }
-                    case BLTU -> { if (x[rs1(w)] + Long.MIN_VALUE < x[rs2(w)] + Long.MIN_VALUE) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } }
-                    case BGEU -> { if (x[rs1(w)] + Long.MIN_VALUE >= x[rs2(w)] + Long.MIN_VALUE) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } }
-                    case LB -> x[rd] = (byte) ld8(x[rs1(w)] + imm(w));
-                    case LH -> x[rd] = (short) ld16(x[rs1(w)] + imm(w));
-                    case LW -> x[rd] = ld32(x[rs1(w)] + imm(w));
-                    case LD -> x[rd] = ld64(x[rs1(w)] + imm(w));
-                    case LBU -> x[rd] = ld8(x[rs1(w)] + imm(w)) & 0xffL;
-                    case LHU -> x[rd] = ld16(x[rs1(w)] + imm(w)) & 0xffffL;
-                    case LWU -> x[rd] = ld32(x[rs1(w)] + imm(w)) & 0xffff_ffffL;
-                    case SB -> st8(x[rs1(w)] + imm(w), (int) x[rs2(w)]);
-                    case SH -> st16(x[rs1(w)] + imm(w), (int) x[rs2(w)]);
-                    case SW -> st32(x[rs1(w)] + imm(w), (int) x[rs2(w)]);
-                    case SD -> st64(x[rs1(w)] + imm(w), x[rs2(w)]);
-                    case ADDI -> x[rd] = x[rs1(w)] + imm(w);
-                    case SLTI -> x[rd] = x[rs1(w)] < imm(w) ? 1 : 0;
-                    case SLTIU -> x[rd] = x[rs1(w)] + Long.MIN_VALUE < (long) imm(w) + Long.MIN_VALUE ? 1 : 0; // unsigned compare
-                    case XORI -> x[rd] = x[rs1(w)] ^ imm(w);
-                    case ORI -> x[rd] = x[rs1(w)] | imm(w);
-                    case ANDI -> x[rd] = x[rs1(w)] & imm(w);
-                    case SLLI -> x[rd] = x[rs1(w)] << imm(w);
-                    case SRLI -> x[rd] = x[rs1(w)] >>> imm(w);
-                    case SRAI -> x[rd] = x[rs1(w)] >> imm(w);
-                    case ADD -> x[rd] = x[rs1(w)] + x[rs2(w)];
-                    case SUB -> x[rd] = x[rs1(w)] - x[rs2(w)];
-                    case SLL -> x[rd] = x[rs1(w)] << x[rs2(w)];
-                    case SLT -> x[rd] = x[rs1(w)] < x[rs2(w)] ? 1 : 0;
-                    case SLTU -> x[rd] = x[rs1(w)] + Long.MIN_VALUE < x[rs2(w)] + Long.MIN_VALUE ? 1 : 0;
-                    case XOR -> x[rd] = x[rs1(w)] ^ x[rs2(w)];
-                    case SRL -> x[rd] = x[rs1(w)] >>> x[rs2(w)];
-                    case SRA -> x[rd] = x[rs1(w)] >> x[rs2(w)];
-                    case OR -> x[rd] = x[rs1(w)] | x[rs2(w)];
-                    case AND -> x[rd] = x[rs1(w)] & x[rs2(w)];
+                    case BEQ -> { if (x[rs1(w)] == x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 4; }
+                    case C + BEQ -> { if (x[rs1(w)] == x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 2; }
+                    case BNE -> { if (x[rs1(w)] != x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 4; }
+                    case C + BNE -> { if (x[rs1(w)] != x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 2; }
+                    case BLT -> { if (x[rs1(w)] < x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 4; }
+                    case BGE -> { if (x[rs1(w)] >= x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 4; }
+                    case BLTU -> { if (x[rs1(w)] + Long.MIN_VALUE < x[rs2(w)] + Long.MIN_VALUE) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 4; }
+                    case BGEU -> { if (x[rs1(w)] + Long.MIN_VALUE >= x[rs2(w)] + Long.MIN_VALUE) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 4; }
+                    case LB -> { x[rd] = (byte) ld8(x[rs1(w)] + imm(w)); pc += 4; }
+                    case LH -> { x[rd] = (short) ld16(x[rs1(w)] + imm(w)); pc += 4; }
+                    case LW -> { x[rd] = ld32(x[rs1(w)] + imm(w)); pc += 4; }
+                    case C + LW -> { x[rd] = ld32(x[rs1(w)] + imm(w)); pc += 2; }
+                    case LD -> { x[rd] = ld64(x[rs1(w)] + imm(w)); pc += 4; }
+                    case C + LD -> { x[rd] = ld64(x[rs1(w)] + imm(w)); pc += 2; }
+                    case LBU -> { x[rd] = ld8(x[rs1(w)] + imm(w)) & 0xffL; pc += 4; }
+                    case LHU -> { x[rd] = ld16(x[rs1(w)] + imm(w)) & 0xffffL; pc += 4; }
+                    case LWU -> { x[rd] = ld32(x[rs1(w)] + imm(w)) & 0xffff_ffffL; pc += 4; }
+                    case SB -> { st8(x[rs1(w)] + imm(w), (int) x[rs2(w)]); pc += 4; }
+                    case SH -> { st16(x[rs1(w)] + imm(w), (int) x[rs2(w)]); pc += 4; }
+                    case SW -> { st32(x[rs1(w)] + imm(w), (int) x[rs2(w)]); pc += 4; }
+                    case C + SW -> { st32(x[rs1(w)] + imm(w), (int) x[rs2(w)]); pc += 2; }
+                    case SD -> { st64(x[rs1(w)] + imm(w), x[rs2(w)]); pc += 4; }
+                    case C + SD -> { st64(x[rs1(w)] + imm(w), x[rs2(w)]); pc += 2; }
+                    case ADDI -> { x[rd] = x[rs1(w)] + imm(w); pc += 4; }
+                    case C + ADDI -> { x[rd] = x[rs1(w)] + imm(w); pc += 2; }
+                    case SLTI -> { x[rd] = x[rs1(w)] < imm(w) ? 1 : 0; pc += 4; }
+                    case SLTIU -> { x[rd] = x[rs1(w)] + Long.MIN_VALUE < (long) imm(w) + Long.MIN_VALUE ? 1 : 0; pc += 4; } // unsigned compare
+                    case XORI -> { x[rd] = x[rs1(w)] ^ imm(w); pc += 4; }
+                    case ORI -> { x[rd] = x[rs1(w)] | imm(w); pc += 4; }
+                    case ANDI -> { x[rd] = x[rs1(w)] & imm(w); pc += 4; }
+                    case C + ANDI -> { x[rd] = x[rs1(w)] & imm(w); pc += 2; }
+                    case SLLI -> { x[rd] = x[rs1(w)] << imm(w); pc += 4; }
+                    case C + SLLI -> { x[rd] = x[rs1(w)] << imm(w); pc += 2; }
+                    case SRLI -> { x[rd] = x[rs1(w)] >>> imm(w); pc += 4; }
+                    case C + SRLI -> { x[rd] = x[rs1(w)] >>> imm(w); pc += 2; }
+                    case SRAI -> { x[rd] = x[rs1(w)] >> imm(w); pc += 4; }
+                    case C + SRAI -> { x[rd] = x[rs1(w)] >> imm(w); pc += 2; }
+                    case ADD -> { x[rd] = x[rs1(w)] + x[rs2(w)]; pc += 4; }
+                    case C + ADD -> { x[rd] = x[rs1(w)] + x[rs2(w)]; pc += 2; }
+                    case SUB -> { x[rd] = x[rs1(w)] - x[rs2(w)]; pc += 4; }
+                    case C + SUB -> { x[rd] = x[rs1(w)] - x[rs2(w)]; pc += 2; }
+                    case SLL -> { x[rd] = x[rs1(w)] << x[rs2(w)]; pc += 4; }
+                    case SLT -> { x[rd] = x[rs1(w)] < x[rs2(w)] ? 1 : 0; pc += 4; }
+                    case SLTU -> { x[rd] = x[rs1(w)] + Long.MIN_VALUE < x[rs2(w)] + Long.MIN_VALUE ? 1 : 0; pc += 4; }
+                    case XOR -> { x[rd] = x[rs1(w)] ^ x[rs2(w)]; pc += 4; }
+                    case C + XOR -> { x[rd] = x[rs1(w)] ^ x[rs2(w)]; pc += 2; }
+                    case SRL -> { x[rd] = x[rs1(w)] >>> x[rs2(w)]; pc += 4; }
+                    case SRA -> { x[rd] = x[rs1(w)] >> x[rs2(w)]; pc += 4; }
+                    case OR -> { x[rd] = x[rs1(w)] | x[rs2(w)]; pc += 4; }
+                    case C + OR -> { x[rd] = x[rs1(w)] | x[rs2(w)]; pc += 2; }
+                    case AND -> { x[rd] = x[rs1(w)] & x[rs2(w)]; pc += 4; }
+                    case C + AND -> { x[rd] = x[rs1(w)] & x[rs2(w)]; pc += 2; }
                     // RV64I W-ops compute on the low 32 bits and sign-extend the result (unpriv §5.2)
-                    case ADDIW -> x[rd] = (int) (x[rs1(w)] + imm(w));
-                    case SLLIW -> x[rd] = (int) x[rs1(w)] << imm(w);
-                    case SRLIW -> x[rd] = (int) x[rs1(w)] >>> imm(w);
-                    case SRAIW -> x[rd] = (int) x[rs1(w)] >> imm(w);
-                    case ADDW -> x[rd] = (int) (x[rs1(w)] + x[rs2(w)]);
-                    case SUBW -> x[rd] = (int) (x[rs1(w)] - x[rs2(w)]);
-                    case SLLW -> x[rd] = (int) x[rs1(w)] << (int) x[rs2(w)];
-                    case SRLW -> x[rd] = (int) x[rs1(w)] >>> (int) x[rs2(w)];
-                    case SRAW -> x[rd] = (int) x[rs1(w)] >> (int) x[rs2(w)];
-                    case MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, MULW, DIVW, DIVUW, REMW, REMUW ->
-                            x[rd] = MulDiv.execute(op(w), x[rs1(w)], x[rs2(w)]);
-                    case FLW -> { fpCheck(w, pc); h.f[rd] = 0xffff_ffff_0000_0000L | (ld32(x[rs1(w)] + imm(w)) & 0xffff_ffffL); h.fpDirty(); }
-                    case FLD -> { fpCheck(w, pc); h.f[rd] = ld64(x[rs1(w)] + imm(w)); h.fpDirty(); }
-                    case FSW -> { fpCheck(w, pc); st32(x[rs1(w)] + imm(w), (int) h.f[rs2(w)]); }
-                    case FSD -> { fpCheck(w, pc); st64(x[rs1(w)] + imm(w), h.f[rs2(w)]); }
-                    case FP -> h.fpu.execute(imm(w));
-                    case LR_W -> x[rd] = mmu.loadReserved(x[rs1(w)], 4);
-                    case LR_D -> x[rd] = mmu.loadReserved(x[rs1(w)], 8);
-                    case SC_W -> x[rd] = mmu.storeConditional(x[rs1(w)], 4, x[rs2(w)]);
-                    case SC_D -> x[rd] = mmu.storeConditional(x[rs1(w)], 8, x[rs2(w)]);
-                    case AMO_W -> x[rd] = (int) mmu.amo(x[rs1(w)], 4, imm(w), x[rs2(w)]);
-                    case AMO_D -> x[rd] = mmu.amo(x[rs1(w)], 8, imm(w), x[rs2(w)]);
-                    case FENCE -> { }
-                    case ILLEGAL -> throw h.illegal(imm(w));
+                    case ADDIW -> { x[rd] = (int) (x[rs1(w)] + imm(w)); pc += 4; }
+                    case C + ADDIW -> { x[rd] = (int) (x[rs1(w)] + imm(w)); pc += 2; }
+                    case SLLIW -> { x[rd] = (int) x[rs1(w)] << imm(w); pc += 4; }
+                    case SRLIW -> { x[rd] = (int) x[rs1(w)] >>> imm(w); pc += 4; }
+                    case SRAIW -> { x[rd] = (int) x[rs1(w)] >> imm(w); pc += 4; }
+                    case ADDW -> { x[rd] = (int) (x[rs1(w)] + x[rs2(w)]); pc += 4; }
+                    case C + ADDW -> { x[rd] = (int) (x[rs1(w)] + x[rs2(w)]); pc += 2; }
+                    case SUBW -> { x[rd] = (int) (x[rs1(w)] - x[rs2(w)]); pc += 4; }
+                    case C + SUBW -> { x[rd] = (int) (x[rs1(w)] - x[rs2(w)]); pc += 2; }
+                    case SLLW -> { x[rd] = (int) x[rs1(w)] << (int) x[rs2(w)]; pc += 4; }
+                    case SRLW -> { x[rd] = (int) x[rs1(w)] >>> (int) x[rs2(w)]; pc += 4; }
+                    case SRAW -> { x[rd] = (int) x[rs1(w)] >> (int) x[rs2(w)]; pc += 4; }
+                    case MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, MULW, DIVW, DIVUW, REMW, REMUW -> {
+                        x[rd] = MulDiv.execute(op(w), x[rs1(w)], x[rs2(w)]);
+                        pc += 4;
+                    }
+                    case FLW -> { fpCheck(w, pc); h.f[rd] = 0xffff_ffff_0000_0000L | (ld32(x[rs1(w)] + imm(w)) & 0xffff_ffffL); h.fpDirty(); pc += 4; }
+                    case FLD -> { fpCheck(w, pc); h.f[rd] = ld64(x[rs1(w)] + imm(w)); h.fpDirty(); pc += 4; }
+                    case C + FLD -> { fpCheck(w, pc); h.f[rd] = ld64(x[rs1(w)] + imm(w)); h.fpDirty(); pc += 2; }
+                    case FSW -> { fpCheck(w, pc); st32(x[rs1(w)] + imm(w), (int) h.f[rs2(w)]); pc += 4; }
+                    case FSD -> { fpCheck(w, pc); st64(x[rs1(w)] + imm(w), h.f[rs2(w)]); pc += 4; }
+                    case C + FSD -> { fpCheck(w, pc); st64(x[rs1(w)] + imm(w), h.f[rs2(w)]); pc += 2; }
+                    case FP -> { h.fpu.execute(imm(w)); pc += 4; }
+                    case LR_W -> { x[rd] = mmu.loadReserved(x[rs1(w)], 4); pc += 4; }
+                    case LR_D -> { x[rd] = mmu.loadReserved(x[rs1(w)], 8); pc += 4; }
+                    case SC_W -> { x[rd] = mmu.storeConditional(x[rs1(w)], 4, x[rs2(w)]); pc += 4; }
+                    case SC_D -> { x[rd] = mmu.storeConditional(x[rs1(w)], 8, x[rs2(w)]); pc += 4; }
+                    case AMO_W -> { x[rd] = (int) mmu.amo(x[rs1(w)], 4, imm(w), x[rs2(w)]); pc += 4; }
+                    case AMO_D -> { x[rd] = mmu.amo(x[rs1(w)], 8, imm(w), x[rs2(w)]); pc += 4; }
+                    case FENCE -> pc += 4;
+                    case ILLEGAL, C + ILLEGAL -> throw h.illegal(imm(w));
                     default -> {
                         // system instructions: executed with the hart's state in its fields, then the block ends
                         h.pc = pc;
@@ -207,7 +253,6 @@ final class Interpreter {
                         return;
                     }
                 }
-                pc += len(w);
                 n++;
             }
             h.pc = pc;

@@ -37,7 +37,8 @@ class GuestProgramsTest {
             new Guest("cmath", 1, "fails 0"),
             new Guest("fptest", 1, "boxing "),
             new Guest("traps", 1, "traps done"),
-            new Guest("smp", 4, "smp atomic 80000 locked 80000"));
+            new Guest("smp", 4, "smp atomic 80000 locked 80000"),
+            new Guest("reset", 1, "")); // resets itself once through sifive_test, then exits 0
 
     record Result(int exit, String output) {}
 
