@@ -95,8 +95,9 @@ public final class RunMain implements Callable<Integer> {
     public static void main(String[] argv) {
         int code = new CommandLine(new RunMain()).execute(argv);
         System.out.flush();
-        // The console's stdin reader is blocked in read(), hart and worker threads may linger: do not wait.
-        Runtime.getRuntime().halt(code);
+        // exit, not return: the console's stdin reader (a daemon thread) may be blocked in read(). Not halt:
+        // an orderly exit lets the JVM write the AOT cache when scripts/setup records one.
+        System.exit(code);
     }
 
     @Override public Integer call() {
@@ -142,7 +143,7 @@ public final class RunMain implements Callable<Integer> {
             System.err.println("run: " + e.getMessage());
             return 2;
         }
-        // The plugins are not stopped: main() halts the JVM right after, and a plugin's stop() must not be
+        // The plugins are not stopped: main() exits the JVM right after, and a plugin's stop() must not be
         // able to hold back the guest's exit code.
     }
 

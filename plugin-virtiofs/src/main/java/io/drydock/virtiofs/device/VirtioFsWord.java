@@ -79,6 +79,7 @@ public final class VirtioFsWord implements MachineWord {
                     new VirtioFsConfig(tag, dir, queues, queueSize, fs, a.spec().deterministic()), a.metrics(), window);
             VirtioTransportFactory.require(a.services(), transport, "virtioFs").attach(device, slot);
             a.services().add(VirtioFsDevice.class, device);
+            ServerWarmUp.once(dir);
         }
 
         /** The window's memory is reserved now and placed by the device when the transport assigns its BAR. */

@@ -165,8 +165,8 @@ class VirtioFsDeviceTest {
             assertEquals(0, g.send(lookup(1, "f"), 4096).error());
             g.core.writeStatus(0); // driver reset (virtio 1.2 §2.1.2)
             assertEquals(0, g.core.status());
-            // The same device, initialised again by the driver, serves a new session.
-            g.start();
+            // The same device, initialised again by the driver on fresh rings, serves a new session.
+            g.restart();
             g.init();
             assertEquals(0, g.send(lookup(1, "f"), 4096).error());
         }

@@ -40,7 +40,7 @@ public final class VirtioFsGuest implements AutoCloseable {
     public final RecordingControl control = new RecordingControl();
     public final VirtioFsDevice device;
     public final VirtioCore core;
-    public final VirtqueueDriver hiprio, requests;
+    public VirtqueueDriver hiprio, requests;
     private final Arena arena = Arena.ofConfined();
     private long unique = 100;
 
@@ -55,8 +55,20 @@ public final class VirtioFsGuest implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         core = new VirtioCore(device, "virtio-fs", ram.memory(), line, ram.metrics(), control);
+        layRings();
+    }
+
+    /** Fresh rings (virtio 1.2 §3.1.1: after a reset the driver sets its queues up again). */
+    private void layRings() {
         hiprio = new VirtqueueDriver(ram.memory(), 16, RAM + 0x1000, RAM + 0x10_0000, 0x10_0000);
         requests = new VirtqueueDriver(ram.memory(), 64, RAM + 0x8000, RAM + 0x40_0000, 0x3b0_0000);
+    }
+
+    /** Driver reset (status 0), then initialisation again on fresh rings. */
+    public VirtioFsGuest restart() {
+        core.writeStatus(0);
+        layRings();
+        return start();
     }
 
     /** The driver's initialisation with every offered feature, both queues enabled, DRIVER_OK. */
