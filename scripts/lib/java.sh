@@ -21,3 +21,14 @@ drydock_select_java() {
     echo "drydock: needs a JDK 25 or newer: install Temurin 25 or set JAVA_HOME to one" >&2
     return 1
 }
+
+# aot_cache_fresh CACHE LIBDIR: true when the AOT cache exists and is newer than every jar of the class path.
+# A cache recorded before a rebuild would otherwise still be mapped and run the old classes.
+aot_cache_fresh() {
+    local cache=$1 lib=$2 jar
+    [[ -f "$cache" && -z "${DRYDOCK_NO_AOT:-}" ]] || return 1
+    for jar in "$lib"/*.jar; do
+        [[ "$cache" -nt "$jar" ]] || return 1
+    done
+    return 0
+}

@@ -119,6 +119,7 @@ public final class RunMain implements Callable<Integer> {
             return 2;
         }
         try (Machine m = spec.build()) {
+            if (Main.stdinIsTerminal()) rawTerminal();
             m.console().bridge(System.in, System.out);
             long t0 = System.nanoTime();
             int code;
@@ -145,6 +146,38 @@ public final class RunMain implements Callable<Integer> {
         }
         // The plugins are not stopped: main() exits the JVM right after, and a plugin's stop() must not be
         // able to hold back the guest's exit code.
+    }
+
+    /**
+     * At a terminal, the guest's console owns the keyboard, as with {@code qemu -nographic}: no line
+     * buffering and no local echo (the guest echoes), restored at exit. Signals stay on, so Ctrl-C ends the
+     * run (exit 130).
+     */
+    private static void rawTerminal() {
+        try {
+            String saved = stty("-g").trim();
+            stty("-icanon", "-echo", "min", "1", "time", "0");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    stty(saved);
+                } catch (java.io.IOException | InterruptedException e) {
+                    System.err.println("run: could not restore the terminal: run 'stty sane'");
+                }
+            }));
+        } catch (java.io.IOException | InterruptedException e) {
+            System.err.println("run: cannot switch the terminal to raw mode (" + e.getMessage() + "); input is line-buffered");
+        }
+    }
+
+    /** stty(1) on our standard input (the terminal), returning what it prints. */
+    private static String stty(String... args) throws java.io.IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("stty"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new java.io.IOException("stty " + String.join(" ", args) + " failed");
+        return out;
     }
 
     private static Map<String, MachineWord> words(PluginHost plugins) {
