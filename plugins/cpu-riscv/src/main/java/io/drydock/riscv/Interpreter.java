@@ -31,6 +31,10 @@ final class Interpreter {
     private final Mmu mmu;
     private final long[] lTag, sTag, lAdd, sAdd;
     private final MemorySegment[] lSeg, sSeg;
+    /** Entries at a block boundary before it is translated. */
+    private static final int HOT = 32;
+    /** Set by a translated block's exception handler: the index of the instruction that threw. */
+    int trapIndex;
 
     Interpreter(Hart h) {
         this.h = h;
@@ -46,49 +50,49 @@ final class Interpreter {
 
     // ---- inline memory access: TLB hit → one segment access; miss → Mmu ----
 
-    private long ld64(long va) {
+    long ld64(long va) {
         int i = (int) (va >>> 12) & TLB_MASK;
         if (lTag[i] == va >>> 12 && (va & 0xfff) <= 4088) return lSeg[i].get(LE64, va + lAdd[i]);
         return mmu.load(va, 8);
     }
 
-    private int ld32(long va) {
+    int ld32(long va) {
         int i = (int) (va >>> 12) & TLB_MASK;
         if (lTag[i] == va >>> 12 && (va & 0xfff) <= 4092) return lSeg[i].get(LE32, va + lAdd[i]);
         return (int) mmu.load(va, 4);
     }
 
-    private int ld16(long va) {
+    int ld16(long va) {
         int i = (int) (va >>> 12) & TLB_MASK;
         if (lTag[i] == va >>> 12 && (va & 0xfff) <= 4094) return lSeg[i].get(LE16, va + lAdd[i]);
         return (int) mmu.load(va, 2);
     }
 
-    private int ld8(long va) {
+    int ld8(long va) {
         int i = (int) (va >>> 12) & TLB_MASK;
         if (lTag[i] == va >>> 12) return lSeg[i].get(ValueLayout.JAVA_BYTE, va + lAdd[i]);
         return (int) mmu.load(va, 1);
     }
 
-    private void st64(long va, long v) {
+    void st64(long va, long v) {
         int i = (int) (va >>> 12) & TLB_MASK;
         if (sTag[i] == va >>> 12 && (va & 0xfff) <= 4088) sSeg[i].set(LE64, va + sAdd[i], v);
         else mmu.store(va, 8, v);
     }
 
-    private void st32(long va, int v) {
+    void st32(long va, int v) {
         int i = (int) (va >>> 12) & TLB_MASK;
         if (sTag[i] == va >>> 12 && (va & 0xfff) <= 4092) sSeg[i].set(LE32, va + sAdd[i], v);
         else mmu.store(va, 4, v);
     }
 
-    private void st16(long va, int v) {
+    void st16(long va, int v) {
         int i = (int) (va >>> 12) & TLB_MASK;
         if (sTag[i] == va >>> 12 && (va & 0xfff) <= 4094) sSeg[i].set(LE16, va + sAdd[i], (short) v);
         else mmu.store(va, 2, v);
     }
 
-    private void st8(long va, int v) {
+    void st8(long va, int v) {
         int i = (int) (va >>> 12) & TLB_MASK;
         if (sTag[i] == va >>> 12) sSeg[i].set(ValueLayout.JAVA_BYTE, va + sAdd[i], (byte) v);
         else mmu.store(va, 1, v);
@@ -103,13 +107,40 @@ final class Interpreter {
         final long[] x = this.x;
         long pc = h.pc;
         int n = 0;
+        CodePage page;
         long[] code;
         long base = pc & ~0xfffL;
+        Block running = null;
         try {
-            code = mmu.codePage(pc);
-            // Straight-line code needs no page check per instruction: leaving the page sequentially lands on a
-            // PAGE_END sentinel slot; jumps check the page.
+            page = mmu.codePage(pc);
+            code = page.ops;
+            // Each pass of the outer loop starts at a block boundary (entry, a taken jump or branch, or the end of
+            // a block): run the translated block there, or count the entry and interpret up to the next jump.
+            outer:
             while (n < budget) {
+                if ((pc - base) >>> 12 != 0) { page = mmu.codePage(pc); code = page.ops; base = pc & ~0xfffL; }
+                int entry = (int) (pc - base) >>> 1;
+                if (entry < 2048) {
+                    Block b = page.blocks[entry];
+                    if (b == null) {
+                        byte heat = page.heat[entry];
+                        if (heat >= 0 && ++heat >= HOT) {
+                            b = page.blocks[entry] = Translator.translate(mmu, page, pc);
+                            if (b == null) heat = CodePage.NEVER;
+                        }
+                        page.heat[entry] = heat;
+                    }
+                    if (b != null && n + b.length <= budget) {
+                        running = b;
+                        pc = b.run(this, x, pc);
+                        running = null;
+                        n += b.length;
+                        continue;
+                    }
+                }
+                // Straight-line code needs no page check per instruction: leaving the page sequentially lands on a
+                // PAGE_END sentinel slot; jumps go back to the outer loop, which checks the page.
+                while (n < budget) {
                 int slot = (int) (pc - base) >>> 1;
                 long w = code[slot];
                 if ((w & 0x1fe) == 0) {
@@ -129,45 +160,39 @@ final class Interpreter {
                         x[rd] = pc + 4;
                         pc += imm(w);
                         n++;
-                        if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; }
-                        continue;
+                        continue outer;
                     }
                     case JALR -> {
                         long t = (x[rs1(w)] + imm(w)) & ~1L;
                         x[rd] = pc + 4;
                         pc = t;
                         n++;
-                        if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; }
-                        continue;
+                        continue outer;
                     }
                     case C + JAL -> {
                         x[rd] = pc + 2;
                         pc += imm(w);
                         n++;
-                        if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; }
-                        continue;
+                        continue outer;
                     }
                     case C + JALR -> {
                         long t = (x[rs1(w)] + imm(w)) & ~1L;
                         x[rd] = pc + 2;
                         pc = t;
                         n++;
-                        if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; }
-                        continue;
+                        continue outer;
                     }
                     case PAGE_END -> {
-                        code = mmu.codePage(pc);
-                        base = pc & ~0xfffL;
-                        continue;
+                        continue outer;
                     }
-                    case BEQ -> { if (x[rs1(w)] == x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 4; }
-                    case C + BEQ -> { if (x[rs1(w)] == x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 2; }
-                    case BNE -> { if (x[rs1(w)] != x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 4; }
-                    case C + BNE -> { if (x[rs1(w)] != x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 2; }
-                    case BLT -> { if (x[rs1(w)] < x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 4; }
-                    case BGE -> { if (x[rs1(w)] >= x[rs2(w)]) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 4; }
-                    case BLTU -> { if (x[rs1(w)] + Long.MIN_VALUE < x[rs2(w)] + Long.MIN_VALUE) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 4; }
-                    case BGEU -> { if (x[rs1(w)] + Long.MIN_VALUE >= x[rs2(w)] + Long.MIN_VALUE) { pc += imm(w); n++; if ((pc - base) >>> 12 != 0) { code = mmu.codePage(pc); base = pc & ~0xfffL; } continue; } pc += 4; }
+                    case BEQ -> { if (x[rs1(w)] == x[rs2(w)]) { pc += imm(w); n++; continue outer; } pc += 4; }
+                    case C + BEQ -> { if (x[rs1(w)] == x[rs2(w)]) { pc += imm(w); n++; continue outer; } pc += 2; }
+                    case BNE -> { if (x[rs1(w)] != x[rs2(w)]) { pc += imm(w); n++; continue outer; } pc += 4; }
+                    case C + BNE -> { if (x[rs1(w)] != x[rs2(w)]) { pc += imm(w); n++; continue outer; } pc += 2; }
+                    case BLT -> { if (x[rs1(w)] < x[rs2(w)]) { pc += imm(w); n++; continue outer; } pc += 4; }
+                    case BGE -> { if (x[rs1(w)] >= x[rs2(w)]) { pc += imm(w); n++; continue outer; } pc += 4; }
+                    case BLTU -> { if (x[rs1(w)] + Long.MIN_VALUE < x[rs2(w)] + Long.MIN_VALUE) { pc += imm(w); n++; continue outer; } pc += 4; }
+                    case BGEU -> { if (x[rs1(w)] + Long.MIN_VALUE >= x[rs2(w)] + Long.MIN_VALUE) { pc += imm(w); n++; continue outer; } pc += 4; }
                     case LB -> { x[rd] = (byte) ld8(x[rs1(w)] + imm(w)); pc += 4; }
                     case LH -> { x[rd] = (short) ld16(x[rs1(w)] + imm(w)); pc += 4; }
                     case LW -> { x[rd] = ld32(x[rs1(w)] + imm(w)); pc += 4; }
@@ -254,15 +279,18 @@ final class Interpreter {
                     }
                 }
                 n++;
+                }
             }
             h.pc = pc;
             h.instret += n;
         } catch (Trap t) {
+            if (running != null) { pc += running.offsets[trapIndex]; n += trapIndex; }
             h.pc = pc;
             h.instret += n;
             h.takePendingTrap();
         } catch (IllegalStateException e) {
             // a RAM region was unmapped under a cached translation: drop the caches and retry the instruction
+            if (running != null) { pc += running.offsets[trapIndex]; n += trapIndex; }
             h.pc = pc;
             h.instret += n;
             mmu.flushAll();
@@ -271,6 +299,7 @@ final class Interpreter {
             // SIGBUS on a DAX window page past the end of its host file (truncated under the mapping): the JDK
             // reports it as InternalError on this thread; the guest gets an access fault (tval 0, priv 1.12 §3.1.16)
             if (!String.valueOf(e.getMessage()).contains("unsafe memory access")) throw e;
+            if (running != null) { pc += running.offsets[trapIndex]; n += trapIndex; }
             h.pc = pc;
             h.instret += n;
             h.raise(faultingAccess(pc), 0);
@@ -293,6 +322,19 @@ final class Interpreter {
         int opcode = raw & 0x7f;
         boolean lr = opcode == 0x2f && (raw >>> 27) == 0b00010;
         return opcode == 0x23 || opcode == 0x27 || (opcode == 0x2f && !lr) ? Trap.STORE_ACCESS : Trap.LOAD_ACCESS;
+    }
+
+    /** An F/D load, store or operation from a translated block (the same as the interpreter's cases). */
+    void fpStep(long w, long pc) {
+        final long[] x = this.x;
+        int rd = rd(w);
+        switch (op(w)) {
+            case FLW -> { fpCheck(w, pc); h.f[rd] = 0xffff_ffff_0000_0000L | (ld32(x[rs1(w)] + imm(w)) & 0xffff_ffffL); h.fpDirty(); }
+            case FLD -> { fpCheck(w, pc); h.f[rd] = ld64(x[rs1(w)] + imm(w)); h.fpDirty(); }
+            case FSW -> { fpCheck(w, pc); st32(x[rs1(w)] + imm(w), (int) h.f[rs2(w)]); }
+            case FSD -> { fpCheck(w, pc); st64(x[rs1(w)] + imm(w), h.f[rs2(w)]); }
+            default -> h.fpu.execute(imm(w));
+        }
     }
 
     private void fpCheck(long w, long pc) {

@@ -50,8 +50,8 @@ final class Mmu {
     final long[] lTag = new long[TLB_SIZE], sTag = new long[TLB_SIZE], fTag = new long[TLB_SIZE];
     final long[] lAdd = new long[TLB_SIZE], sAdd = new long[TLB_SIZE], fAdd = new long[TLB_SIZE];
     final MemorySegment[] lSeg = new MemorySegment[TLB_SIZE], sSeg = new MemorySegment[TLB_SIZE], fSeg = new MemorySegment[TLB_SIZE];
-    final long[][] fCode = new long[TLB_SIZE][];
-    private final HashMap<Long, long[]> code = new HashMap<>();
+    final CodePage[] fCode = new CodePage[TLB_SIZE];
+    private final HashMap<Long, CodePage> code = new HashMap<>();
     private volatile boolean flushRequested;
     /** Privilege used for loads and stores: MPP when MPRV is set in M-mode (§3.1.6.3). */
     int dataPriv = PRIV_M;
@@ -332,8 +332,8 @@ final class Mmu {
 
     // ---- instruction fetch ----
 
-    /** The decoded-slot array of the code page holding {@code pc}; sets curSeg/curOff for decoding. */
-    long[] codePage(long pc) {
+    /** The decoded code page holding {@code pc}; sets curSeg/curOff for decoding. */
+    CodePage codePage(long pc) {
         long vpn = pc >>> 12;
         int i = (int) vpn & TLB_MASK;
         if (fTag[i] == vpn) {
@@ -345,11 +345,10 @@ final class Mmu {
         BusRegion.Ram ram = ramPage(pa);
         if (ram == null) throw accessFault(FETCH, pc);
         long ppage = pa & ~0xfffL;
-        long[] page = code.get(ppage);
+        CodePage page = code.get(ppage);
         if (page == null) {
             if (code.size() >= MAX_CODE_PAGES) flushCode();
-            page = new long[2050];
-            page[2048] = page[2049] = Op.pack(Op.PAGE_END, 0, 0, 0, 0, false);
+            page = new CodePage();
             code.put(ppage, page);
         }
         fTag[i] = vpn;

@@ -1,0 +1,19 @@
+package io.drydock.riscv;
+
+/**
+ * The decoded form of one physical code page: a packed {@link Op} word per half-word slot (plus the two
+ * {@link Op#PAGE_END} sentinels), and the translated {@link Block}s starting at each slot with the entry
+ * counts that decide when to translate. Dropped as a whole by fence.i, reset and memory-map changes, so
+ * blocks follow exactly the invalidation rules of the decoded words they were built from.
+ */
+final class CodePage {
+    final long[] ops = new long[2050];
+    final Block[] blocks = new Block[2048];
+    /** Entries seen at each slot before translation; {@link #NEVER} once translation was refused. */
+    final byte[] heat = new byte[2048];
+    static final byte NEVER = -1;
+
+    CodePage() {
+        ops[2048] = ops[2049] = Op.pack(Op.PAGE_END, 0, 0, 0, 0, false);
+    }
+}
