@@ -9,6 +9,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,4 +32,19 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public abstract class AbstractMicrobenchmark {
+    /** A new temporary directory holding {@code name}: {@code size} random bytes (seed 1), for file-system benchmarks. */
+    protected static Path directoryWithFile(String prefix, String name, int size) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        byte[] data = new byte[size];
+        new Random(1).nextBytes(data);
+        Files.write(dir.resolve(name), data);
+        return dir;
+    }
+
+    /** Deletes {@code dir} and everything under it. */
+    protected static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
 }

@@ -20,10 +20,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.Random;
 
 /**
  * The FUSE server alone: decode, dispatch to the passthrough file system, encode — no transport. GETATTR
@@ -40,10 +37,7 @@ public class FuseServerBenchmark extends AbstractMicrobenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dir = Files.createTempDirectory("drydock-fuse-bench");
-        byte[] data = new byte[2 << 20];
-        new Random(1).nextBytes(data);
-        Files.write(dir.resolve("data"), data);
+        dir = directoryWithFile("drydock-fuse-bench", "data", 2 << 20);
         arena = Arena.ofShared();
         fs = PassthroughFileSystem.open(dir.toString(), PassthroughOptions.defaults());
         server = new FuseServer(fs, FuseServerConfig.defaults(), null, null);
@@ -62,9 +56,7 @@ public class FuseServerBenchmark extends AbstractMicrobenchmark {
     public void tearDown() throws IOException {
         fs.close();
         arena.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        deleteTree(dir);
     }
 
     @Benchmark public FuseOutcome getattr() { return server.handle(getattr, sink); }

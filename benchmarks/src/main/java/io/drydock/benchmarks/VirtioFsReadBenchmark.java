@@ -19,11 +19,8 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 
 /**
  * FUSE_READ through the whole virtio-fs device, as a guest drives it (plugin-virtiofs's test guest): a
@@ -43,10 +40,7 @@ public class VirtioFsReadBenchmark extends AbstractMicrobenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dir = Files.createTempDirectory("drydock-virtiofs-bench");
-        byte[] content = new byte[4 << 20];
-        new Random(1).nextBytes(content);
-        Files.write(dir.resolve("data"), content);
+        dir = directoryWithFile("drydock-virtiofs-bench", "data", 4 << 20);
         guest = new VirtioFsGuest(new VirtioFsConfig("bench", dir, 1, 256, PassthroughOptions.defaults(), true)).start();
         guest.init();
         long node = FuseAttrs.EntryOut.decode(MemorySegment.ofArray(
@@ -68,9 +62,7 @@ public class VirtioFsReadBenchmark extends AbstractMicrobenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         guest.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        deleteTree(dir);
     }
 
     /** One READ of {@code size} bytes; returns the used length (header + data). */

@@ -91,7 +91,7 @@ public final class ElfImage {
         try {
             return new ElfImage(Files.readAllBytes(file));
         } catch (ElfFormatException e) {
-            throw new ElfFormatException(file + ": " + e.getMessage());
+            throw new ElfFormatException(file + ": " + e.getMessage(), e);
         }
     }
 

@@ -81,8 +81,6 @@ public final class MachineAssembly {
 
     public void addCpu(Cpu cpu) { cpus.add(cpu); }
 
-    public List<Cpu> cpus() { return List.copyOf(cpus); }
-
     /** {@code r} runs at every machine reset, before the power-on handlers. */
     public void onReset(Resettable r) { resets.add(r); }
 

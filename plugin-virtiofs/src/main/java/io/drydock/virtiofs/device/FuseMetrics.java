@@ -6,9 +6,8 @@ import io.drydock.kernel.metrics.MetricsRegistry;
 import io.drydock.virtiofs.fuse.FuseObserver;
 import io.drydock.virtiofs.fuse.FuseOpcode;
 
-import java.util.EnumMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Per-opcode FUSE counters and latency histograms in the machine's metrics registry
@@ -20,7 +19,8 @@ final class FuseMetrics implements FuseObserver {
 
     private final MetricsRegistry metrics;
     private final String prefix;
-    private final Map<FuseOpcode, PerOpcode> perOpcode = new EnumMap<>(FuseOpcode.class);
+    /** By opcode ordinal; filled on first use without a lock on the request path (the registry dedupes names). */
+    private final AtomicReferenceArray<PerOpcode> perOpcode = new AtomicReferenceArray<>(FuseOpcode.values().length);
     private final Counter requests, unknown, bytesIn, bytesOut;
 
     FuseMetrics(MetricsRegistry metrics, String tag) {
@@ -48,13 +48,15 @@ final class FuseMetrics implements FuseObserver {
     }
 
     private PerOpcode forOpcode(FuseOpcode op) {
-        synchronized (perOpcode) {
-            return perOpcode.computeIfAbsent(op, o -> {
-                String p = prefix + o.name().toLowerCase(Locale.ROOT) + ".";
-                return new PerOpcode(metrics.counter(p + "requests", "FUSE_" + o + " requests"),
-                        metrics.counter(p + "errors", "FUSE_" + o + " requests answered with an errno"),
-                        metrics.histogram(p + "latency", "FUSE_" + o + " service time"));
-            });
-        }
+        PerOpcode p = perOpcode.get(op.ordinal());
+        if (p != null) return p;
+        String prefixOp = prefix + op.name().toLowerCase(Locale.ROOT) + ".";
+        p = new PerOpcode(metrics.counter(prefixOp + "requests", "FUSE_" + op + " requests"),
+                metrics.counter(prefixOp + "errors", "FUSE_" + op + " requests answered with an errno"),
+                metrics.histogram(prefixOp + "latency", "FUSE_" + op + " service time"));
+        // A racing thread registers the same names and gets the same metrics back: either value is right.
+        perOpcode.compareAndSet(op.ordinal(), null, p);
+        return perOpcode.get(op.ordinal());
     }
+
 }

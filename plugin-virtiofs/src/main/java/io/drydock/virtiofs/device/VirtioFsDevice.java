@@ -127,7 +127,7 @@ public final class VirtioFsDevice implements VirtioDevice {
                 throw context.deviceError("cannot open the shared directory " + config.directory() + ": " + e.getMessage());
             }
             FuseObserver observer = metrics.andThen(trace);
-            FuseServer server = new FuseServer(config.options().readonly() ? readOnly(fs) : fs,
+            FuseServer server = new FuseServer(config.options().readonly() ? new io.drydock.virtiofs.fuse.ReadOnlyFileSystem(fs) : fs,
                     FuseServerConfig.defaults(), dax == null ? null : dax.window(), observer);
             Arena arena = Arena.ofShared();
             List<QueueServer> queues = new ArrayList<>();
@@ -138,10 +138,6 @@ public final class VirtioFsDevice implements VirtioDevice {
             active = new Active(context, server, fs, arena, queues);
             log.debug("virtio-fs {} active: {} queues over {}", config.tag(), queues.size(), config.directory());
         }
-    }
-
-    private static io.drydock.virtiofs.fuse.FuseFileSystem readOnly(PassthroughFileSystem fs) {
-        return new io.drydock.virtiofs.fuse.ReadOnlyFileSystem(fs);
     }
 
     @Override public void queueNotified(Virtqueue queue) {

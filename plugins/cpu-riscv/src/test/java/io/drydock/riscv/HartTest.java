@@ -1,10 +1,5 @@
 package io.drydock.riscv;
 
-import io.drydock.kernel.bus.SystemBus;
-import io.drydock.kernel.memory.MemoryBacking;
-import io.drydock.kernel.metrics.MetricsRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -15,21 +10,7 @@ import static io.drydock.riscv.Asm.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Per-instruction tests on a bare hart over 64 KiB of RAM at 0x80000000: integer edge cases, atomics, traps. */
-class HartTest {
-    static final long BASE = 0x8000_0000L;
-    SystemBus bus;
-    Hart h;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        bus = new SystemBus(new MetricsRegistry());
-        bus.addRam("dram", BASE, MemoryBacking.anonymous(64 * 1024));
-        h = new Hart(0, bus, () -> 0);
-    }
-
-    @AfterEach
-    void tearDown() { bus.closeAll(); }
-
+class HartTest extends BareHartTest {
     /** Loads the words at BASE, sets x1 and x2, runs them, returns x3. */
     long run(long a, long b, int... words) {
         for (int k = 0; k < words.length; k++) bus.write(BASE + 4L * k, 4, words[k]);

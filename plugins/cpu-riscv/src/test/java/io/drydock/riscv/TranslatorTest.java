@@ -1,10 +1,5 @@
 package io.drydock.riscv;
 
-import io.drydock.kernel.memory.MemoryBacking;
-import io.drydock.kernel.bus.SystemBus;
-import io.drydock.kernel.metrics.MetricsRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -16,21 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** Translated blocks (loops run often enough to be translated) against the interpreter's semantics. */
-class TranslatorTest {
-    static final long BASE = 0x8000_0000L;
-    SystemBus bus;
-    Hart h;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        bus = new SystemBus(new MetricsRegistry());
-        bus.addRam("dram", BASE, MemoryBacking.anonymous(64 * 1024));
-        h = new Hart(0, bus, () -> 0);
-    }
-
-    @AfterEach
-    void tearDown() { bus.closeAll(); }
-
+class TranslatorTest extends BareHartTest {
     static int bne(int rs1, int rs2, int off) {
         return ((off >> 12) & 1) << 31 | ((off >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | 1 << 12
                 | ((off >> 1) & 0xf) << 8 | ((off >> 11) & 1) << 7 | 0x63;
