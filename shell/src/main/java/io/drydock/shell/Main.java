@@ -106,7 +106,7 @@ public final class Main implements Callable<Integer> {
             stderr.println("drydock: " + e.getMessage());
             return 2;
         }
-        PluginHost plugins = PluginHost.load(pluginsDirectory(), Version.release());
+        PluginHost plugins = PluginHost.load(pluginsDirectory(), Version.number());
         try {
             if (code == null && file == null && stdinIsTerminal) return interactive(plugins);
             return script(plugins);
@@ -201,12 +201,6 @@ public final class Main implements Callable<Integer> {
         private static final String NUMBER = load();
 
         public static String number() { return NUMBER; }
-
-        /**
-         * The version plugins' {@code Plugin-Requires} is checked against: without a qualifier, since by
-         * SemVer 0.1.0-SNAPSHOT precedes 0.1.0 and a plugin requiring {@code >=0.1.0} would be refused.
-         */
-        public static String release() { return NUMBER.replaceFirst("-.*$", ""); }
 
         private static String load() {
             Properties p = new Properties();

@@ -109,6 +109,15 @@ class PluginHostTest {
         return bytes.toByteArray();
     }
 
+    @Test void aSnapshotBuildMeetsTheReleaseItNamesAndTheMessageShowsTheVersionAsBuilt() throws Exception {
+        PluginJars.write(dir, new PluginJars.Spec("current").manifest("Plugin-Requires", ">=0.1.0"));
+        PluginJars.write(dir, new PluginJars.Spec("future").manifest("Plugin-Requires", ">=0.2.0"));
+        Map<String, PluginStatus> all = byId(PluginHost.load(dir, "0.1.0-SNAPSHOT"));
+        assertEquals("STARTED", all.get("current").state(), String.valueOf(all.get("current").problem()));
+        assertEquals("DISABLED", all.get("future").state());
+        assertEquals("requires Drydock >=0.2.0, this is 0.1.0-SNAPSHOT", all.get("future").problem());
+    }
+
     @Test void aMissingDirectoryMeansNoPlugins() {
         PluginHost host = PluginHost.load(dir.resolve("nothing-here"), "0.1.0");
         assertTrue(host.status().isEmpty());

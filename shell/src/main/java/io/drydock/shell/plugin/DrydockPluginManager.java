@@ -35,10 +35,25 @@ final class DrydockPluginManager extends DefaultPluginManager {
     /** Extensions that failed to load, by plugin id: "org.x.Word: NoClassDefFoundError: org/y/Z". */
     private final Map<String, List<String>> extensionProblems = new LinkedHashMap<>();
 
-    DrydockPluginManager(List<Path> roots, String systemVersion) {
+    /** Drydock's version as given (shown in messages), e.g. 0.1.0-SNAPSHOT. */
+    private final String drydockVersion;
+
+    DrydockPluginManager(List<Path> roots, String drydockVersion) {
         super(roots);
-        setSystemVersion(systemVersion);
+        this.drydockVersion = drydockVersion;
+        setSystemVersion(requirementVersion(drydockVersion));
     }
+
+    /**
+     * The one rule for {@code Plugin-Requires}: a plugin's requirement is checked against Drydock's version
+     * without its qualifier. By SemVer 0.1.0-SNAPSHOT precedes 0.1.0, so a plugin written for
+     * {@code >=0.1.0} would otherwise be refused by the very build it was written against.
+     */
+    static String requirementVersion(String drydockVersion) {
+        return drydockVersion.replaceFirst("[-+].*$", "");
+    }
+
+    String drydockVersion() { return drydockVersion; }
 
     Map<String, PluginStatus> broken() { return broken; }
 

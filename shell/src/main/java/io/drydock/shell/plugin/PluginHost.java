@@ -42,12 +42,13 @@ public final class PluginHost {
     /**
      * Loads and starts the plugins in {@code directory} (which need not exist: then there are none).
      *
-     * @param systemVersion Drydock's version, checked against each plugin's {@code Plugin-Requires}
+     * @param drydockVersion Drydock's version as built (e.g. 0.1.0-SNAPSHOT); each plugin's
+     *        {@code Plugin-Requires} is checked against it by one rule, {@code DrydockPluginManager.requirementVersion}
      */
-    public static PluginHost load(Path directory, String systemVersion) {
+    public static PluginHost load(Path directory, String drydockVersion) {
         long t0 = System.nanoTime();
         Path dir = directory.toAbsolutePath().normalize();
-        DrydockPluginManager m = new DrydockPluginManager(List.of(dir), systemVersion);
+        DrydockPluginManager m = new DrydockPluginManager(List.of(dir), drydockVersion);
         if (Files.isDirectory(dir)) {
             m.loadPlugins();
             m.startPlugins();
@@ -67,7 +68,7 @@ public final class PluginHost {
             String problem = switch (w.getPluginState()) {
                 case FAILED -> w.getFailedException() == null ? "failed to start" : reason(w.getFailedException());
                 case DISABLED -> w.getFailedException() == null ? "disabled"
-                        : "requires Drydock " + w.getDescriptor().getRequires() + ", this is " + manager.getSystemVersion();
+                        : "requires Drydock " + w.getDescriptor().getRequires() + ", this is " + manager.drydockVersion();
                 case STARTED -> null;
                 default -> "not started";
             };
