@@ -26,10 +26,25 @@ final class Csrs {
         }
         if (writes) {
             long src = imm ? rs1 : h.x[rs1];
-            long v = switch (kind) { case 0 -> src; case 1 -> old | src; default -> old & ~src; };
+            long base = rmwBase(h, csr, old);
+            long v = switch (kind) { case 0 -> src; case 1 -> base | src; default -> base & ~src; };
             write(h, csr, v, insn);
         }
         h.x[rd] = old;
+    }
+
+    /**
+     * The value a CSRRS/CSRRC modifies. For mip and sip it is the software-writable bits only, not the value
+     * read (which ORs in the PLIC's SEIP): priv 1.12 §3.1.9 "Only the software-writable SEIP bit participates
+     * in the read-modify-write sequence of a CSRRS or CSRRC instruction". Using the read value would latch the
+     * PLIC's signal into the software bit, leaving SEIP set after the PLIC has dropped it.
+     */
+    private static long rmwBase(Hart h, int csr, long old) {
+        return switch (csr) {
+            case MIP -> (old & ~MIP_WRITABLE) | (h.mipSoft & MIP_WRITABLE);
+            case SIP -> (old & ~MIP_WRITABLE) | (h.mipSoft & MIP_WRITABLE & h.mideleg);
+            default -> old;
+        };
     }
 
     private static boolean counterAllowed(Hart h, int bit) {
@@ -37,6 +52,19 @@ final class Csrs {
         if (h.priv == PRIV_M) return true;
         if (((h.mcounteren >>> bit) & 1) == 0) return false;
         return h.priv == PRIV_S || ((h.scounteren >>> bit) & 1) != 0;
+    }
+
+    /**
+     * A CSR as a debugger sees it (debug spec 0.13.2 §4.9 abstract access): like an M-mode read, except that
+     * the FP CSRs stay readable while mstatus.FS is Off, which under Linux is most of the time.
+     */
+    static long debugRead(Hart h, int csr) {
+        return switch (csr) {
+            case FFLAGS -> h.fpu.fflags;
+            case FRM -> h.fpu.frm;
+            case FCSR -> (h.fpu.frm << 5) | h.fpu.fflags;
+            default -> read(h, csr);
+        };
     }
 
     static long read(Hart h, int csr) {

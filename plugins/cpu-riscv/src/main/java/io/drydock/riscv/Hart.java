@@ -292,12 +292,15 @@ public final class Hart implements Cpu {
     /** The address every hart starts at after reset (0x80000000 on the virt board). */
     public void setResetPc(long pc) { this.resetPc = pc; }
 
-    /** Reads a CSR as M-mode software would (no privilege check); unknown CSRs throw IllegalArgumentException. */
+    /**
+     * Reads a CSR as a debugger would: as M-mode software (no privilege check), and the FP CSRs also while
+     * mstatus.FS is Off. Unknown CSRs throw IllegalArgumentException.
+     */
     public long csr(int number) {
         int saved = priv;
         priv = PRIV_M;
         try {
-            return Csrs.read(this, number);
+            return Csrs.debugRead(this, number);
         } catch (Trap t) {
             throw new IllegalArgumentException("no CSR " + Csr.name(number));
         } finally {

@@ -57,7 +57,11 @@ public final class Inspector {
         int[] list = {Csr.MSTATUS, Csr.MISA, Csr.MEDELEG, Csr.MIDELEG, Csr.MIE, Csr.MIP, Csr.MTVEC, Csr.MEPC, Csr.MCAUSE,
                 Csr.MTVAL, Csr.MSCRATCH, Csr.STVEC, Csr.SEPC, Csr.SCAUSE, Csr.STVAL, Csr.SATP, Csr.FCSR, Csr.MINSTRET};
         StringBuilder sb = new StringBuilder();
-        for (int c : list) sb.append(String.format(Locale.ROOT, "%-9s %016x%n", Csr.name(c), hart.csr(c)));
+        boolean fsOff = (hart.csr(Csr.MSTATUS) & Csr.FS) == 0;
+        for (int c : list) {
+            sb.append(String.format(Locale.ROOT, "%-9s %016x%s%n", Csr.name(c), hart.csr(c),
+                    c == Csr.FCSR && fsOff ? "  (mstatus.FS Off)" : ""));
+        }
         return sb.toString();
     }
 
