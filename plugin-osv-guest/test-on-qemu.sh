@@ -21,8 +21,8 @@ if [ "$runner" = scripts/run-qemu-osv ]; then
   fi
   if [ "$(id -u)" != 0 ]; then echo "$name: SKIP: virtiofsd needs root"; exit 77; fi
 fi
-if [ "${USE_BUILD:-0}" = 1 ]; then scripts/build fs=virtiofs export=all image=cli >/dev/null
-else scripts/build fs=virtiofs export=all image=cli prebuilt=1 >/dev/null; fi
+if [ "${USE_BUILD:-0}" = 1 ]; then scripts/build fs=virtiofs export=all image=cli --clean >/dev/null
+else scripts/build fs=virtiofs export=all image=cli prebuilt=1 --clean >/dev/null; fi
 run() { $runner --timeout 60 "$@" < /dev/null 2>&1 | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 pass=0 fail=0
 ok() { echo "PASS $1"; pass=$((pass + 1)); }

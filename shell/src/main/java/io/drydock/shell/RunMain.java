@@ -43,7 +43,7 @@ public final class RunMain implements Callable<Integer> {
     Path image;
 
     @Option(names = {"-e", "--execute"}, paramLabel = "CMDLINE",
-            description = "the unikernel's application and arguments (default: /cli)")
+            description = "the unikernel's application and arguments (default: the app of scripts/build's image=, else /cli)")
     String execute;
 
     @Option(names = "--append", paramLabel = "ARGS", description = "kernel command line (with the unikernel: extra kernel options)")
@@ -218,7 +218,7 @@ public final class RunMain implements Callable<Integer> {
         }
         if (unikernel) {
             Map<String, Object> osv = new LinkedHashMap<>();
-            osv.put("cmdline", execute != null ? execute : "/cli");
+            osv.put("cmdline", execute != null ? execute : builtCmdline());
             osv.put("tag", tag);
             osv.put("dax", dax != null);
             osv.put("bootTime", bootTime);
@@ -237,6 +237,26 @@ public final class RunMain implements Callable<Integer> {
         if (home == null) return null;
         Path p = Path.of(home, "plugin-osv-guest", "build", "osv-kernel.elf");
         return Files.isRegularFile(p) ? p : null;
+    }
+
+    /**
+     * The application command line scripts/build recorded for its {@code image=} (build/cmdline holds
+     * {@code --rootfs=virtiofs /hello}, as OSv stores it in the image), else {@code /cli}.
+     */
+    private static String builtCmdline() {
+        String home = System.getProperty("drydock.home");
+        if (home != null) {
+            Path p = Path.of(home, "plugin-osv-guest", "build", "cmdline");
+            try {
+                if (Files.isRegularFile(p)) {
+                    String app = Files.readString(p).trim().replaceFirst("^--rootfs=\\S+\\s+", "");
+                    if (app.startsWith("/")) return app;
+                }
+            } catch (java.io.IOException e) {
+                System.err.println("run: cannot read " + p + " (" + e.getMessage() + "); running /cli");
+            }
+        }
+        return "/cli";
     }
 
     private static void add(MachineSpec spec, Map<String, MachineWord> words, String name, Map<String, Object> options) {
