@@ -1,14 +1,14 @@
 package io.drydock.benchmarks;
 
-import io.drydock.virtiofs.fuse.FuseAttrs;
-import io.drydock.virtiofs.fuse.FuseFileIo;
-import io.drydock.virtiofs.fuse.FuseHeaders;
-import io.drydock.virtiofs.fuse.FuseInit;
-import io.drydock.virtiofs.fuse.FuseOpcode;
-import io.drydock.virtiofs.fuse.FuseOutcome;
-import io.drydock.virtiofs.fuse.FuseServer;
-import io.drydock.virtiofs.fuse.FuseServerConfig;
-import io.drydock.virtiofs.fuse.SegmentSink;
+import io.drydock.virtiofs.fuse.abi.FuseAttrs;
+import io.drydock.virtiofs.fuse.abi.FuseFileIo;
+import io.drydock.virtiofs.fuse.abi.FuseHeaders;
+import io.drydock.virtiofs.fuse.abi.FuseInit;
+import io.drydock.virtiofs.fuse.abi.FuseOpcode;
+import io.drydock.virtiofs.fuse.server.FuseOutcome;
+import io.drydock.virtiofs.fuse.server.FuseServer;
+import io.drydock.virtiofs.fuse.server.FuseServerConfig;
+import io.drydock.virtiofs.fuse.transport.SegmentSink;
 import io.drydock.virtiofs.passthrough.PassthroughFileSystem;
 import io.drydock.virtiofs.passthrough.PassthroughOptions;
 import org.openjdk.jmh.annotations.Benchmark;

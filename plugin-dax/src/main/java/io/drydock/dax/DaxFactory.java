@@ -2,8 +2,8 @@ package io.drydock.dax;
 
 import io.drydock.kernel.bus.MemoryMap;
 import io.drydock.kernel.metrics.MetricsRegistry;
-import io.drydock.virtiofs.fuse.DaxRegion;
-import io.drydock.virtiofs.fuse.DaxWindowFactory;
+import io.drydock.virtiofs.fuse.dax.DaxRegion;
+import io.drydock.virtiofs.fuse.dax.DaxWindowFactory;
 import org.pf4j.Extension;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.drydock.dax;
 
 import io.drydock.kernel.memory.Sizes;
-import io.drydock.virtiofs.fuse.FuseDax;
+import io.drydock.virtiofs.fuse.abi.FuseDax;
 
 /**
  * One live mapping of the DAX window: window bytes [moffset, moffset+length) show file bytes from

@@ -1,6 +1,6 @@
 package io.drydock.dax;
 
-import io.drydock.virtiofs.fuse.DaxWindowFactory;
+import io.drydock.virtiofs.fuse.dax.DaxWindowFactory;
 import org.pf4j.Plugin;
 
 /**

@@ -4,13 +4,13 @@ import io.drydock.kernel.sys.Errno;
 import io.drydock.kernel.virtio.SharedMemoryRegion;
 import io.drydock.virtiofs.device.VirtioFsConfig;
 import io.drydock.virtiofs.device.VirtioFsGuest;
-import io.drydock.virtiofs.fuse.DaxWindowFactory;
-import io.drydock.virtiofs.fuse.FuseAttrs.EntryOut;
-import io.drydock.virtiofs.fuse.FuseDax;
-import io.drydock.virtiofs.fuse.FuseFileIo;
-import io.drydock.virtiofs.fuse.FuseInit;
-import io.drydock.virtiofs.fuse.FuseOpcode;
-import io.drydock.virtiofs.fuse.FuseRequest;
+import io.drydock.virtiofs.fuse.abi.FuseAttrs.EntryOut;
+import io.drydock.virtiofs.fuse.abi.FuseDax;
+import io.drydock.virtiofs.fuse.abi.FuseFileIo;
+import io.drydock.virtiofs.fuse.abi.FuseInit;
+import io.drydock.virtiofs.fuse.abi.FuseOpcode;
+import io.drydock.virtiofs.fuse.dax.DaxWindowFactory;
+import io.drydock.virtiofs.fuse.server.FuseRequest;
 import io.drydock.virtiofs.passthrough.PassthroughOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
 
-import static io.drydock.virtiofs.fuse.FuseDax.FLAG_READ;
-import static io.drydock.virtiofs.fuse.FuseDax.FLAG_WRITE;
+import static io.drydock.virtiofs.fuse.abi.FuseDax.FLAG_READ;
+import static io.drydock.virtiofs.fuse.abi.FuseDax.FLAG_WRITE;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**

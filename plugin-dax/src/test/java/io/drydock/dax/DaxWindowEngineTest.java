@@ -4,11 +4,11 @@ import io.drydock.kernel.bus.BusFault;
 import io.drydock.kernel.memory.GuestMemoryException;
 import io.drydock.kernel.sys.Errno;
 import io.drydock.kernel.testing.FakeGuestMemory;
-import io.drydock.virtiofs.fuse.DaxWindow;
-import io.drydock.virtiofs.fuse.FuseContext;
-import io.drydock.virtiofs.fuse.FuseDax.RemovemappingOne;
-import io.drydock.virtiofs.fuse.FuseDax.SetupmappingIn;
-import io.drydock.virtiofs.fuse.FuseException;
+import io.drydock.virtiofs.fuse.abi.FuseDax.RemovemappingOne;
+import io.drydock.virtiofs.fuse.abi.FuseDax.SetupmappingIn;
+import io.drydock.virtiofs.fuse.dax.DaxWindow;
+import io.drydock.virtiofs.fuse.filesystem.FuseContext;
+import io.drydock.virtiofs.fuse.filesystem.FuseException;
 import io.drydock.virtiofs.sys.Sys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,8 +27,8 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.CyclicBarrier;
 
-import static io.drydock.virtiofs.fuse.FuseDax.FLAG_READ;
-import static io.drydock.virtiofs.fuse.FuseDax.FLAG_WRITE;
+import static io.drydock.virtiofs.fuse.abi.FuseDax.FLAG_READ;
+import static io.drydock.virtiofs.fuse.abi.FuseDax.FLAG_WRITE;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The mapping engine against real host files, placed on a test bus; the guest reads through GuestMemory and the bus. */

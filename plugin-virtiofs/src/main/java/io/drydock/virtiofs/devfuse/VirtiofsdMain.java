@@ -1,11 +1,11 @@
 package io.drydock.virtiofs.devfuse;
 
-import io.drydock.virtiofs.fuse.FuseFileSystem;
-import io.drydock.virtiofs.fuse.FuseOpcode;
-import io.drydock.virtiofs.fuse.FuseServer;
-import io.drydock.virtiofs.fuse.FuseServerConfig;
-import io.drydock.virtiofs.fuse.FuseStats;
-import io.drydock.virtiofs.fuse.ReadOnlyFileSystem;
+import io.drydock.virtiofs.fuse.abi.FuseOpcode;
+import io.drydock.virtiofs.fuse.filesystem.FuseFileSystem;
+import io.drydock.virtiofs.fuse.filesystem.ReadOnlyFileSystem;
+import io.drydock.virtiofs.fuse.server.FuseServer;
+import io.drydock.virtiofs.fuse.server.FuseServerConfig;
+import io.drydock.virtiofs.fuse.server.FuseStats;
 import io.drydock.virtiofs.passthrough.PassthroughFileSystem;
 import io.drydock.virtiofs.passthrough.PassthroughOptions;
 import picocli.CommandLine;

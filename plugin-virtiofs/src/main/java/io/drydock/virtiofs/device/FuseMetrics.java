@@ -3,8 +3,8 @@ package io.drydock.virtiofs.device;
 import io.drydock.kernel.metrics.Counter;
 import io.drydock.kernel.metrics.LatencyHistogram;
 import io.drydock.kernel.metrics.MetricsRegistry;
-import io.drydock.virtiofs.fuse.FuseObserver;
-import io.drydock.virtiofs.fuse.FuseOpcode;
+import io.drydock.virtiofs.fuse.abi.FuseOpcode;
+import io.drydock.virtiofs.fuse.server.FuseObserver;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.Locale;

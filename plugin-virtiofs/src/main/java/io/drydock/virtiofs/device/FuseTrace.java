@@ -1,8 +1,8 @@
 package io.drydock.virtiofs.device;
 
 import io.drydock.kernel.sys.Errno;
-import io.drydock.virtiofs.fuse.FuseObserver;
-import io.drydock.virtiofs.fuse.FuseOpcode;
+import io.drydock.virtiofs.fuse.abi.FuseOpcode;
+import io.drydock.virtiofs.fuse.server.FuseObserver;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.drydock.virtiofs.device;
 
 import io.drydock.kernel.memory.GuestMemory;
 import io.drydock.kernel.virtio.GuestRange;
-import io.drydock.virtiofs.fuse.ReplySink;
+import io.drydock.virtiofs.fuse.transport.ReplySink;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;

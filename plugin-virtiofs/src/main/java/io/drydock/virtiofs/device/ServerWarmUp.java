@@ -1,14 +1,14 @@
 package io.drydock.virtiofs.device;
 
-import io.drydock.virtiofs.fuse.FuseFileIo;
-import io.drydock.virtiofs.fuse.FuseHeaders;
-import io.drydock.virtiofs.fuse.FuseInit;
-import io.drydock.virtiofs.fuse.FuseOpcode;
-import io.drydock.virtiofs.fuse.FuseOutcome;
-import io.drydock.virtiofs.fuse.FuseServer;
-import io.drydock.virtiofs.fuse.FuseServerConfig;
-import io.drydock.virtiofs.fuse.ReadOnlyFileSystem;
-import io.drydock.virtiofs.fuse.SegmentSink;
+import io.drydock.virtiofs.fuse.abi.FuseFileIo;
+import io.drydock.virtiofs.fuse.abi.FuseHeaders;
+import io.drydock.virtiofs.fuse.abi.FuseInit;
+import io.drydock.virtiofs.fuse.abi.FuseOpcode;
+import io.drydock.virtiofs.fuse.filesystem.ReadOnlyFileSystem;
+import io.drydock.virtiofs.fuse.server.FuseOutcome;
+import io.drydock.virtiofs.fuse.server.FuseServer;
+import io.drydock.virtiofs.fuse.server.FuseServerConfig;
+import io.drydock.virtiofs.fuse.transport.SegmentSink;
 import io.drydock.virtiofs.passthrough.PassthroughFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

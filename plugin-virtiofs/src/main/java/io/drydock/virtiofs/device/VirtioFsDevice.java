@@ -3,16 +3,16 @@ package io.drydock.virtiofs.device;
 import io.drydock.kernel.metrics.MetricsRegistry;
 import io.drydock.kernel.virtio.ActiveContext;
 import io.drydock.kernel.virtio.DescriptorChain;
+import io.drydock.kernel.virtio.SharedMemoryRegion;
 import io.drydock.kernel.virtio.VirtioDevice;
 import io.drydock.kernel.virtio.VirtioFeatures;
-import io.drydock.kernel.virtio.SharedMemoryRegion;
 import io.drydock.kernel.virtio.Virtqueue;
 import io.drydock.kernel.virtio.VirtqueueException;
-import io.drydock.virtiofs.fuse.DaxRegion;
-import io.drydock.virtiofs.fuse.FuseObserver;
-import io.drydock.virtiofs.fuse.FuseOutcome;
-import io.drydock.virtiofs.fuse.FuseServer;
-import io.drydock.virtiofs.fuse.FuseServerConfig;
+import io.drydock.virtiofs.fuse.dax.DaxRegion;
+import io.drydock.virtiofs.fuse.server.FuseObserver;
+import io.drydock.virtiofs.fuse.server.FuseOutcome;
+import io.drydock.virtiofs.fuse.server.FuseServer;
+import io.drydock.virtiofs.fuse.server.FuseServerConfig;
 import io.drydock.virtiofs.passthrough.PassthroughFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,7 @@ import java.util.concurrent.locks.LockSupport;
  * served inline. A guest error in a chain or a reply buffer sets NEEDS_RESET through the virtio core.
  *
  * <p>With a {@link DaxRegion} the device declares shared memory region 0, the DAX window (virtio 1.2 §5.11.5),
- * places it where the transport puts it, hands its {@link io.drydock.virtiofs.fuse.DaxWindow} to the FUSE
+ * places it where the transport puts it, hands its {@link io.drydock.virtiofs.fuse.dax.DaxWindow} to the FUSE
  * server (SETUPMAPPING/REMOVEMAPPING; INIT then advertises map_alignment) and empties it at reset.
  */
 public final class VirtioFsDevice implements VirtioDevice {
@@ -127,7 +127,7 @@ public final class VirtioFsDevice implements VirtioDevice {
                 throw context.deviceError("cannot open the shared directory " + config.directory() + ": " + e.getMessage());
             }
             FuseObserver observer = metrics.andThen(trace);
-            FuseServer server = new FuseServer(config.options().readonly() ? new io.drydock.virtiofs.fuse.ReadOnlyFileSystem(fs) : fs,
+            FuseServer server = new FuseServer(config.options().readonly() ? new io.drydock.virtiofs.fuse.filesystem.ReadOnlyFileSystem(fs) : fs,
                     FuseServerConfig.defaults(), dax == null ? null : dax.window(), observer);
             Arena arena = Arena.ofShared();
             List<QueueServer> queues = new ArrayList<>();

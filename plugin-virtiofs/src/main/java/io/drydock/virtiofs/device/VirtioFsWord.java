@@ -3,12 +3,12 @@ package io.drydock.virtiofs.device;
 import io.drydock.kernel.machine.MachineAssembly;
 import io.drydock.kernel.machine.MachinePart;
 import io.drydock.kernel.machine.Options;
+import io.drydock.kernel.memory.Sizes;
 import io.drydock.kernel.spi.MachineWord;
 import io.drydock.kernel.virtio.VirtioTransportFactory;
-import io.drydock.kernel.memory.Sizes;
-import io.drydock.virtiofs.fuse.DaxRegion;
-import io.drydock.virtiofs.fuse.DaxWindowFactory;
-import io.drydock.virtiofs.fuse.FuseServerConfig;
+import io.drydock.virtiofs.fuse.dax.DaxRegion;
+import io.drydock.virtiofs.fuse.dax.DaxWindowFactory;
+import io.drydock.virtiofs.fuse.server.FuseServerConfig;
 import io.drydock.virtiofs.passthrough.PassthroughOptions;
 import org.pf4j.Extension;
 

@@ -1,7 +1,7 @@
 package io.drydock.virtiofs.passthrough;
 
 import io.drydock.kernel.sys.Errno;
-import io.drydock.virtiofs.fuse.FuseException;
+import io.drydock.virtiofs.fuse.filesystem.FuseException;
 import io.drydock.virtiofs.sys.Statx;
 import io.drydock.virtiofs.sys.Sys;
 

@@ -2,7 +2,7 @@ package io.drydock.virtiofs.passthrough;
 
 import io.drydock.kernel.sys.Errno;
 import io.drydock.kernel.sys.ErrnoException;
-import io.drydock.virtiofs.fuse.FuseException;
+import io.drydock.virtiofs.fuse.filesystem.FuseException;
 import io.drydock.virtiofs.sys.Sys;
 
 import java.io.IOException;

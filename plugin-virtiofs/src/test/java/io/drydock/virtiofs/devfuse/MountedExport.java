@@ -1,9 +1,9 @@
 package io.drydock.virtiofs.devfuse;
 
 import io.drydock.kernel.sys.ErrnoException;
-import io.drydock.virtiofs.fuse.FuseServer;
-import io.drydock.virtiofs.fuse.FuseServerConfig;
-import io.drydock.virtiofs.fuse.FuseStats;
+import io.drydock.virtiofs.fuse.server.FuseServer;
+import io.drydock.virtiofs.fuse.server.FuseServerConfig;
+import io.drydock.virtiofs.fuse.server.FuseStats;
 import io.drydock.virtiofs.passthrough.PassthroughFileSystem;
 import io.drydock.virtiofs.passthrough.PassthroughOptions;
 import io.drydock.virtiofs.sys.Sys;

@@ -2,12 +2,12 @@ package io.drydock.virtiofs.device;
 
 import io.drydock.kernel.sys.Errno;
 import io.drydock.kernel.virtio.VirtioStatus;
-import io.drydock.virtiofs.fuse.FuseAttrs.EntryOut;
-import io.drydock.virtiofs.fuse.FuseDirs;
-import io.drydock.virtiofs.fuse.FuseFileIo;
-import io.drydock.virtiofs.fuse.FuseMisc;
-import io.drydock.virtiofs.fuse.FuseOpcode;
-import io.drydock.virtiofs.fuse.FuseRequest;
+import io.drydock.virtiofs.fuse.abi.FuseAttrs.EntryOut;
+import io.drydock.virtiofs.fuse.abi.FuseDirs;
+import io.drydock.virtiofs.fuse.abi.FuseFileIo;
+import io.drydock.virtiofs.fuse.abi.FuseMisc;
+import io.drydock.virtiofs.fuse.abi.FuseOpcode;
+import io.drydock.virtiofs.fuse.server.FuseRequest;
 import io.drydock.virtiofs.passthrough.PassthroughOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

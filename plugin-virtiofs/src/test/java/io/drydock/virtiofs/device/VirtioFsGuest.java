@@ -7,10 +7,10 @@ import io.drydock.kernel.testing.VirtqueueDriver;
 import io.drydock.kernel.testing.VirtqueueDriver.Buf;
 import io.drydock.kernel.virtio.VirtioCore;
 import io.drydock.kernel.virtio.VirtioStatus;
-import io.drydock.virtiofs.fuse.FuseHeaders;
-import io.drydock.virtiofs.fuse.FuseInit;
-import io.drydock.virtiofs.fuse.FuseOpcode;
-import io.drydock.virtiofs.fuse.FuseRequest;
+import io.drydock.virtiofs.fuse.abi.FuseHeaders;
+import io.drydock.virtiofs.fuse.abi.FuseInit;
+import io.drydock.virtiofs.fuse.abi.FuseOpcode;
+import io.drydock.virtiofs.fuse.server.FuseRequest;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -47,7 +47,7 @@ public final class VirtioFsGuest implements AutoCloseable {
     public VirtioFsGuest(VirtioFsConfig config) { this(config, null, 0); }
 
     /** With a DAX window of {@code daxSize} bytes from {@code dax} (placed by the test, as a transport would). */
-    public VirtioFsGuest(VirtioFsConfig config, io.drydock.virtiofs.fuse.DaxWindowFactory dax, long daxSize) {
+    public VirtioFsGuest(VirtioFsConfig config, io.drydock.virtiofs.fuse.dax.DaxWindowFactory dax, long daxSize) {
         try {
             device = new VirtioFsDevice(config, ram.metrics(), dax == null ? null
                     : dax.create(config.tag(), daxSize, 12, ram.bus(), ram.metrics()));

@@ -1,13 +1,13 @@
 package io.drydock.virtiofs.passthrough;
 
 import io.drydock.kernel.sys.Errno;
-import io.drydock.virtiofs.fuse.FuseAttrs;
-import io.drydock.virtiofs.fuse.FuseAttrs.EntryOut;
-import io.drydock.virtiofs.fuse.FuseFileIo;
-import io.drydock.virtiofs.fuse.FuseMisc;
-import io.drydock.virtiofs.fuse.FuseOpcode;
-import io.drydock.virtiofs.fuse.FuseRequest;
-import io.drydock.virtiofs.fuse.FuseTestClient;
+import io.drydock.virtiofs.fuse.abi.FuseAttrs;
+import io.drydock.virtiofs.fuse.abi.FuseAttrs.EntryOut;
+import io.drydock.virtiofs.fuse.abi.FuseFileIo;
+import io.drydock.virtiofs.fuse.abi.FuseMisc;
+import io.drydock.virtiofs.fuse.abi.FuseOpcode;
+import io.drydock.virtiofs.fuse.server.FuseRequest;
+import io.drydock.virtiofs.fuse.server.FuseTestClient;
 import io.drydock.virtiofs.sys.Sys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -190,6 +190,6 @@ class ConfinementTest {
 
     /** Writes a little-endian u64 (fuse_link_in.oldnodeid). */
     private static final class Le64 {
-        static void put(java.lang.foreign.MemorySegment s, long o, long v) { io.drydock.virtiofs.fuse.Le.u64(s, o, v); }
+        static void put(java.lang.foreign.MemorySegment s, long o, long v) { io.drydock.virtiofs.fuse.abi.Le.u64(s, o, v); }
     }
 }

@@ -1,11 +1,11 @@
 package io.drydock.virtiofs.passthrough;
 
-import io.drydock.virtiofs.fuse.FuseAttrs;
-import io.drydock.virtiofs.fuse.FuseOpcode;
-import io.drydock.virtiofs.fuse.FuseRequest;
-import io.drydock.virtiofs.fuse.FuseServer;
-import io.drydock.virtiofs.fuse.FuseServerConfig;
-import io.drydock.virtiofs.fuse.FuseTestClient;
+import io.drydock.virtiofs.fuse.abi.FuseAttrs;
+import io.drydock.virtiofs.fuse.abi.FuseOpcode;
+import io.drydock.virtiofs.fuse.server.FuseRequest;
+import io.drydock.virtiofs.fuse.server.FuseServer;
+import io.drydock.virtiofs.fuse.server.FuseServerConfig;
+import io.drydock.virtiofs.fuse.server.FuseTestClient;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ final class PassthroughFixture implements AutoCloseable {
 
     PassthroughFixture(Path dir, PassthroughOptions options) throws IOException {
         fs = PassthroughFileSystem.open(dir.toString(), options);
-        client = new FuseTestClient(new FuseServer(options.readonly() ? new io.drydock.virtiofs.fuse.ReadOnlyFileSystem(fs) : fs,
+        client = new FuseTestClient(new FuseServer(options.readonly() ? new io.drydock.virtiofs.fuse.filesystem.ReadOnlyFileSystem(fs) : fs,
                 FuseServerConfig.defaults(), null, null));
         client.init();
     }

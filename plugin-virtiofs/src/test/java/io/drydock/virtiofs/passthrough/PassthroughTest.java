@@ -1,15 +1,15 @@
 package io.drydock.virtiofs.passthrough;
 
 import io.drydock.kernel.sys.Errno;
-import io.drydock.virtiofs.fuse.FuseAttrs;
-import io.drydock.virtiofs.fuse.FuseAttrs.EntryOut;
-import io.drydock.virtiofs.fuse.FuseDirs;
-import io.drydock.virtiofs.fuse.FuseFileIo;
-import io.drydock.virtiofs.fuse.FuseMisc;
-import io.drydock.virtiofs.fuse.FuseOpcode;
-import io.drydock.virtiofs.fuse.FuseOutcome;
-import io.drydock.virtiofs.fuse.FuseRequest;
-import io.drydock.virtiofs.fuse.FuseTestClient;
+import io.drydock.virtiofs.fuse.abi.FuseAttrs;
+import io.drydock.virtiofs.fuse.abi.FuseAttrs.EntryOut;
+import io.drydock.virtiofs.fuse.abi.FuseDirs;
+import io.drydock.virtiofs.fuse.abi.FuseFileIo;
+import io.drydock.virtiofs.fuse.abi.FuseMisc;
+import io.drydock.virtiofs.fuse.abi.FuseOpcode;
+import io.drydock.virtiofs.fuse.server.FuseOutcome;
+import io.drydock.virtiofs.fuse.server.FuseRequest;
+import io.drydock.virtiofs.fuse.server.FuseTestClient;
 import io.drydock.virtiofs.sys.Sys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
