@@ -9,12 +9,12 @@ import io.drydock.kernel.memory.Sizes;
 import io.drydock.kernel.metrics.Counter;
 import io.drydock.kernel.metrics.MetricsRegistry;
 import io.drydock.kernel.sys.Errno;
+import io.drydock.kernel.sys.Sys;
 import io.drydock.virtiofs.fuse.abi.FuseDax;
 import io.drydock.virtiofs.fuse.dax.DaxRegion;
 import io.drydock.virtiofs.fuse.dax.DaxWindow;
 import io.drydock.virtiofs.fuse.filesystem.FuseContext;
 import io.drydock.virtiofs.fuse.filesystem.FuseException;
-import io.drydock.virtiofs.sys.Sys;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.drydock.virtiofs.devfuse;
 
 import io.drydock.kernel.sys.ErrnoException;
-import io.drydock.virtiofs.sys.Sys;
+import io.drydock.kernel.sys.Sys;
 
 import java.nio.charset.StandardCharsets;
 

@@ -2,11 +2,11 @@ package io.drydock.virtiofs.devfuse;
 
 import io.drydock.kernel.sys.Errno;
 import io.drydock.kernel.sys.ErrnoException;
+import io.drydock.kernel.sys.Sys;
 import io.drydock.virtiofs.fuse.server.FuseOutcome;
 import io.drydock.virtiofs.fuse.server.FuseServer;
 import io.drydock.virtiofs.fuse.transport.FuseTransport;
 import io.drydock.virtiofs.fuse.transport.SegmentSink;
-import io.drydock.virtiofs.sys.Sys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package io.drydock.virtiofs.passthrough;
 
-import io.drydock.virtiofs.sys.Sys;
+import io.drydock.kernel.sys.Sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -2,8 +2,8 @@ package io.drydock.virtiofs.passthrough;
 
 import io.drydock.kernel.sys.Errno;
 import io.drydock.kernel.sys.ErrnoException;
+import io.drydock.kernel.sys.Sys;
 import io.drydock.virtiofs.fuse.filesystem.FuseException;
-import io.drydock.virtiofs.sys.Sys;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.drydock.virtiofs.passthrough;
 
-import io.drydock.virtiofs.sys.Sys;
+import io.drydock.kernel.sys.Sys;
 
 /**
  * One host inode known to the client: its nodeid, identity (device, inode number), file type and an

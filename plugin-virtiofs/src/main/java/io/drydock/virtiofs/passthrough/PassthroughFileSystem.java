@@ -2,6 +2,9 @@ package io.drydock.virtiofs.passthrough;
 
 import io.drydock.kernel.sys.Errno;
 import io.drydock.kernel.sys.ErrnoException;
+import io.drydock.kernel.sys.StatFs;
+import io.drydock.kernel.sys.Statx;
+import io.drydock.kernel.sys.Sys;
 import io.drydock.virtiofs.fuse.abi.FuseAttrs;
 import io.drydock.virtiofs.fuse.abi.FuseAttrs.Attr;
 import io.drydock.virtiofs.fuse.abi.FuseAttrs.AttrOut;
@@ -18,9 +21,6 @@ import io.drydock.virtiofs.fuse.filesystem.FuseFileSystem;
 import io.drydock.virtiofs.fuse.filesystem.FuseName;
 import io.drydock.virtiofs.fuse.filesystem.ReadOnlyFileSystem;
 import io.drydock.virtiofs.passthrough.HandleTable.Handle;
-import io.drydock.virtiofs.sys.StatFs;
-import io.drydock.virtiofs.sys.Statx;
-import io.drydock.virtiofs.sys.Sys;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

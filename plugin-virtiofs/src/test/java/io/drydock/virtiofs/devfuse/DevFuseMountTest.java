@@ -1,8 +1,8 @@
 package io.drydock.virtiofs.devfuse;
 
 import io.drydock.kernel.sys.ErrnoException;
+import io.drydock.kernel.sys.Sys;
 import io.drydock.virtiofs.passthrough.PassthroughOptions;
-import io.drydock.virtiofs.sys.Sys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;

@@ -1,12 +1,12 @@
 package io.drydock.virtiofs.devfuse;
 
 import io.drydock.kernel.sys.ErrnoException;
+import io.drydock.kernel.sys.Sys;
 import io.drydock.virtiofs.fuse.server.FuseServer;
 import io.drydock.virtiofs.fuse.server.FuseServerConfig;
 import io.drydock.virtiofs.fuse.server.FuseStats;
 import io.drydock.virtiofs.passthrough.PassthroughFileSystem;
 import io.drydock.virtiofs.passthrough.PassthroughOptions;
-import io.drydock.virtiofs.sys.Sys;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;

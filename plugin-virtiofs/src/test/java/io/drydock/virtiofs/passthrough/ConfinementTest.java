@@ -1,6 +1,7 @@
 package io.drydock.virtiofs.passthrough;
 
 import io.drydock.kernel.sys.Errno;
+import io.drydock.kernel.sys.Sys;
 import io.drydock.virtiofs.fuse.abi.FuseAttrs;
 import io.drydock.virtiofs.fuse.abi.FuseAttrs.EntryOut;
 import io.drydock.virtiofs.fuse.abi.FuseFileIo;
@@ -8,7 +9,6 @@ import io.drydock.virtiofs.fuse.abi.FuseMisc;
 import io.drydock.virtiofs.fuse.abi.FuseOpcode;
 import io.drydock.virtiofs.fuse.server.FuseRequest;
 import io.drydock.virtiofs.fuse.server.FuseTestClient;
-import io.drydock.virtiofs.sys.Sys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;

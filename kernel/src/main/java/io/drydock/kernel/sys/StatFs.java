@@ -1,4 +1,4 @@
-package io.drydock.virtiofs.sys;
+package io.drydock.kernel.sys;
 
 import java.lang.foreign.MemorySegment;
 

@@ -1,7 +1,4 @@
-package io.drydock.virtiofs.sys;
-
-import io.drydock.kernel.sys.ErrnoException;
-import io.drydock.kernel.sys.NativeCall;
+package io.drydock.kernel.sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -18,7 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The Linux system calls of plugin-virtiofs, bound through {@link NativeCall} with errno captured.
+ * The Linux file-system calls used by plugin-virtiofs (passthrough, /dev/fuse) and plugin-dax, bound through {@link NativeCall} with errno captured.
  * Every method either returns the call's result or throws {@link ErrnoException} naming the call, the
  * errno and what it acted on. Names are passed as raw bytes ({@code byte[]}, no NUL): guest file
  * names are not necessarily UTF-8 and are never resolved through {@code java.nio.file}.
