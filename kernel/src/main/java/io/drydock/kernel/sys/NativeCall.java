@@ -35,6 +35,17 @@ public record NativeCall(String name, MethodHandle handle) {
         return new NativeCall(name, LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO));
     }
 
+    /**
+     * Like {@link #of} for a variadic libc function ({@code syscall}'s arguments, {@code openat}'s mode):
+     * the SysV ABI wants the variadic marker at argument {@code firstVariadic}.
+     */
+    public static NativeCall variadic(String name, FunctionDescriptor descriptor, int firstVariadic) {
+        MemorySegment symbol = LIBC.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
+        return new NativeCall(name, LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO,
+                Linker.Option.firstVariadicArg(firstVariadic)));
+    }
+
     /** Binds a libc function without errno capture (for calls that cannot fail). */
     public static MethodHandle plain(String name, FunctionDescriptor descriptor) {
         MemorySegment symbol = LIBC.find(name)

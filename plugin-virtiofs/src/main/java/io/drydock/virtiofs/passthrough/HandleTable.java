@@ -5,7 +5,6 @@ import io.drydock.kernel.sys.ErrnoException;
 import io.drydock.kernel.sys.Sys;
 import io.drydock.virtiofs.fuse.filesystem.FuseException;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,7 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * handle keeps its open flags; its descriptor may be closed when the table is full and idle handles are
  * the least recently used, and is re-opened through the inode's O_PATH descriptor on next use (without
  * O_CREAT/O_EXCL/O_TRUNC). When every descriptor is in use by a running request, opening fails with
- * EMFILE. Thread-safe.
+ * EMFILE; so does opening more than {@code maxHandles} handles in one session (a client that OPENs and never
+ * RELEASEs). A descriptor is closed only when no request uses it: RELEASE, DESTROY and a second INIT mark a
+ * handle released and the last request to unpin it closes it (issue #11 finding 1). Thread-safe.
  */
 final class HandleTable {
     /** An open file or directory. {@code fd} is -1 while evicted; guarded by the table lock. */
@@ -53,6 +54,7 @@ final class HandleTable {
     /** Handles whose descriptor is open, least recently used first. */
     private final LinkedHashMap<Long, Handle> lru = new LinkedHashMap<>(16, 0.75f, true);
     private final int maxFds;
+    private final int maxHandles;
     private final Reopener reopener;
     private final InodeTable inodes;
     private int openFds;
@@ -60,14 +62,17 @@ final class HandleTable {
     private long nextFh = 1;
     private long evictions;
 
-    HandleTable(int maxFds, InodeTable inodes, Reopener reopener) {
+    HandleTable(int maxFds, int maxHandles, InodeTable inodes, Reopener reopener) {
         this.maxFds = maxFds;
+        this.maxHandles = maxHandles;
         this.inodes = inodes;
         this.reopener = reopener;
     }
 
     /** Reserves a descriptor slot before opening a file, evicting an idle descriptor when full. */
     synchronized void reserve() throws FuseException {
+        if (handles.size() + reserved >= maxHandles)
+            throw new FuseException(Errno.EMFILE, "passthrough: " + maxHandles + " file handles open in this session; RELEASE some first");
         makeRoom();
         reserved++;
     }
@@ -112,7 +117,12 @@ final class HandleTable {
             throw new FuseException(Errno.EBADF, "no file handle " + fh + " for nodeid " + nodeid);
         if (h.fd < 0) {
             makeRoom();
-            h.fd = reopener.reopen(h.inode, h.flags & ~(Sys.O_CREAT | Sys.O_EXCL | Sys.O_TRUNC));
+            Inode i = inodes.pin(h.inode);
+            try {
+                h.fd = reopener.reopen(i, h.flags & ~(Sys.O_CREAT | Sys.O_EXCL | Sys.O_TRUNC));
+            } finally {
+                inodes.unpin(i);
+            }
             openFds++;
         }
         lru.put(h.fh, h); // access order: most recently used
@@ -159,15 +169,13 @@ final class HandleTable {
 
     synchronized long evictions() { return evictions; }
 
-    /** DESTROY: closes everything. */
+    /** DESTROY, a second INIT, close: releases every handle; descriptors in use close at their last unpin. */
     synchronized void clear() {
-        List<Handle> all = new ArrayList<>(handles.values());
-        for (Handle h : all) {
-            if (h.fd >= 0) Sys.closeQuietly(h.fd);
-            h.fd = -1;
+        for (Handle h : List.copyOf(handles.values())) {
+            h.released = true;
+            if (h.pins == 0) closeDescriptor(h);
         }
         handles.clear();
         lru.clear();
-        openFds = 0;
     }
 }

@@ -39,14 +39,24 @@ import java.util.List;
  * through {@code /proc/self/fd/N} and only when it is a regular file or directory, never a device node,
  * FIFO, socket or symlink. Paths are never resolved with {@code java.nio.file}.
  *
- * <p>Created files get the mode the client asked for even when the process umask would strip bits, and
- * belong to the caller's uid/gid when the server runs as root (as virtiofsd's credential switch).
- * Thread-safe.
+ * <p>Lifetimes: every request pins the inodes and handles it uses ({@link InodeTable#pin},
+ * {@link HandleTable#pin}); FORGET, RELEASE, DESTROY and INIT only drop references, so no descriptor is closed
+ * (and its number recycled onto another file) while a request uses it.
+ *
+ * <p>Credentials: when the server runs as root, each request runs with the caller's fsuid/fsgid
+ * ({@link Credentials}, via {@link #enter}), so the host kernel checks permissions, owns new files to the
+ * caller and kills set-ID bits as it would for that user; created entries get the mode the client asked
+ * for (the process umask may have stripped bits) by a chmod made with the caller's rights on the entry's own
+ * descriptor, never a chown of whatever the name points to afterwards. Thread-safe.
  */
 public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseable {
     /** The flags a client may pass through to the host open(2). */
     private static final int OPEN_FLAGS_ALLOWED = Sys.O_ACCMODE | Sys.O_APPEND | Sys.O_TRUNC | Sys.O_NONBLOCK
             | Sys.O_DSYNC | Sys.O_SYNC | Sys.O_NOATIME | Sys.O_LARGEFILE;
+    /** sys/stat.h. */
+    private static final int S_ISUID = 04000, S_ISGID = 02000;
+    /** fuse.h: FUSE_WRITE_KILL_SUIDGID in fuse_write_in.write_flags. */
+    static final int WRITE_KILL_SUIDGID = 1 << 2;
     private static final long RESOLVE = Sys.RESOLVE_BENEATH | Sys.RESOLVE_NO_SYMLINKS | Sys.RESOLVE_NO_MAGICLINKS;
 
     private final PassthroughOptions options;
@@ -55,18 +65,20 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
     /** O_PATH descriptor of /proc/self/fd, for re-opening inode descriptors by number. */
     private final int procFd;
     private final int processUmask;
-    private final boolean root;
     private volatile boolean openat2Works = true;
 
     private PassthroughFileSystem(int rootFd, Statx rootStat, int procFd, PassthroughOptions options) {
         this.options = options;
         this.procFd = procFd;
-        this.inodes = new InodeTable(rootFd, rootStat, options.maxInodes());
-        this.handles = new HandleTable(options.maxOpenFds(), inodes, this::reopen);
+        this.inodes = new InodeTable(rootFd, rootStat, options.maxInodes(), options.maxInodeFds(), true, procFd);
+        this.handles = new HandleTable(options.maxOpenFds(), options.maxHandles(), inodes, (i, flags) -> {
+            try (Credentials.Scope server = Credentials.asServer()) { // re-opening what was opened before
+                return reopen(i, flags);
+            }
+        });
         int old = Sys.umask(022);
         Sys.umask(old);
         this.processUmask = old;
-        this.root = Sys.geteuid() == 0;
     }
 
     /** Opens {@code directory} (a host path chosen by the operator, not the guest) and exports it. */
@@ -83,12 +95,6 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
         }
     }
 
-    /** The passthrough, wrapped in {@link ReadOnlyFileSystem} when the options say so. */
-    public static FuseFileSystem create(String directory, PassthroughOptions options) throws IOException {
-        PassthroughFileSystem fs = open(directory, options);
-        return options.readonly() ? new ReadOnlyFileSystem(fs) : fs;
-    }
-
     public PassthroughOptions options() { return options; }
 
     /** Inodes known (root included), for tests and stats. */
@@ -100,10 +106,55 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
 
     public long evictions() { return handles.evictions(); }
 
+    /** Inode (O_PATH) descriptors open now, dropped under pressure and re-opened by file handle since start. */
+    public int inodeDescriptors() { return inodes.openDescriptors(); }
+
+    public long inodeDescriptorsDropped() { return inodes.droppedDescriptors(); }
+
+    public long inodeDescriptorsReopened() { return inodes.reopenedDescriptors(); }
+
+    /** Whether inode descriptors can be dropped and re-opened by file handle here (root, a file system with handles). */
+    public boolean fileHandles() { return inodes.handlesWork(); }
+
+    /** File handles open now. */
+    public int openHandles() { return handles.size(); }
+
+    /** Whether every descriptor is closed (after {@link #close} and the last running request). */
+    public boolean closedCompletely() { return inodes.finished(); }
+
+    /**
+     * Closes the file system. Requests still running (a worker stuck in the host kernel) keep what they pinned;
+     * the last one to finish closes it. New requests get ESTALE/EBADF.
+     */
     @Override public void close() {
         handles.clear();
-        inodes.closeAll();
-        Sys.closeQuietly(procFd);
+        inodes.close();
+    }
+
+    /** Each request runs with the caller's fsuid/fsgid when the server is root (see {@link Credentials}). */
+    @Override public Scope enter(FuseContext c) {
+        Credentials.Scope s = Credentials.switchTo(c.uid(), c.gid());
+        return s == Credentials.Scope.NONE ? Scope.NONE : s::close;
+    }
+
+    // ---- pinning: an inode's descriptor stays open while the operation runs
+
+    private interface InodeOp<T> { T apply(Inode i) throws IOException; }
+
+    private <T> T on(long nodeid, InodeOp<T> op) throws IOException {
+        Inode i = inodes.pin(nodeid);
+        try {
+            return op.apply(i);
+        } finally {
+            inodes.unpin(i);
+        }
+    }
+
+    private <T> T onDir(long nodeid, InodeOp<T> op) throws IOException {
+        return on(nodeid, i -> {
+            if (!i.isDir()) throw new FuseException(Errno.ENOTDIR, i + " is not a directory");
+            return op.apply(i);
+        });
     }
 
     // ---- attributes and entries
@@ -125,28 +176,22 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
 
     private static byte[] procName(int fd) { return Integer.toString(fd).getBytes(StandardCharsets.US_ASCII); }
 
-    private Inode dir(long nodeid) throws FuseException {
-        Inode p = inodes.get(nodeid);
-        if (!p.isDir()) throw new FuseException(Errno.ENOTDIR, p + " is not a directory");
-        return p;
-    }
-
-    /** Opens one component below {@code parent} without following any symlink. */
+    /** Opens one component below {@code parent} (pinned) without following any symlink. */
     private int openBeneath(Inode parent, FuseName name, int flags, int mode) throws ErrnoException {
         if (openat2Works) {
             try {
-                return Sys.openat2(parent.fd, name.raw(), flags | Sys.O_NOFOLLOW | Sys.O_CLOEXEC, mode, RESOLVE);
+                return Sys.openat2(parent.fd(), name.raw(), flags | Sys.O_NOFOLLOW | Sys.O_CLOEXEC, mode, RESOLVE);
             } catch (ErrnoException e) {
                 if (e.errno() != Errno.ENOSYS) throw e;
                 openat2Works = false; // kernel < 5.6: a single validated component with O_NOFOLLOW is as safe
             }
         }
-        return Sys.openat(parent.fd, name.raw(), flags | Sys.O_NOFOLLOW | Sys.O_CLOEXEC, mode);
+        return Sys.openat(parent.fd(), name.raw(), flags | Sys.O_NOFOLLOW | Sys.O_CLOEXEC, mode);
     }
 
     @Override
     public EntryOut lookup(FuseContext c, long parent, FuseName name) throws IOException {
-        return lookupIn(dir(parent), name);
+        return onDir(parent, p -> lookupIn(p, name));
     }
 
     private EntryOut lookupIn(Inode parent, FuseName name) throws IOException {
@@ -165,30 +210,47 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
 
     @Override
     public AttrOut getattr(FuseContext c, long nodeid, long fh) throws IOException {
-        return attrOut(Sys.statx(inodes.get(nodeid).fd));
+        return on(nodeid, i -> attrOut(Sys.statx(i.fd())));
     }
 
     @Override
     public AttrOut setattr(FuseContext c, long nodeid, SetattrIn in) throws IOException {
-        Inode i = inodes.get(nodeid);
-        if (in.has(FuseAttrs.FATTR_MODE)) {
-            if (i.isSymlink()) throw new FuseException(Errno.EOPNOTSUPP, "chmod of a symlink");
-            Sys.fchmodat(procFd, procName(i.fd), in.mode() & 07777, 0);
+        return on(nodeid, i -> {
+            if (in.has(FuseAttrs.FATTR_MODE)) {
+                if (i.isSymlink()) throw new FuseException(Errno.EOPNOTSUPP, "chmod of a symlink");
+                Sys.fchmodat(procFd, procName(i.fd()), in.mode() & 07777, 0);
+            }
+            if (in.has(FuseAttrs.FATTR_UID) || in.has(FuseAttrs.FATTR_GID)) {
+                Sys.fchownat(i.fd(), new byte[0], in.has(FuseAttrs.FATTR_UID) ? in.uid() : -1,
+                        in.has(FuseAttrs.FATTR_GID) ? in.gid() : -1, Sys.AT_EMPTY_PATH | Sys.AT_SYMLINK_NOFOLLOW);
+            }
+            if (in.has(FuseAttrs.FATTR_SIZE)) truncate(i, in);
+            if (in.has(FuseAttrs.FATTR_ATIME) || in.has(FuseAttrs.FATTR_MTIME)) {
+                long aNs = in.has(FuseAttrs.FATTR_ATIME_NOW) ? Sys.UTIME_NOW : in.has(FuseAttrs.FATTR_ATIME) ? in.atimeNsec() : Sys.UTIME_OMIT;
+                long mNs = in.has(FuseAttrs.FATTR_MTIME_NOW) ? Sys.UTIME_NOW : in.has(FuseAttrs.FATTR_MTIME) ? in.mtimeNsec() : Sys.UTIME_OMIT;
+                if (i.isSymlink()) // a symlink's own times: AT_EMPTY_PATH on its O_PATH descriptor
+                    Sys.utimensat(i.fd(), new byte[0], in.atime(), aNs, in.mtime(), mNs, Sys.AT_EMPTY_PATH | Sys.AT_SYMLINK_NOFOLLOW);
+                else
+                    Sys.utimensat(procFd, procName(i.fd()), in.atime(), aNs, in.mtime(), mNs, 0);
+            }
+            // fuse.h FATTR_KILL_SUIDGID (HANDLE_KILLPRIV_V2): a truncate or chown by a writer without CAP_FSETID
+            if (in.has(FuseAttrs.FATTR_KILL_SUIDGID) && !in.has(FuseAttrs.FATTR_MODE) && i.isRegular()) killSuidgid(i.fd());
+            return attrOut(Sys.statx(i.fd()));
+        });
+    }
+
+    /**
+     * Clears S_ISUID, and S_ISGID when group-executable (a mandatory-locking sgid stays, as
+     * should_remove_suid), of the inode {@code fd} refers to: the client says the writer has no CAP_FSETID.
+     * Done with the server's rights: removing privileges is never an escalation.
+     */
+    private void killSuidgid(int fd) throws IOException {
+        Statx st = Sys.statx(fd);
+        int kill = S_ISUID | ((st.mode() & 010) != 0 ? S_ISGID : 0);
+        if ((st.mode() & kill) == 0) return;
+        try (Credentials.Scope server = Credentials.asServer()) {
+            Sys.fchmodat(procFd, procName(fd), st.mode() & 07777 & ~kill, 0);
         }
-        if (in.has(FuseAttrs.FATTR_UID) || in.has(FuseAttrs.FATTR_GID)) {
-            Sys.fchownat(i.fd, new byte[0], in.has(FuseAttrs.FATTR_UID) ? in.uid() : -1,
-                    in.has(FuseAttrs.FATTR_GID) ? in.gid() : -1, Sys.AT_EMPTY_PATH | Sys.AT_SYMLINK_NOFOLLOW);
-        }
-        if (in.has(FuseAttrs.FATTR_SIZE)) truncate(i, in);
-        if (in.has(FuseAttrs.FATTR_ATIME) || in.has(FuseAttrs.FATTR_MTIME)) {
-            long aNs = in.has(FuseAttrs.FATTR_ATIME_NOW) ? Sys.UTIME_NOW : in.has(FuseAttrs.FATTR_ATIME) ? in.atimeNsec() : Sys.UTIME_OMIT;
-            long mNs = in.has(FuseAttrs.FATTR_MTIME_NOW) ? Sys.UTIME_NOW : in.has(FuseAttrs.FATTR_MTIME) ? in.mtimeNsec() : Sys.UTIME_OMIT;
-            if (i.isSymlink()) // a symlink's own times: AT_EMPTY_PATH on its O_PATH descriptor
-                Sys.utimensat(i.fd, new byte[0], in.atime(), aNs, in.mtime(), mNs, Sys.AT_EMPTY_PATH | Sys.AT_SYMLINK_NOFOLLOW);
-            else
-                Sys.utimensat(procFd, procName(i.fd), in.atime(), aNs, in.mtime(), mNs, 0);
-        }
-        return attrOut(Sys.statx(i.fd));
     }
 
     private void truncate(Inode i, SetattrIn in) throws IOException {
@@ -212,96 +274,120 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
 
     @Override
     public byte[] readlink(FuseContext c, long nodeid) throws IOException {
-        Inode i = inodes.get(nodeid);
-        if (!i.isSymlink()) throw new FuseException(Errno.EINVAL, i + " is not a symlink");
-        return Sys.readlink(i.fd); // the target verbatim; this server never follows it
+        return on(nodeid, i -> {
+            if (!i.isSymlink()) throw new FuseException(Errno.EINVAL, i + " is not a symlink");
+            return Sys.readlink(i.fd()); // the target verbatim; this server never follows it
+        });
     }
 
     // ---- namespace
 
     /**
-     * After a create: the mode asked for (the process umask may have stripped bits) and the caller as
-     * owner. Returns whether anything was changed.
+     * After MKNOD/MKDIR/SYMLINK: the entry now under {@code name}, opened O_PATH (never followed), and the
+     * mode asked for on that descriptor when the process umask stripped bits — only if it is of the type
+     * just created; the chmod runs with the caller's rights, so an entry swapped in by a rename race is
+     * never changed beyond what the caller may change anyway (issue #11 finding 4).
      */
-    private boolean adopt(FuseContext c, Inode i, int mode) throws IOException {
-        boolean changed = false;
-        if (!i.isSymlink() && (mode & 07777 & processUmask) != 0) {
-            Sys.fchmodat(procFd, procName(i.fd), mode & 07777, 0);
-            changed = true;
+    private EntryOut created(Inode parent, FuseName name, int type, int mode) throws IOException {
+        int fd = openBeneath(parent, name, Sys.O_PATH, 0);
+        try {
+            Statx st = Sys.statx(fd);
+            if (st.type() == type && type != Sys.S_IFLNK && (mode & 07777 & processUmask) != 0
+                    && (st.mode() & 07777) != (mode & 07777)) {
+                Sys.fchmodat(procFd, procName(fd), mode & 07777, 0);
+                st = Sys.statx(fd);
+            }
+            int owned = fd;
+            fd = -1; // reference() owns it now, and closes it itself if it fails
+            return entry(inodes.reference(owned, st), st);
+        } finally {
+            if (fd >= 0) Sys.closeQuietly(fd);
         }
-        if (root && (c.uid() != 0 || c.gid() != 0)) {
-            Sys.fchownat(i.fd, new byte[0], c.uid(), c.gid(), Sys.AT_EMPTY_PATH | Sys.AT_SYMLINK_NOFOLLOW);
-            changed = true;
-        }
-        return changed;
     }
 
-    private EntryOut created(FuseContext c, Inode parent, FuseName name, int mode) throws IOException {
-        EntryOut e = lookupIn(parent, name);
-        Inode i = inodes.get(e.nodeid());
-        return adopt(c, i, mode) ? entry(i, Sys.statx(i.fd)) : e;
+    /** glibc makedev() from the kernel's new_encode_dev() form that fuse_mknod_in.rdev carries. */
+    static long makedev(int rdev) {
+        long major = (rdev >>> 8) & 0xfff, minor = (rdev & 0xff) | ((rdev >>> 12) & 0xfff00);
+        return ((major & 0xfff) << 8) | (minor & 0xff) | ((minor & ~0xffL) << 12);
     }
 
     @Override
     public EntryOut mknod(FuseContext c, long parent, FuseName name, int mode, int rdev, int umask) throws IOException {
-        int type = mode & Sys.S_IFMT;
-        // only regular files and FIFOs: device nodes would reach host devices (CVE-2020-35517), sockets are useless
-        if (type != Sys.S_IFREG && type != Sys.S_IFIFO && type != 0)
-            throw new FuseException(Errno.EPERM, "mknod of type 0" + Integer.toOctalString(type));
-        Inode p = dir(parent);
-        Sys.mknodat(p.fd, name.raw(), (type == 0 ? Sys.S_IFREG : type) | (mode & 07777), 0);
-        return created(c, p, name, mode);
+        int type = (mode & Sys.S_IFMT) == 0 ? Sys.S_IFREG : mode & Sys.S_IFMT;
+        long dev = 0;
+        switch (type) {
+            case Sys.S_IFREG, Sys.S_IFIFO, Sys.S_IFSOCK -> { }
+            case Sys.S_IFCHR, Sys.S_IFBLK -> {
+                // device nodes reach host devices if ever opened (CVE-2020-35517): never opened here, and only
+                // created when the operator asked for them; the mount is nodev
+                if (!options.allowDeviceNodes()) throw new FuseException(Errno.EPERM, "device nodes are off (--allow-device-nodes)");
+                dev = makedev(rdev);
+            }
+            default -> throw new FuseException(Errno.EINVAL, "mknod of type 0" + Integer.toOctalString(type));
+        }
+        long d = dev;
+        return onDir(parent, p -> {
+            Sys.mknodat(p.fd(), name.raw(), type | (mode & 07777), d);
+            return created(p, name, type, mode);
+        });
     }
 
     @Override
     public EntryOut mkdir(FuseContext c, long parent, FuseName name, int mode, int umask) throws IOException {
-        Inode p = dir(parent);
-        Sys.mkdirat(p.fd, name.raw(), mode & 07777);
-        return created(c, p, name, mode);
+        return onDir(parent, p -> {
+            Sys.mkdirat(p.fd(), name.raw(), mode & 07777);
+            return created(p, name, Sys.S_IFDIR, mode);
+        });
     }
 
     @Override
     public EntryOut symlink(FuseContext c, long parent, FuseName name, byte[] target) throws IOException {
-        Inode p = dir(parent);
-        Sys.symlinkat(target, p.fd, name.raw());
-        return created(c, p, name, 0);
+        return onDir(parent, p -> {
+            Sys.symlinkat(target, p.fd(), name.raw());
+            return created(p, name, Sys.S_IFLNK, 0);
+        });
     }
 
     @Override public void unlink(FuseContext c, long parent, FuseName name) throws IOException {
-        Sys.unlinkat(dir(parent).fd, name.raw(), 0);
+        onDir(parent, p -> { Sys.unlinkat(p.fd(), name.raw(), 0); return null; });
     }
 
     @Override public void rmdir(FuseContext c, long parent, FuseName name) throws IOException {
-        Sys.unlinkat(dir(parent).fd, name.raw(), Sys.AT_REMOVEDIR);
+        onDir(parent, p -> { Sys.unlinkat(p.fd(), name.raw(), Sys.AT_REMOVEDIR); return null; });
     }
 
     @Override
     public void rename(FuseContext c, long parent, FuseName name, long newParent, FuseName newName, int flags)
             throws IOException {
         if ((flags & Sys.RENAME_WHITEOUT) != 0) throw new FuseException(Errno.EINVAL, "RENAME_WHITEOUT");
-        Sys.renameat2(dir(parent).fd, name.raw(), dir(newParent).fd, newName.raw(), flags);
+        onDir(parent, p -> onDir(newParent, q -> {
+            Sys.renameat2(p.fd(), name.raw(), q.fd(), newName.raw(), flags);
+            return null;
+        }));
     }
 
     @Override
     public EntryOut link(FuseContext c, long nodeid, long newParent, FuseName newName) throws IOException {
-        Inode i = inodes.get(nodeid);
-        if (i.isDir()) throw new FuseException(Errno.EPERM, "hard link to a directory");
-        Inode p = dir(newParent);
-        // the magic link names the inode itself (a symlink included), not a path
-        Sys.linkat(procFd, procName(i.fd), p.fd, newName.raw(), Sys.AT_SYMLINK_FOLLOW);
-        return lookupIn(p, newName);
+        return on(nodeid, i -> {
+            if (i.isDir()) throw new FuseException(Errno.EPERM, "hard link to a directory");
+            return onDir(newParent, p -> {
+                // the magic link names the inode itself (a symlink included), not a path
+                Sys.linkat(procFd, procName(i.fd()), p.fd(), newName.raw(), Sys.AT_SYMLINK_FOLLOW);
+                return lookupIn(p, newName);
+            });
+        });
     }
 
     // ---- open files
 
     /**
-     * Opens inode {@code i} for I/O through its O_PATH descriptor, only when it is a regular file or a
-     * directory: never a device node, FIFO, socket or symlink (CVE-2020-35517, RV is_safe_inode).
+     * Opens inode {@code i} (pinned) for I/O through its O_PATH descriptor, only when it is a regular file or
+     * a directory: never a device node, FIFO, socket or symlink (CVE-2020-35517, RV is_safe_inode).
      */
     private int reopen(Inode i, int flags) throws FuseException, ErrnoException {
         if (!i.isRegular() && !i.isDir())
             throw new FuseException(Errno.EACCES, "refusing to open " + i + " of type 0" + Integer.toOctalString(i.type));
-        return Sys.openat(procFd, procName(i.fd), (flags & ~Sys.O_NOFOLLOW) | Sys.O_CLOEXEC, 0);
+        return Sys.openat(procFd, procName(i.fd()), (flags & ~Sys.O_NOFOLLOW) | Sys.O_CLOEXEC, 0);
     }
 
     private int openFlags() {
@@ -314,63 +400,79 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
 
     @Override
     public OpenOut open(FuseContext c, long nodeid, int flags) throws IOException {
-        Inode i = inodes.get(nodeid);
-        if (i.isDir()) throw new FuseException(Errno.EISDIR, "OPEN of " + i);
-        int f = flags & OPEN_FLAGS_ALLOWED;
-        handles.reserve();
-        int fd;
-        try {
-            fd = reopen(i, f);
-        } catch (IOException e) {
-            handles.unreserve();
-            throw e;
-        }
-        return new OpenOut(handles.register(i, fd, f, false).fh, openFlags());
+        return on(nodeid, i -> {
+            if (i.isDir()) throw new FuseException(Errno.EISDIR, "OPEN of " + i);
+            int f = flags & OPEN_FLAGS_ALLOWED;
+            handles.reserve();
+            int fd;
+            try {
+                fd = reopen(i, f);
+            } catch (IOException | RuntimeException e) {
+                handles.unreserve();
+                throw e;
+            }
+            return new OpenOut(handles.register(i, fd, f, false).fh, openFlags());
+        });
     }
 
+    /**
+     * CREATE: {@code O_CREAT|O_EXCL} makes the file, owned by the caller (credentials) and opened in the same
+     * call. When the name exists and the client did not ask for O_EXCL, the entry is first opened O_PATH and
+     * its type checked, and only a regular file is then opened for I/O: a FIFO or device planted under the
+     * name is never opened (issue #11 finding 5, CVE-2020-35517).
+     */
     @Override
     public Created create(FuseContext c, long parent, FuseName name, int flags, int mode, int umask) throws IOException {
-        Inode p = dir(parent);
-        int f = flags & OPEN_FLAGS_ALLOWED;
-        handles.reserve();
-        int fd = -1, pathFd = -1;
-        try {
-            boolean made = true;
+        return onDir(parent, p -> {
+            int f = flags & OPEN_FLAGS_ALLOWED;
+            handles.reserve();
+            int fd = -1, pathFd = -1;
             try {
-                fd = openBeneath(p, name, f | Sys.O_CREAT | Sys.O_EXCL, mode & 07777);
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.EEXIST || (flags & Sys.O_EXCL) != 0) throw e;
-                made = false; // it appeared since the client's LOOKUP: open the existing file, leave it as it is
-                fd = openBeneath(p, name, f, 0);
+                boolean made = true;
+                try {
+                    fd = openBeneath(p, name, f | Sys.O_CREAT | Sys.O_EXCL, mode & 07777);
+                    pathFd = Sys.openat(procFd, procName(fd), Sys.O_PATH | Sys.O_CLOEXEC, 0); // the very inode just made
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.EEXIST || (flags & Sys.O_EXCL) != 0) throw e;
+                    made = false; // it appeared since the client's LOOKUP: open the existing file, leave it as it is
+                    pathFd = openBeneath(p, name, Sys.O_PATH, 0);
+                }
+                Statx st = Sys.statx(pathFd);
+                if (st.type() != Sys.S_IFREG)
+                    throw new FuseException(st.type() == Sys.S_IFDIR ? Errno.EISDIR : st.type() == Sys.S_IFLNK ? Errno.ELOOP : Errno.EACCES,
+                            "CREATE of an existing " + Integer.toOctalString(st.type()) + ": not opened");
+                if (!made) fd = Sys.openat(procFd, procName(pathFd), f | Sys.O_CLOEXEC, 0);
+                else if ((mode & 07777 & processUmask) != 0) Sys.fchmodat(procFd, procName(pathFd), mode & 07777, 0);
+                Statx now = made ? Sys.statx(pathFd) : st;
+                int owned = pathFd;
+                pathFd = -1; // reference() owns it now, and closes it itself if it fails
+                Inode i = inodes.reference(owned, now);
+                Handle h = handles.register(i, fd, f, false);
+                fd = -1;
+                return new Created(entry(i, now), new OpenOut(h.fh, openFlags()));
+            } catch (IOException | RuntimeException e) {
+                handles.unreserve();
+                throw e;
+            } finally {
+                if (fd >= 0) Sys.closeQuietly(fd);
+                if (pathFd >= 0) Sys.closeQuietly(pathFd);
             }
-            pathFd = Sys.openat(procFd, procName(fd), Sys.O_PATH | Sys.O_CLOEXEC, 0); // the very inode just opened
-            Statx st = Sys.statx(pathFd);
-            if (st.type() != Sys.S_IFREG) throw new FuseException(Errno.EIO, "CREATE opened a non-regular file");
-            Inode i = inodes.reference(pathFd, st);
-            pathFd = -1;
-            if (made) adopt(c, i, mode);
-            Handle h = handles.register(i, fd, f, false);
-            return new Created(entry(i, Sys.statx(i.fd)), new OpenOut(h.fh, openFlags()));
-        } catch (IOException | RuntimeException e) {
-            handles.unreserve();
-            if (fd >= 0) Sys.closeQuietly(fd);
-            if (pathFd >= 0) Sys.closeQuietly(pathFd);
-            throw e;
-        }
+        });
     }
 
     /** DAX (fuse.h FUSE_SETUPMAPPING): a fresh descriptor of a regular file, never more access than its handle has. */
     @Override
     public int openForMapping(FuseContext c, long nodeid, long fh, boolean writable) throws IOException {
         if (writable && options.readonly()) throw new FuseException(Errno.EROFS, "writable DAX mapping on a read-only export");
-        Inode i = inodes.get(nodeid);
-        if (!i.isRegular()) throw new FuseException(Errno.EINVAL, "DAX mapping of " + i + ", not a regular file");
-        if (fh != -1) { // fuse.h: fh -1 = map by nodeid (Linux); else the handle's access mode bounds the mapping
-            int mode = handles.flags(fh, nodeid) & Sys.O_ACCMODE;
-            if (mode == Sys.O_WRONLY || (writable && mode != Sys.O_RDWR))
-                throw new FuseException(Errno.EACCES, "file handle " + fh + " is not open for " + (writable ? "read-write" : "reading"));
-        }
-        return reopen(i, writable ? Sys.O_RDWR : Sys.O_RDONLY);
+        return on(nodeid, i -> {
+            if (!i.isRegular()) throw new FuseException(Errno.EINVAL, "DAX mapping of " + i + ", not a regular file");
+            if (fh != -1) { // fuse.h: fh -1 = map by nodeid (Linux); else the handle's access mode bounds the mapping
+                int mode = handles.flags(fh, nodeid) & Sys.O_ACCMODE;
+                if (mode == Sys.O_WRONLY || (writable && mode != Sys.O_RDWR))
+                    throw new FuseException(Errno.EACCES, "file handle " + fh + " is not open for " + (writable ? "read-write" : "reading"));
+            }
+            return reopen(i, writable ? Sys.O_RDWR : Sys.O_RDONLY);
+        });
     }
 
     @Override
@@ -406,6 +508,8 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
             throws IOException {
         Handle h = handles.pin(fh, nodeid);
         try (Arena arena = data.isNative() ? null : Arena.ofConfined()) {
+            // fuse.h FUSE_WRITE_KILL_SUIDGID: the writer has no CAP_FSETID (the client leaves the kill to us)
+            if ((writeFlags & WRITE_KILL_SUIDGID) != 0) killSuidgid(h.fd);
             MemorySegment src = data.isNative() ? data : arena.allocate(data.byteSize()).copyFrom(data);
             long total = 0;
             while (total < src.byteSize()) total += Sys.pwrite(h.fd, src.asSlice(total), offset + total);
@@ -481,14 +585,14 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
 
     @Override
     public StatfsOut statfs(FuseContext c, long nodeid) throws IOException {
-        StatFs s = Sys.fstatfs(inodes.get(nodeid).fd);
+        StatFs s = on(nodeid, i -> Sys.fstatfs(i.fd()));
         return new StatfsOut(s.blocks(), s.bfree(), s.bavail(), s.files(), s.ffree(), (int) s.bsize(), (int) s.namelen(),
                 (int) s.frsize());
     }
 
     @Override
     public void syncfs(FuseContext c, long nodeid) throws IOException {
-        int fd = reopen(inodes.get(InodeTable.ROOT_ID), Sys.O_RDONLY | Sys.O_DIRECTORY);
+        int fd = on(InodeTable.ROOT_ID, r -> reopen(r, Sys.O_RDONLY | Sys.O_DIRECTORY));
         try {
             Sys.syncfs(fd);
         } finally {
@@ -503,7 +607,7 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
      */
     @Override
     public void access(FuseContext c, long nodeid, int mask) throws IOException {
-        Statx st = Sys.statx(inodes.get(nodeid).fd);
+        Statx st = on(nodeid, i -> Sys.statx(i.fd()));
         int want = mask & 7;
         if (want == 0) return; // F_OK
         if (c.uid() == 0) {
@@ -519,17 +623,18 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
 
     @Override
     public OpenOut opendir(FuseContext c, long nodeid, int flags) throws IOException {
-        Inode i = dir(nodeid);
-        handles.reserve();
-        int fd;
-        try {
-            fd = reopen(i, Sys.O_RDONLY | Sys.O_DIRECTORY);
-        } catch (IOException e) {
-            handles.unreserve();
-            throw e;
-        }
-        int open = options.cache() == PassthroughOptions.CacheMode.ALWAYS ? FuseFileIo.FOPEN_CACHE_DIR | FuseFileIo.FOPEN_KEEP_CACHE : 0;
-        return new OpenOut(handles.register(i, fd, Sys.O_RDONLY | Sys.O_DIRECTORY, true).fh, open);
+        return onDir(nodeid, i -> {
+            handles.reserve();
+            int fd;
+            try {
+                fd = reopen(i, Sys.O_RDONLY | Sys.O_DIRECTORY);
+            } catch (IOException | RuntimeException e) {
+                handles.unreserve();
+                throw e;
+            }
+            int open = options.cache() == PassthroughOptions.CacheMode.ALWAYS ? FuseFileIo.FOPEN_CACHE_DIR | FuseFileIo.FOPEN_KEEP_CACHE : 0;
+            return new OpenOut(handles.register(i, fd, Sys.O_RDONLY | Sys.O_DIRECTORY, true).fh, open);
+        });
     }
 
     @Override
@@ -547,6 +652,13 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
     @Override
     public void readdirplus(FuseContext c, long nodeid, long fh, long offset, DirPlusSink sink) throws IOException {
         Handle h = handles.pin(fh, nodeid);
+        Inode dirInode;
+        try {
+            dirInode = inodes.pin(h.inode);
+        } catch (FuseException e) {
+            handles.unpin(h);
+            throw e;
+        }
         h.dirLock.lock();
         try {
             DirReader.read(h.fd, offset, (ino, next, type, name) -> {
@@ -556,7 +668,7 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
                             0, 0, 0, 0, 0, 0)), next, type, name);
                 EntryOut e;
                 try {
-                    e = lookupIn(h.inode, FuseName.of(name));
+                    e = lookupIn(dirInode, FuseName.of(name));
                 } catch (FuseException | ErrnoException gone) {
                     return true; // removed or unusable since getdents64: skip it, as ls would see it gone
                 }
@@ -568,6 +680,7 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
             });
         } finally {
             h.dirLock.unlock();
+            inodes.unpin(dirInode);
             handles.unpin(h);
         }
     }
@@ -583,25 +696,25 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
 
     // ---- extended attributes (PassthroughXattrs)
 
-    private Inode xattrInode(long nodeid, String op) throws FuseException {
+    private <T> T xattr(long nodeid, String op, InodeOp<T> action) throws IOException {
         if (!options.xattr()) throw new FuseException(Errno.ENOSYS, op + ": xattrs are off");
-        return inodes.get(nodeid);
+        return on(nodeid, action);
     }
 
     @Override public byte[] getxattr(FuseContext c, long nodeid, byte[] name) throws IOException {
-        return PassthroughXattrs.get(xattrInode(nodeid, "getxattr"), name);
+        return xattr(nodeid, "getxattr", i -> PassthroughXattrs.get(i, name, options.securityXattrs()));
     }
 
     @Override public byte[] listxattr(FuseContext c, long nodeid) throws IOException {
-        return PassthroughXattrs.list(xattrInode(nodeid, "listxattr"));
+        return xattr(nodeid, "listxattr", i -> PassthroughXattrs.list(i, options.securityXattrs()));
     }
 
     @Override public void setxattr(FuseContext c, long nodeid, byte[] name, MemorySegment value, int flags) throws IOException {
-        PassthroughXattrs.set(xattrInode(nodeid, "setxattr"), name, value, flags);
+        xattr(nodeid, "setxattr", i -> { PassthroughXattrs.set(i, name, value, flags, options.securityXattrs()); return null; });
     }
 
     @Override public void removexattr(FuseContext c, long nodeid, byte[] name) throws IOException {
-        PassthroughXattrs.remove(xattrInode(nodeid, "removexattr"), name);
+        xattr(nodeid, "removexattr", i -> { PassthroughXattrs.remove(i, name, options.securityXattrs()); return null; });
     }
 
     @Override

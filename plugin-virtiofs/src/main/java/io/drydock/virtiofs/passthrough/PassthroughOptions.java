@@ -8,14 +8,24 @@ import java.time.Duration;
  * @param readonly every mutating operation fails with EROFS (default false)
  * @param cache how long the client may cache entries, attributes and data (default {@link CacheMode#AUTO})
  * @param xattr extended attributes are passed through; when false the xattr operations answer ENOSYS
- *              and the client stops asking (default true)
+ *              and the client stops asking (default false, as the C virtiofsd's {@code no_xattr})
  * @param maxOpenFds open data file descriptors (files and directories being read) kept at once; beyond
  *                   it the least recently used idle one is closed and re-opened on demand; when all are
- *                   busy an open fails with EMFILE (default 1024)
- * @param maxInodes inodes (each holding one O_PATH descriptor) known at once; beyond it LOOKUP fails
- *                  with ENFILE until the client forgets some (default 65536)
+ *                   busy an open fails with EMFILE (default: an eighth of RLIMIT_NOFILE, see {@link FdLimits})
+ * @param maxInodes inodes known at once; beyond it LOOKUP fails with ENFILE until the client forgets some
+ *                  (default 262144)
+ * @param maxInodeFds O_PATH descriptors of inodes kept open; beyond it idle ones are dropped and re-opened by
+ *                    file handle on use (default: a quarter of RLIMIT_NOFILE)
+ * @param maxHandles file handles (OPEN, OPENDIR, CREATE without RELEASE) one session may hold; EMFILE beyond
+ *                   (default 65536)
+ * @param allowDeviceNodes MKNOD may create block and character device nodes (needs root); they are never
+ *                         opened either way (default false; sockets and FIFOs are always allowed)
+ * @param securityXattrs with {@code xattr}, the {@code security.*} and {@code trusted.*} namespaces pass through
+ *                       too (file capabilities, SELinux labels, overlayfs metadata); else EPERM for changes and
+ *                       ENODATA for reads (default false)
  */
-public record PassthroughOptions(boolean readonly, CacheMode cache, boolean xattr, int maxOpenFds, int maxInodes) {
+public record PassthroughOptions(boolean readonly, CacheMode cache, boolean xattr, int maxOpenFds, int maxInodes,
+                                 int maxInodeFds, int maxHandles, boolean allowDeviceNodes, boolean securityXattrs) {
     /** Rust virtiofsd's cache modes: never (0 s, direct I/O), auto (1 s), always (1 day, keep page cache). */
     public enum CacheMode {
         NEVER(Duration.ZERO), AUTO(Duration.ofSeconds(1)), ALWAYS(Duration.ofDays(1));
@@ -40,17 +50,32 @@ public record PassthroughOptions(boolean readonly, CacheMode cache, boolean xatt
     public PassthroughOptions {
         if (maxOpenFds < 1) throw new IllegalArgumentException("maxOpenFds " + maxOpenFds);
         if (maxInodes < 2) throw new IllegalArgumentException("maxInodes " + maxInodes);
+        if (maxInodeFds < 2) throw new IllegalArgumentException("maxInodeFds " + maxInodeFds);
+        if (maxHandles < 1) throw new IllegalArgumentException("maxHandles " + maxHandles);
     }
 
-    public static PassthroughOptions defaults() { return new PassthroughOptions(false, CacheMode.AUTO, true, 1024, 65536); }
+    /** The defaults, with descriptor budgets sized from RLIMIT_NOFILE (raised first, {@link FdLimits#raise}). */
+    public static PassthroughOptions defaults() {
+        long limit = FdLimits.raise();
+        return new PassthroughOptions(false, CacheMode.AUTO, false, FdLimits.dataFds(limit), 262_144,
+                FdLimits.inodeFds(limit), 65_536, false, false);
+    }
 
-    public PassthroughOptions withReadonly(boolean r) { return new PassthroughOptions(r, cache, xattr, maxOpenFds, maxInodes); }
+    public PassthroughOptions withReadonly(boolean r) { return new PassthroughOptions(r, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs); }
 
-    public PassthroughOptions withCache(CacheMode c) { return new PassthroughOptions(readonly, c, xattr, maxOpenFds, maxInodes); }
+    public PassthroughOptions withCache(CacheMode c) { return new PassthroughOptions(readonly, c, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs); }
 
-    public PassthroughOptions withXattr(boolean x) { return new PassthroughOptions(readonly, cache, x, maxOpenFds, maxInodes); }
+    public PassthroughOptions withXattr(boolean x) { return new PassthroughOptions(readonly, cache, x, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs); }
 
-    public PassthroughOptions withMaxOpenFds(int n) { return new PassthroughOptions(readonly, cache, xattr, n, maxInodes); }
+    public PassthroughOptions withMaxOpenFds(int n) { return new PassthroughOptions(readonly, cache, xattr, n, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs); }
 
-    public PassthroughOptions withMaxInodes(int n) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, n); }
+    public PassthroughOptions withMaxInodes(int n) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, n, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs); }
+
+    public PassthroughOptions withMaxInodeFds(int n) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, n, maxHandles, allowDeviceNodes, securityXattrs); }
+
+    public PassthroughOptions withMaxHandles(int n) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, n, allowDeviceNodes, securityXattrs); }
+
+    public PassthroughOptions withAllowDeviceNodes(boolean d) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, d, securityXattrs); }
+
+    public PassthroughOptions withSecurityXattrs(boolean s) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, s); }
 }

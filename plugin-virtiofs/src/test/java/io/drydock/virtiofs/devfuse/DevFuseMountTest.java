@@ -56,7 +56,7 @@ class DevFuseMountTest {
         share = Files.createDirectory(tmp.resolve("share"));
         mnt = Files.createDirectory(tmp.resolve("mnt"));
         plain = Files.createDirectory(tmp.resolve("plain"));
-        export = MountedExport.mountOrSkip(share, mnt, PassthroughOptions.defaults());
+        export = MountedExport.mountOrSkip(share, mnt, PassthroughOptions.defaults().withXattr(true));
         Files.createDirectory(plain.resolve("suite"));
         Files.createDirectory(mnt.resolve("suite"));
     }

@@ -44,7 +44,7 @@ class ConfinementTest {
         share = Files.createDirectory(tmp.resolve("share"));
         outside = Files.createDirectory(tmp.resolve("outside"));
         secret = Files.writeString(outside.resolve("secret"), "host secret");
-        f = new PassthroughFixture(share);
+        f = new PassthroughFixture(share, PassthroughOptions.defaults().withXattr(true));
         c = f.client;
     }
 

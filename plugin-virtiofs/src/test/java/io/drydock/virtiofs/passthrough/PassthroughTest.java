@@ -40,7 +40,7 @@ class PassthroughTest {
     PassthroughFixture f;
     FuseTestClient c;
 
-    @BeforeEach void start() throws IOException { f = new PassthroughFixture(dir); c = f.client; }
+    @BeforeEach void start() throws IOException { f = new PassthroughFixture(dir, PassthroughOptions.defaults().withXattr(true)); c = f.client; }
 
     @AfterEach void stop() { f.close(); }
 

@@ -22,6 +22,8 @@ public class ForwardingFileSystem implements FuseFileSystem {
 
     @Override public void destroy() { delegate.destroy(); }
 
+    @Override public Scope enter(FuseContext c) throws IOException { return delegate.enter(c); }
+
     @Override public EntryOut lookup(FuseContext c, long parent, FuseName name) throws IOException { return delegate.lookup(c, parent, name); }
 
     @Override public void forget(long nodeid, long nlookup) { delegate.forget(nodeid, nlookup); }

@@ -37,6 +37,20 @@ public interface FuseFileSystem {
     /** On DESTROY or when the transport shuts down: release everything but the root. */
     default void destroy() {}
 
+    /**
+     * Called on the serving thread before each request that carries a caller (every opcode but INIT, DESTROY,
+     * FORGET, BATCH_FORGET, INTERRUPT); the server closes the returned scope once the reply is encoded.
+     * The passthrough takes on the caller's fsuid/fsgid here.
+     */
+    default Scope enter(FuseContext c) throws IOException { return Scope.NONE; }
+
+    /** What {@link #enter} set up for one request. */
+    interface Scope extends AutoCloseable {
+        Scope NONE = () -> {};
+
+        @Override void close();
+    }
+
     default EntryOut lookup(FuseContext c, long parent, FuseName name) throws IOException { throw enosys("lookup"); }
 
     /** FORGET: the client dropped {@code nlookup} references. No reply; must not throw. */

@@ -40,6 +40,7 @@ public final class FuseServer {
     private final FuseDispatcher dispatcher;
     private volatile FuseSession session;
     private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param dax the DAX window for SETUPMAPPING/REMOVEMAPPING, or null (those then get ENOSYS)
@@ -57,6 +58,12 @@ public final class FuseServer {
     public FuseSession session() { return session; }
 
     public FuseServerConfig config() { return config; }
+
+    /**
+     * Requests that failed inside the server or file system with something other than an errno (a bug, an
+     * OutOfMemoryError, a StackOverflowError): each was answered EIO and counted here.
+     */
+    public long failures() { return failures.sum(); }
 
     /**
      * Handles one request. {@code request} must be exactly the readable bytes the client supplied;
@@ -88,16 +95,27 @@ public final class FuseServer {
             } else if (op == FuseOpcode.DESTROY) {
                 session = null;
                 fs.destroy();
-            } else {
+            } else if (noReply) {
                 argLength = dispatcher.dispatch(op, h, FuseContext.of(h), args, reply, s);
+            } else {
+                FuseContext c = FuseContext.of(h);
+                try (FuseFileSystem.Scope scope = fs.enter(c)) {
+                    argLength = dispatcher.dispatch(op, h, c, args, reply, s);
+                }
             }
             error = 0;
         } catch (ReplyWriter.SinkFault e) {
             throw e;
+        } catch (InternalError e) {
+            // the JVM's answer to SIGBUS in an access to mapped memory: the reply destination is a page of
+            // a file truncated under it (a DAX window page). Not an errno: the destination is broken.
+            throw new ReplyWriter.SinkFault(e);
         } catch (FuseException | io.drydock.kernel.sys.ErrnoException e) {
             error = FuseException.errnoOf(e);
-        } catch (Exception | LinkageError | AssertionError e) {
+        } catch (Exception | Error e) {
+            // a bug, OutOfMemoryError, StackOverflowError: this request fails, the server goes on (issue #11)
             error = Errno.EIO;
+            failures.increment();
             String key = String.valueOf(op) + '/' + e.getClass().getName();
             if (loggedFailures.add(key)) LOG.error("FUSE {} (unique {}, nodeid {}) failed; replying EIO", op, h.unique(), h.nodeid(), e);
             else LOG.debug("FUSE {} failed again: {}", op, e.toString());

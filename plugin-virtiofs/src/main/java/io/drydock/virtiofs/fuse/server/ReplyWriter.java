@@ -17,7 +17,7 @@ import java.util.List;
 final class ReplyWriter {
     /** The sink failed (a guest-memory fault): propagates out of the server, never becomes an errno. */
     static final class SinkFault extends RuntimeException {
-        SinkFault(RuntimeException cause) { super("reply destination failed: " + cause.getMessage(), cause); }
+        SinkFault(Throwable cause) { super("reply destination failed: " + cause.getMessage(), cause); }
     }
 
     private final ReplySink sink;
@@ -71,7 +71,7 @@ final class ReplyWriter {
                 MemorySegment.copy(h, at, part, 0, part.byteSize());
                 at += part.byteSize();
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) { // InternalError: SIGBUS in a truncated mapped page
             throw new SinkFault(e);
         }
         return len;

@@ -34,8 +34,19 @@ public final class FuseTestClient implements AutoCloseable {
     private final FuseServer server;
     private final Arena arena = Arena.ofShared();
     private long unique = 100;
+    /** Stress mode: one reply buffer and a per-request arena, so millions of requests use bounded memory. */
+    private final MemorySegment reused;
 
-    public FuseTestClient(FuseServer server) { this.server = server; }
+    public FuseTestClient(FuseServer server) { this(server, false); }
+
+    /**
+     * @param reuse reuse one reply buffer for every request (a {@link Reply} is then only valid until the
+     *              next request) and free each request's bytes after it: for stress tests
+     */
+    public FuseTestClient(FuseServer server, boolean reuse) {
+        this.server = server;
+        this.reused = reuse ? arena.allocate((1 << 20) + 4096, 4096) : null;
+    }
 
     public FuseServer server() { return server; }
 
@@ -43,8 +54,16 @@ public final class FuseTestClient implements AutoCloseable {
 
     public Reply send(FuseRequest r, int replyCapacity) {
         r.unique(unique += 2);
-        MemorySegment out = arena.allocate(replyCapacity, 4096);
-        FuseOutcome o = server.handle(r.build(arena), new SegmentSink(out));
+        MemorySegment out = reused != null ? reused.asSlice(0, Math.min(replyCapacity, reused.byteSize()))
+                : arena.allocate(replyCapacity, 4096);
+        FuseOutcome o;
+        if (reused != null) {
+            try (Arena once = Arena.ofConfined()) {
+                o = server.handle(r.build(once), new SegmentSink(out));
+            }
+        } else {
+            o = server.handle(r.build(arena), new SegmentSink(out));
+        }
         if (!(o instanceof FuseOutcome.Replied(long length, int error)))
             throw new AssertionError("no reply: " + o);
         FuseHeaders.OutHeader h = FuseHeaders.OutHeader.decode(out, 0);
@@ -57,6 +76,11 @@ public final class FuseTestClient implements AutoCloseable {
     }
 
     public FuseOutcome sendNoReply(FuseRequest r) {
+        if (reused != null) {
+            try (Arena once = Arena.ofConfined()) {
+                return server.handle(r.unique(unique += 2).build(once), new SegmentSink(reused.asSlice(0, 4096)));
+            }
+        }
         return server.handle(r.unique(unique += 2).build(arena), new SegmentSink(arena.allocate(4096)));
     }
 
