@@ -35,8 +35,12 @@ import java.util.concurrent.Callable;
         description = {"Boot a guest on Drydock's RISC-V virt board, headless (UART on stdin/stdout, exit code = guest's).",
                 "Without --kernel: the OSv-like unikernel from the virtio-fs export, running the -e command line."})
 public final class RunMain implements Callable<Integer> {
-    @Option(names = "--kernel", paramLabel = "ELF", description = "a bare ELF to boot (default: the OSv-like unikernel)")
+    @Option(names = "--kernel", paramLabel = "FILE", description = "an ELF or a RISC-V Linux Image to boot (default: the OSv-like unikernel)")
     Path kernel;
+
+    /** --bios, --initrd, --dtb (QEMU's words; their own file). */
+    @CommandLine.Mixin
+    BootOptions boot = new BootOptions();
 
     @Option(names = "--image", paramLabel = "ELF",
             description = "the unikernel image (default: plugin-osv-guest/build/osv-kernel.elf from scripts/build, else the prebuilt one)")
@@ -201,6 +205,7 @@ public final class RunMain implements Callable<Integer> {
                 .memory(Sizes.parse(memory != null ? memory : unikernel ? "256M" : "128M"))
                 .deterministic(deterministic);
         if (kernel != null) spec.kernel(kernel);
+        boot.apply(spec, kernel);
         append.forEach(spec::appendBootargs);
         add(spec, words, "riscv", Map.of("harts", harts));
         if (fsDir != null) {

@@ -57,9 +57,18 @@ class MachineDslTest {
         assertTrue(s.machines().isEmpty());
     }
 
+    @Test void bootWordsAsQemusOptions() throws Exception {
+        MachineSpec spec = (MachineSpec) eval("machineSpec { fakeboard; bios 'none'; kernel 'Image'; initrd 'rd.cpio'; dtb 'b.dtb' }");
+        assertEquals("none", spec.bios());
+        assertEquals(java.nio.file.Path.of("Image"), spec.kernel());
+        assertEquals(java.nio.file.Path.of("rd.cpio"), spec.initrd());
+        assertEquals(java.nio.file.Path.of("b.dtb"), spec.dtb());
+        assertTrue(spec.toString().contains("bios none, kernel Image, initrd rd.cpio, dtb b.dtb"), spec.toString());
+    }
+
     @Test void unknownWordsListTheKnownOnes() {
         ScriptError e = assertThrows(ScriptError.class, () -> s.run("machine {\n  riscv harts: 1\n}", "-e"));
-        assertEquals("-e:2: unknown machine word 'riscv' (words: append, deterministic, fakeboard, kernel, memory, name)", e.oneLine());
+        assertEquals("-e:2: unknown machine word 'riscv' (words: append, bios, deterministic, dtb, fakeboard, initrd, kernel, memory, name)", e.oneLine());
     }
 
     @Test void badOptionsAndMissingBoardsAreShortErrors() {

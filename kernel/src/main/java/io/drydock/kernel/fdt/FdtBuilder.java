@@ -120,6 +120,85 @@ public final class FdtBuilder {
         public Map<String, Node> children() { return java.util.Collections.unmodifiableMap(children); }
     }
 
+    /**
+     * Reads a blob back into a builder (Devicetree Specification v0.4 §5), so a user's tree ({@code --dtb})
+     * can be amended before it is written to the guest: nodes and properties keep their order, memory
+     * reservations are kept, new phandles continue after the highest one present.
+     *
+     * @throws IllegalArgumentException when the blob is not a valid flattened device tree (names the offset)
+     */
+    public static FdtBuilder parse(byte[] blob) {
+        ByteBuffer b = ByteBuffer.wrap(blob); // big-endian, §5.2
+        if (blob.length < HEADER_SIZE || b.getInt(0) != MAGIC) throw new IllegalArgumentException("not a device tree blob (bad magic)");
+        int total = b.getInt(4), offStruct = b.getInt(8), offStrings = b.getInt(12), offRsv = b.getInt(16);
+        int version = b.getInt(20), sizeStrings = b.getInt(32), sizeStruct = b.getInt(36);
+        if (version < 16) throw new IllegalArgumentException("device tree version " + version + " is older than 16");
+        if (total > blob.length || offStruct < HEADER_SIZE || offStrings < 0 || offRsv < HEADER_SIZE
+                || (long) offStruct + sizeStruct > total || (long) offStrings + sizeStrings > total || sizeStruct < 0 || sizeStrings < 0) {
+            throw new IllegalArgumentException("device tree header offsets lie outside the blob");
+        }
+        FdtBuilder fdt = new FdtBuilder();
+        fdt.bootCpu = b.getInt(28);
+        for (int at = offRsv; ; at += 16) {
+            if (at + 16 > total) throw new IllegalArgumentException("memory reservation block runs past the blob");
+            long address = b.getLong(at), size = b.getLong(at + 8);
+            if (address == 0 && size == 0) break;
+            fdt.reserve(address, size);
+        }
+        List<Node> stack = new ArrayList<>();
+        int at = offStruct, end = offStruct + sizeStruct, maxPhandle = 0;
+        while (true) {
+            if (at + 4 > end) throw new IllegalArgumentException("structure block ends without FDT_END");
+            int token = b.getInt(at);
+            at += 4;
+            switch (token) {
+                case FDT_BEGIN_NODE -> {
+                    int nul = at;
+                    while (nul < end && blob[nul] != 0) nul++;
+                    if (nul >= end) throw new IllegalArgumentException("node name at " + at + " is not terminated");
+                    String name = new String(blob, at, nul - at, StandardCharsets.UTF_8);
+                    at = align(nul + 1, 4);
+                    if (stack.isEmpty()) {
+                        if (!name.isEmpty()) throw new IllegalArgumentException("root node has a name '" + name + "'");
+                        stack.add(fdt.root);
+                    } else {
+                        stack.add(stack.getLast().child(name));
+                    }
+                }
+                case FDT_END_NODE -> {
+                    if (stack.isEmpty()) throw new IllegalArgumentException("FDT_END_NODE without a node at " + (at - 4));
+                    stack.removeLast();
+                }
+                case FDT_PROP -> {
+                    if (stack.isEmpty() || at + 8 > end) throw new IllegalArgumentException("property outside a node at " + (at - 4));
+                    int len = b.getInt(at), nameOff = b.getInt(at + 4);
+                    at += 8;
+                    if (len < 0 || at + len > end || nameOff < 0 || nameOff >= sizeStrings) {
+                        throw new IllegalArgumentException("property at " + (at - 12) + " runs past the blob");
+                    }
+                    int s0 = offStrings + nameOff, nul = s0;
+                    while (nul < offStrings + sizeStrings && blob[nul] != 0) nul++;
+                    String name = new String(blob, s0, nul - s0, StandardCharsets.UTF_8);
+                    byte[] value = java.util.Arrays.copyOfRange(blob, at, at + len);
+                    stack.getLast().bytes(name, value);
+                    if ((name.equals("phandle") || name.equals("linux,phandle")) && len == 4) {
+                        int ph = ByteBuffer.wrap(value).getInt();
+                        if (name.equals("phandle")) stack.getLast().phandle = ph;
+                        maxPhandle = Math.max(maxPhandle, ph);
+                    }
+                    at = align(at + len, 4);
+                }
+                case 4 -> { } // FDT_NOP
+                case FDT_END -> {
+                    if (!stack.isEmpty()) throw new IllegalArgumentException("FDT_END inside node '" + stack.getLast().name + "'");
+                    fdt.nextPhandle = maxPhandle + 1;
+                    return fdt;
+                }
+                default -> throw new IllegalArgumentException("unknown token 0x" + Integer.toHexString(token) + " at " + (at - 4));
+            }
+        }
+    }
+
     /** The blob. */
     public byte[] build() {
         ByteArrayOutputStream strings = new ByteArrayOutputStream();

@@ -369,7 +369,10 @@ public final class Machine implements AutoCloseable {
         if (exitCode != null) sb.append(" (exit code ").append(exitCode).append(')');
         if (failure != null) sb.append(" (failed: ").append(failure).append(')');
         sb.append("\n  memory ").append(Sizes.format(spec.memoryBytes()));
+        if (spec.bios() != null) sb.append(", bios ").append(spec.bios());
         if (spec.kernel() != null) sb.append(", kernel ").append(spec.kernel());
+        if (spec.initrd() != null) sb.append(", initrd ").append(spec.initrd());
+        if (spec.dtb() != null) sb.append(", dtb ").append(spec.dtb());
         if (!spec.bootargs().isBlank()) sb.append(", append '").append(spec.bootargs()).append('\'');
         for (String p : parts) sb.append("\n  ").append(p);
         for (Cpu c : cpus) sb.append("\n  ").append(c.summary());

@@ -19,6 +19,9 @@ public final class MachineSpec {
     private String name = "m" + COUNTER.incrementAndGet();
     private long memoryBytes = 128 * Sizes.MiB;
     private Path kernel;
+    private String bios;
+    private Path initrd;
+    private Path dtb;
     private String bootargs = "";
     private boolean deterministic;
     private final List<MachinePart> parts = new ArrayList<>();
@@ -40,11 +43,40 @@ public final class MachineSpec {
         return this;
     }
 
-    /** The guest image to load (an ELF), or null. */
+    /** The guest image to load (an ELF, or a raw image such as a RISC-V Linux {@code Image}), or null. */
     public Path kernel() { return kernel; }
 
     public MachineSpec kernel(Path kernel) {
         this.kernel = kernel;
+        return this;
+    }
+
+    /**
+     * The firmware, as QEMU's {@code -bios}: null or "default" lets the board choose (on the riscv virt
+     * board: none for an ELF kernel, OpenSBI for a Linux Image), "none" loads none, anything else is a file
+     * (ELF, or a raw binary at the start of RAM).
+     */
+    public String bios() { return bios; }
+
+    public MachineSpec bios(String bios) {
+        if (bios != null && bios.isBlank()) throw new IllegalArgumentException("bios: give a file, 'none' or 'default'");
+        this.bios = bios;
+        return this;
+    }
+
+    /** An initial RAM disk (a cpio archive) to load for the kernel, as QEMU's {@code -initrd}; or null. */
+    public Path initrd() { return initrd; }
+
+    public MachineSpec initrd(Path initrd) {
+        this.initrd = initrd;
+        return this;
+    }
+
+    /** A device tree blob that replaces the generated one, as QEMU's {@code -dtb}; or null. */
+    public Path dtb() { return dtb; }
+
+    public MachineSpec dtb(Path dtb) {
+        this.dtb = dtb;
         return this;
     }
 
@@ -100,7 +132,10 @@ public final class MachineSpec {
 
     @Override public String toString() {
         StringBuilder sb = new StringBuilder("machine spec '" + name + "': " + Sizes.format(memoryBytes));
+        if (bios != null) sb.append(", bios ").append(bios);
         if (kernel != null) sb.append(", kernel ").append(kernel);
+        if (initrd != null) sb.append(", initrd ").append(initrd);
+        if (dtb != null) sb.append(", dtb ").append(dtb);
         if (!bootargs.isBlank()) sb.append(", append '").append(bootargs).append('\'');
         if (deterministic) sb.append(", deterministic");
         for (MachinePart p : parts) sb.append("\n  ").append(p.describe());

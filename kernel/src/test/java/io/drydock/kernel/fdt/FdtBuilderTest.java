@@ -153,4 +153,57 @@ class FdtBuilderTest {
                 || dts.contains("compatible = \"sifive,plic-1.0.0\\0riscv,plic0\";"), dts);
         assertTrue(dts.contains("/memreserve/"), dts);
     }
+
+    @Test
+    void parseReadsABuiltBlobBackAndAmendsIt() {
+        FdtBuilder fdt = new FdtBuilder().reserve(0x80000000L, 0x1000).bootCpu(1);
+        FdtBuilder.Node root = fdt.root();
+        root.prop("#address-cells", 2).prop("compatible", "riscv-virtio");
+        int ph = root.child("soc").child("plic@c000000").flag("interrupt-controller").phandle();
+        root.child("chosen").prop("stdout-path", "/soc/serial@10000000");
+        FdtBuilder back = FdtBuilder.parse(fdt.build());
+        assertArrayEquals(fdt.build(), back.build(), "a parsed blob builds to the same bytes");
+        back.find("/chosen").prop("bootargs", "console=ttyS0").prop("linux,initrd-start", 0x84200000);
+        int next = back.root().child("new").phandle();
+        assertEquals(ph + 1, next, "new phandles continue after the parsed ones");
+        Parsed p = parse(back.build());
+        assertEquals("console=ttyS0", p.root().child("chosen").string("bootargs"));
+        assertEquals("/soc/serial@10000000", p.root().child("chosen").string("stdout-path"));
+        assertEquals(0x84200000, p.root().child("chosen").cell("linux,initrd-start", 0));
+        assertEquals(1, p.bootCpu());
+        assertEquals(1, p.reservations().size());
+    }
+
+    @Test
+    void parseRejectsBrokenBlobsWithAReason() {
+        assertThrows(IllegalArgumentException.class, () -> FdtBuilder.parse(new byte[8]));
+        FdtBuilder one = new FdtBuilder();
+        one.root().prop("a", 1);
+        byte[] blob = one.build();
+        byte[] cut = java.util.Arrays.copyOf(blob, blob.length - 12);
+        assertThrows(IllegalArgumentException.class, () -> FdtBuilder.parse(cut));
+        byte[] badToken = blob.clone();
+        ByteBuffer.wrap(badToken).putInt(ByteBuffer.wrap(blob).getInt(8), 0x77); // first structure token
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FdtBuilder.parse(badToken));
+        assertTrue(e.getMessage().contains("unknown token 0x77"), e.getMessage());
+    }
+
+    @Test
+    void parseReadsWhatDtcWrites(@TempDir Path dir) throws Exception {
+        Path dtc = Path.of("/usr/bin/dtc");
+        Assumptions.assumeTrue(Files.isExecutable(dtc), "dtc (Debian device-tree-compiler) is not installed; CI installs it");
+        Path dts = dir.resolve("t.dts"), dtb = dir.resolve("t.dtb");
+        Files.writeString(dts, "/dts-v1/;\n/memreserve/ 0x80000000 0x10000;\n/ { model = \"x\"; #address-cells = <2>;\n"
+                + "  intc: ic { interrupt-controller; phandle = <7>; };\n  chosen { bootargs = \"quiet\"; };\n};\n");
+        Process p = new ProcessBuilder(dtc.toString(), "-I", "dts", "-O", "dtb", "-o", dtb.toString(), dts.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+        FdtBuilder fdt = FdtBuilder.parse(Files.readAllBytes(dtb));
+        assertArrayEquals("quiet\0".getBytes(StandardCharsets.UTF_8), fdt.find("/chosen").property("bootargs"));
+        assertEquals(8, fdt.root().child("x").phandle());
+        Parsed back = parse(fdt.build());
+        assertEquals("x", back.root().string("model"));
+        assertEquals(0x80000000L, back.reservations().getFirst()[0]);
+    }
 }

@@ -43,14 +43,25 @@ public final class MachineBuilder {
         spec.memory(bytes);
     }
 
-    public void kernel(Object image) {
-        Path p = switch (image) {
+    public void kernel(Object image) { spec.kernel(file("kernel", image, "kernel 'build/guest.elf'")); }
+
+    /** {@code bios 'fw_jump.elf'}, {@code bios 'none'} or {@code bios 'default'}, as QEMU's -bios. */
+    public void bios(Object firmware) {
+        if (firmware == null) throw new IllegalArgumentException("bios: needs a file, 'none' or 'default'");
+        spec.bios(firmware instanceof File f ? f.getPath() : firmware.toString());
+    }
+
+    public void initrd(Object file) { spec.initrd(file("initrd", file, "initrd 'initramfs.cpio'")); }
+
+    public void dtb(Object file) { spec.dtb(file("dtb", file, "dtb 'board.dtb'")); }
+
+    private static Path file(String word, Object value, String example) {
+        return switch (value) {
             case Path path -> path;
             case File f -> f.toPath();
-            case null -> throw new IllegalArgumentException("kernel: needs a file, e.g. kernel 'build/guest.elf'");
-            default -> Path.of(image.toString());
+            case null -> throw new IllegalArgumentException(word + ": needs a file, e.g. " + example);
+            default -> Path.of(value.toString());
         };
-        spec.kernel(p);
     }
 
     public void append(Object args) { spec.appendBootargs(args == null ? null : args.toString()); }

@@ -22,7 +22,10 @@ public final class MachineDsl {
     /** The words every machine understands, with their help lines. */
     public static final Map<String, String> KERNEL_WORDS = Map.of(
             "memory", "memory SIZE — guest RAM (256.MiB, '256M'); default 128 MiB",
-            "kernel", "kernel 'FILE.elf' — the guest image to load",
+            "kernel", "kernel 'FILE' — the guest image to load: an ELF, or a raw RISC-V Linux Image",
+            "bios", "bios 'FILE' — firmware (ELF, or raw at the start of RAM); 'none'; default: OpenSBI for a Linux Image",
+            "initrd", "initrd 'FILE' — initial RAM disk for the kernel (linux,initrd-start/-end in /chosen)",
+            "dtb", "dtb 'FILE' — a device tree blob that replaces the generated one",
             "append", "append 'ARGS' — append to the kernel command line",
             "name", "name 'm1' — the machine's name",
             "deterministic", "deterministic true — device work inline, one hart: reproducible runs");

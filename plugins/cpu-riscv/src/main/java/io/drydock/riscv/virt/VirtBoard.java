@@ -1,8 +1,5 @@
 package io.drydock.riscv.virt;
 
-import io.drydock.kernel.elf.ElfFormatException;
-import io.drydock.kernel.elf.ElfImage;
-import io.drydock.kernel.elf.ElfLoader;
 import io.drydock.kernel.fdt.DeviceTreeContributor;
 import io.drydock.kernel.irq.InterruptController;
 import io.drydock.kernel.machine.MachineAssembly;
@@ -13,8 +10,6 @@ import io.drydock.kernel.memory.MemoryBacking;
 import io.drydock.riscv.Hart;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,11 +17,12 @@ import java.util.List;
  * The `virt` board at QEMU 7.2's addresses: DRAM at 0x80000000, the reset ROM at 0x1000, CLINT, PLIC,
  * UART0, sifive_test and the goldfish RTC, with N harts.
  *
- * <p>Entry (like `-bios none -kernel X.elf`): the ELF's PT_LOAD segments are copied to their physical
- * addresses; every hart starts at 0x80000000 in M-mode (not at e_entry) with a0 = hart id, a1 = the device
- * tree's address (placed as QEMU 7.2 does), a2 = 0x1028, the fw_dynamic_info QEMU's reset ROM holds
- * (magic "OSBI", version 2, next_addr 0x80000000, next_mode S), and t0 = 0x80000000 as the ROM leaves it.
- * The ROM's six reset instructions are present at 0x1000 too, but harts start past them.
+ * <p>Entry: firmware, kernel, initrd and device tree are placed as QEMU 7.2 places them ({@link VirtBoot}:
+ * {@code -bios none -kernel X.elf} for a bare ELF, OpenSBI + a Linux {@code Image}); every hart starts at
+ * 0x80000000 in M-mode (not at e_entry) with a0 = hart id, a1 = the device tree's address, a2 = 0x1028,
+ * the fw_dynamic_info QEMU's reset ROM holds (magic "OSBI", version 2, next_addr = the kernel's entry,
+ * next_mode S), and t0 = 0x80000000 as the ROM leaves it. The ROM's six reset instructions are present at
+ * 0x1000 too, but harts start past them.
  */
 public final class VirtBoard implements MachinePart {
     public static final long DRAM_BASE = 0x8000_0000L;
@@ -89,26 +85,15 @@ public final class VirtBoard implements MachinePart {
         var memory = m.memory();
         var spec = m.spec();
         var services = m.services();
-        m.onPowerOn(() -> powerOn(memory, ramSize, spec.kernel(), spec.bootargs(), services.all(DeviceTreeContributor.class)));
+        m.onPowerOn(() -> powerOn(memory, ramSize, new VirtBoot.Request(spec.bios(), spec.kernel(), spec.initrd(), spec.dtb(),
+                spec.bootargs()), services.all(DeviceTreeContributor.class)));
     }
 
-    private void powerOn(GuestMemory memory, long ramSize, java.nio.file.Path kernel, String bootargs,
-                         List<DeviceTreeContributor> contributors) {
-        if (kernel != null) {
-            try {
-                ElfImage image = ElfImage.read(kernel);
-                if (image.machine() != ElfImage.EM_RISCV) {
-                    throw new MachineException("riscv: " + kernel + " is not a RISC-V ELF (e_machine " + image.machine() + ")");
-                }
-                ElfLoader.load(image, memory);
-            } catch (IOException | ElfFormatException e) {
-                throw new MachineException("riscv: cannot load " + kernel + ": " + e.getMessage(), e);
-            }
-        }
-        byte[] dtb = VirtDeviceTree.build(hartCount, DRAM_BASE, ramSize, bootargs, contributors);
-        long fdt = VirtDeviceTree.address(DRAM_BASE, ramSize, dtb.length);
-        memory.write(fdt, dtb);
-        memory.write(MROM_BASE, resetRom(fdt));
+    private void powerOn(GuestMemory memory, long ramSize, VirtBoot.Request request, List<DeviceTreeContributor> contributors) {
+        VirtBoot.Layout layout = VirtBoot.load(memory, DRAM_BASE, ramSize, request,
+                () -> VirtDeviceTree.tree(hartCount, DRAM_BASE, ramSize, request.bootargs(), contributors));
+        long fdt = layout.fdt();
+        memory.write(MROM_BASE, VirtBoot.resetRom(DRAM_BASE, fdt, layout.kernelEntry()));
         for (Hart h : harts) {
             h.reset();
             h.setX(10, h.id());      // a0 = mhartid
@@ -116,25 +101,5 @@ public final class VirtBoard implements MachinePart {
             h.setX(12, MROM_BASE + 0x28); // a2 = fw_dynamic_info
             h.setX(5, DRAM_BASE);    // t0, as the reset ROM leaves it
         }
-    }
-
-    /** QEMU 7.2's reset vector (hw/riscv/boot.c riscv_setup_rom_reset_vec) and fw_dynamic_info. */
-    static byte[] resetRom(long fdt) {
-        ByteBuffer b = ByteBuffer.allocate(0x58).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0x00000297);  // auipc t0, 0
-        b.putInt(0x02828613);  // addi a2, t0, 40
-        b.putInt(0xf1402573);  // csrr a0, mhartid
-        b.putInt(0x0202b583);  // ld a1, 32(t0)
-        b.putInt(0x0182b283);  // ld t0, 24(t0)
-        b.putInt(0x00028067);  // jr t0
-        b.putLong(DRAM_BASE);  // 0x1018: start address
-        b.putLong(fdt);        // 0x1020: fdt address
-        b.putLong(0x4942534fL); // 0x1028: fw_dynamic_info.magic "OSBI"
-        b.putLong(2);          // version
-        b.putLong(DRAM_BASE);  // next_addr
-        b.putLong(1);          // next_mode: S
-        b.putLong(0);          // options
-        b.putLong(0);          // boot_hart
-        return b.array();
     }
 }

@@ -16,6 +16,11 @@ final class VirtDeviceTree {
     static final String ISA = "rv64imafdc_zicsr_zifencei";
 
     static byte[] build(int harts, long ramBase, long ramSize, String bootargs, List<DeviceTreeContributor> contributors) {
+        return tree(harts, ramBase, ramSize, bootargs, contributors).build();
+    }
+
+    /** The tree before it is written, so the boot loader can add {@code /chosen} properties (initrd). */
+    static FdtBuilder tree(int harts, long ramBase, long ramSize, String bootargs, List<DeviceTreeContributor> contributors) {
         FdtBuilder fdt = new FdtBuilder();
         FdtBuilder.Node root = fdt.root();
         root.prop("#address-cells", 2).prop("#size-cells", 2);
@@ -83,7 +88,7 @@ final class VirtDeviceTree {
                 .prop("offset", 0).prop("value", SifiveTest.RESET);
 
         for (DeviceTreeContributor c : contributors) c.contribute(fdt, plicPh);
-        return fdt.build();
+        return fdt;
     }
 
     /** Where QEMU 7.2 puts the tree (hw/riscv/boot.c riscv_compute_fdt_addr): ALIGN_DOWN(MIN(dram_end, 3 GiB) − size, 2 MiB). */
