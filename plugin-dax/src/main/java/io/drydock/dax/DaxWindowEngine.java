@@ -40,6 +40,12 @@ import java.util.OptionalLong;
  *       a hart takes a load/store access fault); the JVM is unaffected.</li>
  *   <li>A mapping over live ones replaces what it covers, splitting mappings that stick out; REMOVEMAPPING
  *       puts zero pages back at once (no garbage collector involved).</li>
+ *   <li>Bounds (issue #11 finding 2): a new mapping that continues a live one of the same inode (window and
+ *       file offsets both contiguous, same flags, both wholly in the file) is merged with it into one host
+ *       mapping, so a guest mapping a file page by page costs one VMA. At most {@link #maxMappings()} live
+ *       mappings per window — the window's pages, bounded by the process's share of
+ *       {@code vm.max_map_count} ({@link MapCountBudget}): past it SETUPMAPPING answers ENOMEM and the
+ *       guest reclaims ranges, the JVM never runs out of VMAs.</li>
  * </ul>
  * Thread-safe: request queues map and unmap concurrently; the table and the host mappings change together
  * under one lock. Host descriptors are opened outside it and closed as soon as the range is mapped.
@@ -52,9 +58,16 @@ public final class DaxWindowEngine implements DaxRegion, DaxWindow {
     private final MappingTable table = new MappingTable();
     private final Object lock = new Object();
     private final Counter mapsTotal, unmapsTotal, removeRequests, refused;
+    private final MapCountBudget budget;
+    private final long maxMappings;
     private RamRegion placed; // guarded by lock
 
     DaxWindowEngine(String tag, long size, int mapAlignment, MemoryMap memoryMap, MetricsRegistry metrics) throws IOException {
+        this(tag, size, mapAlignment, memoryMap, metrics, MapCountBudget.PROCESS);
+    }
+
+    DaxWindowEngine(String tag, long size, int mapAlignment, MemoryMap memoryMap, MetricsRegistry metrics,
+                    MapCountBudget budget) throws IOException {
         if (mapAlignment < 12 || mapAlignment > 21 || 1L << mapAlignment < DaxWindowMemory.PAGE_SIZE) {
             // fuse.h / Linux fs/fuse/dax.c: the guest refuses map_alignment above 21 (its 2 MiB ranges)
             throw new IllegalArgumentException("map_alignment " + mapAlignment + " must be 12..21 and at least the host page");
@@ -63,6 +76,8 @@ public final class DaxWindowEngine implements DaxRegion, DaxWindow {
         this.alignment = 1L << mapAlignment;
         this.memoryMap = memoryMap;
         this.memory = MemoryBacking.daxWindow(size);
+        this.budget = budget;
+        this.maxMappings = Math.min(size / alignment, budget.total());
         String p = "dax." + tag + ".";
         metrics.gauge(p + "mappings", "live DAX mappings", this::mappingCount);
         metrics.gauge(p + "bytesMapped", "window bytes covered by live mappings", this::bytesMapped);
@@ -89,10 +104,26 @@ public final class DaxWindowEngine implements DaxRegion, DaxWindow {
                 long page = DaxWindowMemory.PAGE_SIZE;
                 long inFile = size <= r.foffset() ? 0 : Math.min(r.len(), (size - r.foffset() + page - 1) / page * page);
                 DaxMapping m = new DaxMapping(r.moffset(), r.len(), r.foffset(), inFile, r.flags(), writable, nodeid, pathOf(fd));
+                long fileEnd = (size + page - 1) / page * page;
                 synchronized (lock) {
-                    if (inFile > 0) memory.mapFile(r.moffset(), inFile, fd, r.foffset(), writable);
-                    if (inFile < r.len()) memory.zero(r.moffset() + inFile, r.len() - inFile);
-                    table.replace(m);
+                    // a replace can split one mapping in two around the new one: at most 2 more entries
+                    if (table.size() + 2 > maxMappings || !budget.tryTake(2))
+                        throw new FuseException(Errno.ENOMEM, "DAX window " + tag + ": " + table.size() + " mappings live, the cap is "
+                                + maxMappings + " (window pages and vm.max_map_count); remove some first");
+                    int before = table.size();
+                    try {
+                        DaxMapping u = merged(m, fileEnd);
+                        if (u != m) {
+                            memory.mapFile(u.moffset(), u.length(), fd, u.foffset(), writable);
+                        } else {
+                            if (inFile > 0) memory.mapFile(r.moffset(), inFile, fd, r.foffset(), writable);
+                            if (inFile < r.len()) memory.zero(r.moffset() + inFile, r.len() - inFile);
+                        }
+                        table.replace(u);
+                    } finally {
+                        long grew = table.size() - before;
+                        if (grew < 2) budget.give(2 - grew); // what it did not take, or what it freed
+                    }
                 }
                 mapsTotal.increment();
             } finally {
@@ -114,13 +145,44 @@ public final class DaxWindowEngine implements DaxRegion, DaxWindow {
             throw e;
         }
         synchronized (lock) {
-            for (FuseDax.RemovemappingOne one : ranges) {
-                memory.zero(one.moffset(), one.len());
-                table.cut(one.moffset(), one.moffset() + one.len());
+            int before = table.size();
+            try {
+                for (FuseDax.RemovemappingOne one : ranges) {
+                    memory.zero(one.moffset(), one.len());
+                    table.cut(one.moffset(), one.moffset() + one.len());
+                }
+            } finally {
+                budget.give(before - table.size()); // a cut in the middle of a mapping may add one: taken anyway
             }
         }
         unmapsTotal.add(ranges.size());
     }
+
+    /**
+     * {@code m} joined with the live mappings right before and after it when they continue it in the same
+     * file with the same flags and all of it lies in the file (no page past its end): one host mapping then
+     * covers the union. Returns {@code m} itself when nothing joins.
+     */
+    private DaxMapping merged(DaxMapping m, long fileEnd) {
+        if (m.backed() != m.length()) return m;
+        DaxMapping u = m;
+        DaxMapping prev = table.endingAt(m.moffset());
+        if (continues(prev, m)) u = new DaxMapping(prev.moffset(), prev.length() + u.length(), prev.foffset(),
+                prev.length() + u.length(), m.flags(), m.writable(), m.nodeid(), m.file());
+        DaxMapping next = table.startingAt(m.end());
+        if (continues(m, next) && next.foffset() + next.length() <= fileEnd)
+            u = new DaxMapping(u.moffset(), u.length() + next.length(), u.foffset(), u.length() + next.length(),
+                    m.flags(), m.writable(), m.nodeid(), m.file());
+        return u;
+    }
+
+    private static boolean continues(DaxMapping a, DaxMapping b) {
+        return a != null && b != null && a.nodeid() == b.nodeid() && a.flags() == b.flags() && a.writable() == b.writable()
+                && a.backed() == a.length() && b.backed() == b.length() && a.foffset() + a.length() == b.foffset();
+    }
+
+    /** The most live mappings this window holds (ENOMEM beyond). */
+    public long maxMappings() { return maxMappings; }
 
     /** Every window range a guest names: aligned, non-empty, inside the window (virtio 1.2 §5.11.6.5). */
     private void checkRange(String op, long moffset, long len) throws FuseException {
@@ -169,6 +231,7 @@ public final class DaxWindowEngine implements DaxRegion, DaxWindow {
             } catch (IOException e) {
                 throw new IllegalStateException("DAX window " + tag + ": cannot put zero pages back", e);
             }
+            budget.give(table.size());
             table.clear();
         }
     }
@@ -177,6 +240,7 @@ public final class DaxWindowEngine implements DaxRegion, DaxWindow {
         synchronized (lock) {
             if (placed != null) memoryMap.detach(new BusRegion.Ram(placed));
             placed = null;
+            budget.give(table.size());
             table.clear();
             memory.close();
         }

@@ -44,6 +44,15 @@ final class MappingTable {
 
     int size() { return byOffset.size(); }
 
+    /** The mapping that ends exactly at {@code offset}, or null. */
+    DaxMapping endingAt(long offset) {
+        Map.Entry<Long, DaxMapping> e = byOffset.lowerEntry(offset);
+        return e != null && e.getValue().end() == offset ? e.getValue() : null;
+    }
+
+    /** The mapping that starts exactly at {@code offset}, or null. */
+    DaxMapping startingAt(long offset) { return byOffset.get(offset); }
+
     /** Window bytes covered by live mappings. */
     long bytes() { return bytes; }
 

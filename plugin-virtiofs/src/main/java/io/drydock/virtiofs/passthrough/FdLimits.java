@@ -37,7 +37,7 @@ public final class FdLimits {
 
     private static long nrOpen() {
         try {
-            return Long.parseLong(Files.readString(Path.of("/proc/sys/fs/nr_open")).trim());
+            return Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/nr_open")).getFirst().trim());
         } catch (IOException | NumberFormatException e) {
             return 1 << 20;
         }
