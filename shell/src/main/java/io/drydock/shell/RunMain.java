@@ -11,6 +11,7 @@ import io.drydock.shell.plugin.PluginHost;
 import io.drydock.shell.plugin.PluginStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -96,6 +97,8 @@ public final class RunMain implements Callable<Integer> {
     @Option(names = "--log", paramLabel = "COMPONENT=LEVEL", description = "log level of a component (repeatable)")
     List<String> logs = new ArrayList<>();
 
+    @Mixin GdbOptions gdb = new GdbOptions();
+
     public static void main(String[] argv) {
         int code = new CommandLine(new RunMain()).execute(argv);
         System.out.flush();
@@ -117,6 +120,7 @@ public final class RunMain implements Callable<Integer> {
         for (PluginStatus p : plugins.problems()) System.err.println("run: plugin '" + p.id() + "' " + p.state() + ": " + p.problem());
         MachineSpec spec;
         try {
+            gdb.check();
             spec = spec(words(plugins));
         } catch (IllegalArgumentException | MachineException e) {
             System.err.println("run: " + e.getMessage());
@@ -128,7 +132,8 @@ public final class RunMain implements Callable<Integer> {
             long t0 = System.nanoTime();
             int code;
             try {
-                code = m.run(timeout > 0 ? Duration.ofSeconds(timeout) : Duration.ofDays(3650));
+                Duration limit = timeout > 0 ? Duration.ofSeconds(timeout) : Duration.ofDays(3650);
+                code = gdb.enabled() ? gdb.run(m, limit) : m.run(limit);
             } catch (MachineException e) {
                 System.out.flush();
                 System.err.println("run: " + e.getMessage());

@@ -3,12 +3,18 @@ package io.drydock.kernel.machine;
 import io.drydock.kernel.bus.SystemBus;
 import io.drydock.kernel.clock.TimerScheduler;
 import io.drydock.kernel.clock.VirtualClock;
+import io.drydock.kernel.debug.DebugPoints;
+import io.drydock.kernel.debug.DebugServer;
+import io.drydock.kernel.debug.DebugServerProvider;
+import io.drydock.kernel.debug.DebugStop;
 import io.drydock.kernel.memory.GuestMemory;
 import io.drydock.kernel.memory.Sizes;
 import io.drydock.kernel.metrics.MetricsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +52,7 @@ public final class Machine implements AutoCloseable {
     private final List<AutoCloseable> closeables;
     private final List<String> parts;
     private final Controls controls;
+    private final DebugPoints debug;
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final Set<String> faultsLogged = new HashSet<>();
 
@@ -61,11 +68,17 @@ public final class Machine implements AutoCloseable {
     private volatile boolean stopped;
     /** Bumped by every reset, so a stop requested before it (a guest exit) is not carried out after it. */
     private volatile long generation;
+    /** Bumped by every start of the cores, so a debug stop reported in one run does not pause the next. */
+    private volatile long runs;
+    /** The debug stop a hart reported in this run (first wins), and the one that paused the machine. */
+    private DebugStop reportedStop;
+    private volatile DebugStop pausedBy;
     private boolean closed;
 
     Machine(MachineSpec spec, SystemBus bus, MetricsRegistry metrics, VirtualClock clock, TimerScheduler timers,
             MachineConsole console, Services services, List<Cpu> cpus, List<Resettable> resets,
-            List<Resettable> powerOn, List<AutoCloseable> closeables, List<String> parts, Controls controls) {
+            List<Resettable> powerOn, List<AutoCloseable> closeables, List<String> parts, Controls controls,
+            DebugPoints debug) {
         this.spec = spec;
         this.bus = bus;
         this.metrics = metrics;
@@ -76,9 +89,10 @@ public final class Machine implements AutoCloseable {
         this.cpus = cpus;
         this.resets = resets;
         this.powerOn = powerOn;
-        this.closeables = closeables;
+        this.closeables = new ArrayList<>(closeables); // plus debug servers started later
         this.parts = parts;
         this.controls = controls;
+        this.debug = debug;
         controls.machine = this;
         for (Cpu cpu : cpus) {
             metrics.cumulativeGauge("cpu" + cpu.id() + ".instructions", "instructions retired by hart " + cpu.id(),
@@ -122,6 +136,31 @@ public final class Machine implements AutoCloseable {
         return n;
     }
 
+    /** Breakpoints and watchpoints: the machine's, shared by every debugger, kept across boot, run and reset. */
+    public DebugPoints debug() { return debug; }
+
+    /** Why the machine is paused for a debugger (a breakpoint or watchpoint hit), or null. */
+    public DebugStop debugStop() { return pausedBy; }
+
+    /** True once the image is loaded and the cores are at their entry state (by {@link #powerOn()} or a start). */
+    public synchronized boolean poweredOn() { return poweredOn; }
+
+    /**
+     * Starts the architecture's remote debugger (GDB's remote serial protocol) on 127.0.0.1:{@code port}
+     * (0: a free port); it is closed with the machine. {@code target remote :PORT} in gdb connects.
+     */
+    public DebugServer gdb(int port) {
+        checkOpen();
+        DebugServerProvider p = services.require(DebugServerProvider.class, "gdb");
+        try {
+            DebugServer server = p.start(this, port);
+            synchronized (this) { closeables.add(server); }
+            return server;
+        } catch (IOException e) {
+            throw new MachineException("gdb: cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The exit code the guest reported, or null while it has not exited. */
     public Integer exitCode() { return exitCode; }
 
@@ -138,14 +177,24 @@ public final class Machine implements AutoCloseable {
             case PAUSED -> { resume(); return this; }
             case STOPPED -> throw new MachineException("machine '" + name() + "' is stopped; reset() it to start again");
             case CREATED -> {
-                if (!poweredOn) {
-                    powerOn.forEach(Resettable::reset);
-                    poweredOn = true;
-                }
+                powerOn();
                 startCores();
                 state = MachineState.RUNNING;
                 log.info("machine {} started", name());
             }
+        }
+        return this;
+    }
+
+    /**
+     * Loads the image and puts the cores at their entry state without starting them (the machine stays
+     * CREATED), so a debugger can inspect and step from the first instruction. Does nothing when done already.
+     */
+    public synchronized Machine powerOn() {
+        checkOpen();
+        if (!poweredOn && state == MachineState.CREATED) {
+            powerOn.forEach(Resettable::reset);
+            poweredOn = true;
         }
         return this;
     }
@@ -194,6 +243,7 @@ public final class Machine implements AutoCloseable {
             exitCode = null;
             failure = null;
             stopped = false;
+            pausedBy = null;
         }
         state = MachineState.CREATED;
         if (wasRunning) {
@@ -212,7 +262,7 @@ public final class Machine implements AutoCloseable {
         synchronized (exitLock) {
             // An exit or a failure is complete once the machine has stopped (its cores are joined), so that a
             // caller may reset() right after this returns.
-            while (!stopped) {
+            while (!stopped && pausedBy == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new MachineException("machine '" + name() + "' did not exit within " + timeout + " ("
@@ -226,6 +276,8 @@ public final class Machine implements AutoCloseable {
                 }
             }
         }
+        DebugStop paused = pausedBy;
+        if (!stopped && paused != null) throw new MachineException("machine '" + name() + "' paused: " + paused);
         if (failure != null) throw new MachineException("machine '" + name() + "' failed: " + failure);
         if (exitCode == null) throw new MachineException("machine '" + name() + "' was stopped without an exit code");
         return exitCode;
@@ -251,6 +303,11 @@ public final class Machine implements AutoCloseable {
     }
 
     private void startCores() {
+        synchronized (exitLock) {
+            reportedStop = null;
+            pausedBy = null;
+            runs++;
+        }
         stopFlag = false;
         clock.run();
         timers.poke();
@@ -258,6 +315,8 @@ public final class Machine implements AutoCloseable {
             @Override public boolean stopRequested() { return stopFlag; }
 
             @Override public void fail(String reason, Throwable cause) { coreFailed(reason, cause); }
+
+            @Override public void debugStop(DebugStop stop) { debugStopped(stop); }
         };
         for (Cpu cpu : cpus) {
             Thread t = Thread.ofPlatform().name(name() + "-hart" + cpu.id()).unstarted(() -> {
@@ -305,6 +364,29 @@ public final class Machine implements AutoCloseable {
         Thread.ofVirtual().start(() -> {
             synchronized (this) {
                 if (generation == requestedIn) stop();
+            }
+        });
+    }
+
+    /** A hart stopped at a breakpoint or watchpoint: stop the other cores and pause (on another thread). */
+    private void debugStopped(DebugStop stop) {
+        long run;
+        synchronized (exitLock) {
+            if (stopFlag || reportedStop != null) return; // the run is already ending (an exit, a failure, another hart's stop)
+            reportedStop = stop;
+            stopFlag = true;
+            run = runs;
+        }
+        Thread.ofVirtual().start(() -> {
+            synchronized (this) {
+                if (runs != run || state != MachineState.RUNNING) return;
+                stopCores();
+                state = MachineState.PAUSED;
+                log.info("machine {} paused: {}", name(), stop);
+                synchronized (exitLock) {
+                    pausedBy = stop;
+                    exitLock.notifyAll();
+                }
             }
         });
     }
@@ -367,6 +449,7 @@ public final class Machine implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         sb.append("machine '").append(name()).append("' ").append(state());
         if (exitCode != null) sb.append(" (exit code ").append(exitCode).append(')');
+        if (pausedBy != null && state() == MachineState.PAUSED) sb.append(" (").append(pausedBy).append(')');
         if (failure != null) sb.append(" (failed: ").append(failure).append(')');
         sb.append("\n  memory ").append(Sizes.format(spec.memoryBytes()));
         if (spec.bios() != null) sb.append(", bios ").append(spec.bios());

@@ -4,6 +4,7 @@ import io.drydock.kernel.bus.MemoryMap;
 import io.drydock.kernel.bus.SystemBus;
 import io.drydock.kernel.clock.TimerScheduler;
 import io.drydock.kernel.clock.VirtualClock;
+import io.drydock.kernel.debug.DebugPoints;
 import io.drydock.kernel.memory.GuestMemory;
 import io.drydock.kernel.metrics.MetricsRegistry;
 import org.slf4j.Logger;
@@ -33,6 +34,7 @@ public final class MachineAssembly {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<String> descriptions = new ArrayList<>();
     private final Machine.Controls controls = new Machine.Controls();
+    private final DebugPoints debugPoints = new DebugPoints();
 
     MachineAssembly(MachineSpec spec) {
         this.spec = spec;
@@ -46,7 +48,7 @@ public final class MachineAssembly {
 
     Machine finish() {
         return new Machine(spec, bus, metrics, clock, timers, console, services, List.copyOf(cpus),
-                List.copyOf(resets), List.copyOf(powerOn), List.copyOf(closeables), List.copyOf(descriptions), controls);
+                List.copyOf(resets), List.copyOf(powerOn), List.copyOf(closeables), List.copyOf(descriptions), controls, debugPoints);
     }
 
     void abandon() {
@@ -78,6 +80,9 @@ public final class MachineAssembly {
 
     /** Lets devices stop, reset or report faults of the finished machine. */
     public MachineControl control() { return controls; }
+
+    /** The machine's breakpoints and watchpoints, for its cores to check (see {@link Machine#debug()}). */
+    public DebugPoints debugPoints() { return debugPoints; }
 
     public void addCpu(Cpu cpu) { cpus.add(cpu); }
 

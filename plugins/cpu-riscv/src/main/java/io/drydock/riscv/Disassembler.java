@@ -9,6 +9,12 @@ import static io.drydock.riscv.Op.*;
  * executes.
  */
 public final class Disassembler {
+    /** The ABI name of integer register {@code i} (0..31). */
+    public static String xName(int i) { return X[i]; }
+
+    /** The ABI name of FP register {@code i} (0..31). */
+    public static String fName(int i) { return F[i]; }
+
     private Disassembler() {}
 
     static final String[] X = {"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4",

@@ -1,6 +1,8 @@
 package io.drydock.riscv;
 
 import io.drydock.kernel.bus.SystemBus;
+import io.drydock.kernel.debug.DebugPoints;
+import io.drydock.kernel.debug.DebugStop;
 import io.drydock.kernel.machine.Cpu;
 import io.drydock.kernel.machine.ExecutionControl;
 
@@ -69,6 +71,16 @@ public final class Hart implements Cpu {
     final Fpu fpu;
     final Interpreter interpreter;
 
+    // debugging (see debugRun): the machine's points, the pc whose breakpoint the next run executes instead of
+    // stopping at (the one it stopped at), the watchpoint the last instruction hit, why the last step() ended early
+    DebugPoints debug = new DebugPoints();
+    private long resumeSkip = -1;
+    DebugPoints.Watchpoint watchHit;
+    long watchAddress;
+    /** Set for the one instruction a run or step resumes at after a watchpoint stopped it, so it can complete. */
+    boolean watchSuppressed;
+    private DebugStop stepStop;
+
     public Hart(int id, SystemBus bus, LongSupplier mtime) {
         this.id = id;
         this.bus = bus;
@@ -79,6 +91,15 @@ public final class Hart implements Cpu {
         bus.addChangeListener(mmu::requestFlush);
         reset();
     }
+
+    /** Makes this hart check the machine's breakpoints and watchpoints (the board calls this at assembly). */
+    public void attachDebug(DebugPoints points) {
+        this.debug = points;
+        points.onChange(mmu::requestFlush); // watched pages leave the TLBs
+        mmu.requestFlush();
+    }
+
+    public DebugPoints debugPoints() { return debug; }
 
     // ---- Cpu ----
 
@@ -99,11 +120,53 @@ public final class Hart implements Cpu {
                         continue;
                     }
                 }
-                interpreter.execute(BLOCK);
+                // one volatile read per block; the checking path only while a breakpoint or watchpoint is set
+                if (!debug.armed()) interpreter.execute(BLOCK);
+                else if (debugRun(control)) return;
             }
         } finally {
             thread = null;
         }
+    }
+
+    /**
+     * The checking path: up to {@link #BLOCK} instructions one at a time, each pc compared with the
+     * breakpoints first and each load and store with the watchpoints (by the Mmu's slow path: watched pages
+     * are kept out of the TLBs). True when it reported a stop to the machine.
+     */
+    private boolean debugRun(ExecutionControl control) {
+        for (int i = 0; i < BLOCK; i++) {
+            if (i > 0) {
+                checkInterrupts();
+                if (waitingForInterrupt || control.stopRequested()) return false;
+            }
+            boolean resuming = pc == resumeSkip;
+            resumeSkip = -1;
+            if (!resuming && debug.isBreakpoint(pc)) {
+                resumeSkip = pc;
+                control.debugStop(DebugStop.breakpoint(id, pc));
+                return true;
+            }
+            if (executeWatched(resuming)) {
+                resumeSkip = pc;
+                control.debugStop(DebugStop.watchpoint(id, pc, watchAddress, watchHit.kind()));
+                watchHit = null;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One instruction; true when a watchpoint stopped it before it took effect (pc stays at it). */
+    private boolean executeWatched(boolean suppress) {
+        watchHit = null;
+        watchSuppressed = suppress;
+        try {
+            interpreter.execute(1);
+        } finally {
+            watchSuppressed = false;
+        }
+        return watchHit != null;
     }
 
     private void sleep(ExecutionControl control) {
@@ -135,6 +198,9 @@ public final class Hart implements Cpu {
         java.util.Arrays.fill(pmpcfg, 0);
         reservation = -1;
         waitingForInterrupt = false;
+        resumeSkip = -1;
+        watchHit = null;
+        stepStop = null;
         fpu.reset();
         mmu.flushAll();
         mmu.flushCode();
@@ -308,16 +374,102 @@ public final class Hart implements Cpu {
         }
     }
 
-    /** Executes up to {@code n} instructions on the calling thread (the machine must be paused). Returns the number retired. */
+    /** Writes a CSR as M-mode software would (WARL rules apply); unknown or read-only CSRs throw IllegalArgumentException. */
+    public void setCsr(int number, long value) {
+        if ((number >>> 10) == 3) throw new IllegalArgumentException("CSR " + Csr.name(number) + " is read-only");
+        int saved = priv;
+        priv = PRIV_M;
+        try {
+            Csrs.write(this, number, value, 0);
+        } catch (Trap t) {
+            throw new IllegalArgumentException("no CSR " + Csr.name(number));
+        } finally {
+            setPriv(saved); // recomputes the privilege-dependent MMU state a write to mstatus may have changed
+        }
+    }
+
+    /** The CSRs a debugger shows (gdb's org.gnu.gdb.riscv.csr feature), in number order. */
+    public static int[] debugCsrs() {
+        java.util.List<Integer> l = new java.util.ArrayList<>(java.util.List.of(SSTATUS, SIE, STVEC, SCOUNTEREN, SENVCFG,
+                SSCRATCH, SEPC, SCAUSE, STVAL, SIP, SATP, MSTATUS, MISA, MEDELEG, MIDELEG, MIE, MTVEC, MCOUNTEREN,
+                MENVCFG, MCOUNTINHIBIT, MSCRATCH, MEPC, MCAUSE, MTVAL, MIP, PMPCFG0, PMPCFG0 + 2, MCYCLE, MINSTRET,
+                CYCLE, TIME, INSTRET, MVENDORID, MARCHID, MIMPID, MHARTID));
+        for (int i = 0; i < 16; i++) l.add(PMPADDR0 + i);
+        return l.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    public static String csrName(int number) { return Csr.name(number); }
+
+    /**
+     * Copies guest memory at virtual {@code va} (as this hart's loads see it, without A/D updates or traps)
+     * into {@code dst}. RAM only: device registers are not read, so a debugger causes no device side effects.
+     * False when a byte is not mapped to RAM ({@code dst} is then partly filled).
+     */
+    public boolean debugRead(long va, byte[] dst) {
+        for (int i = 0; i < dst.length; i++) {
+            RamByte b = ramByte(va + i);
+            if (b == null) return false;
+            dst[i] = b.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, b.offset());
+        }
+        return true;
+    }
+
+    /** Writes {@code src} to RAM at virtual {@code va} and drops this hart's decoded code. False (nothing written) when a byte is unmapped. */
+    public boolean debugWrite(long va, byte[] src) {
+        for (int i = 0; i < src.length; i++) if (ramByte(va + i) == null) return false;
+        for (int i = 0; i < src.length; i++) {
+            RamByte b = ramByte(va + i);
+            b.segment().set(java.lang.foreign.ValueLayout.JAVA_BYTE, b.offset(), src[i]);
+        }
+        mmu.requestFlush();
+        return true;
+    }
+
+    private record RamByte(java.lang.foreign.MemorySegment segment, long offset) {}
+
+    private RamByte ramByte(long va) {
+        long pa = mmu.debugTranslate(va);
+        if (pa == -1) return null;
+        if (!(bus.find(pa) instanceof io.drydock.kernel.bus.BusRegion.Ram ram) || !ram.contains(pa, 1)) return null;
+        return new RamByte(ram.region().segment(), pa - ram.base());
+    }
+
+    /**
+     * Executes up to {@code n} instructions on the calling thread (the machine must be paused). Returns the
+     * number retired. While breakpoints or watchpoints are set it goes one instruction at a time and ends
+     * early at a breakpoint (not at the pc it starts from) or before an access that hits a watchpoint; then
+     * {@link #stepStop()} says which.
+     */
     public long step(long n) {
         long before = instret;
+        stepStop = null;
+        boolean checking = debug.armed();
         // each pass retires at least one instruction or takes a trap: n passes bound a trap loop too
         for (long pass = 0; instret - before < n && pass < n; pass++) {
             checkInterrupts();
             if (waitingForInterrupt && (mip() & mie) == 0) break;
             waitingForInterrupt = false;
-            interpreter.execute((int) Math.min(BLOCK, n - (instret - before)));
+            if (!checking) {
+                interpreter.execute((int) Math.min(BLOCK, n - (instret - before)));
+                continue;
+            }
+            if (pass > 0 && debug.isBreakpoint(pc)) {
+                stepStop = DebugStop.breakpoint(id, pc);
+                resumeSkip = pc;
+                return instret - before;
+            }
+            // the first instruction may be the one a watchpoint stopped: it completes now
+            if (executeWatched(pass == 0 && pc == resumeSkip)) {
+                stepStop = DebugStop.watchpoint(id, pc, watchAddress, watchHit.kind());
+                watchHit = null;
+                resumeSkip = pc;
+                return instret - before;
+            }
         }
+        resumeSkip = -1;
         return instret - before;
     }
+
+    /** Why the last {@link #step} ended before its count (a breakpoint or watchpoint), or null. */
+    public DebugStop stepStop() { return stepStop; }
 }

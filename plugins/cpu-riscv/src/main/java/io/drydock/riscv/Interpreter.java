@@ -287,7 +287,7 @@ final class Interpreter {
             if (running != null) { pc += running.offsets[trapIndex]; n += trapIndex; }
             h.pc = pc;
             h.instret += n;
-            h.takePendingTrap();
+            if (h.watchHit == null) h.takePendingTrap(); // else a watchpoint stopped the instruction (Mmu.watch)
         } catch (IllegalStateException e) {
             // a RAM region was unmapped under a cached translation: drop the caches and retry the instruction
             if (running != null) { pc += running.offsets[trapIndex]; n += trapIndex; }

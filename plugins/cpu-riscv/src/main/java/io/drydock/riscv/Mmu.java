@@ -53,6 +53,8 @@ final class Mmu {
     final CodePage[] fCode = new CodePage[TLB_SIZE];
     private final HashMap<Long, CodePage> code = new HashMap<>();
     private volatile boolean flushRequested;
+    /** True while the machine has watchpoints: loads and stores check them here, and watched pages stay out of the TLBs. */
+    private boolean watching;
     /** Privilege used for loads and stores: MPP when MPRV is set in M-mode (§3.1.6.3). */
     int dataPriv = PRIV_M;
     private boolean sum, mxr;
@@ -86,6 +88,7 @@ final class Mmu {
     }
 
     void flushAll() {
+        watching = h.debug != null && h.debug.hasWatchpoints();
         Arrays.fill(lTag, -1);
         Arrays.fill(sTag, -1);
         Arrays.fill(fTag, -1);
@@ -159,6 +162,30 @@ final class Mmu {
         }
     }
 
+    /**
+     * Virtual → physical for a debugger: the walk a load at the hart's privilege would do (§4.3.2), but
+     * read-only (no A/D update, no permission check, no trap). -1 when not mapped.
+     */
+    long debugTranslate(long va) {
+        if (dataPriv == PRIV_M || (h.satp >>> 60) == 0) return va;
+        if (((va << 25) >> 25) != va) return -1;
+        long a = (h.satp & 0xfff_ffff_ffffL) << 12;
+        for (int level = 2; level >= 0; level--) {
+            long pteAddr = a + ((va >>> (12 + 9 * level)) & 511) * 8;
+            if (!(h.bus.find(pteAddr) instanceof BusRegion.Ram ram) || !ram.contains(pteAddr, 8)) return -1;
+            long pte = ram.region().segment().get(LE64, pteAddr - ram.base());
+            if ((pte & PTE_V) == 0 || ((pte & PTE_R) == 0 && (pte & PTE_W) != 0)) return -1;
+            long ppn = (pte >>> 10) & 0xfff_ffff_ffffL;
+            if ((pte & (PTE_R | PTE_X)) == 0) {
+                a = ppn << 12;
+                continue;
+            }
+            long mask = (1L << (12 + 9 * level)) - 1;
+            return ((ppn << 12) & ~mask) | (va & mask);
+        }
+        return -1;
+    }
+
     /** The RAM region wholly containing the page of {@code pa}, or null. */
     private BusRegion.Ram ramPage(long pa) {
         BusRegion r = h.bus.find(pa);
@@ -169,15 +196,18 @@ final class Mmu {
 
     /** A load of size 1/2/4/8 bytes, zero-extended. Fills the load TLB for RAM pages. */
     long load(long va, int size) {
+        if (watching) watch(va, size, false);
         if ((va & 0xfff) + size > 4096) return loadBytes(va, size);
         long pa = translate(va, LOAD);
         BusRegion.Ram ram = ramPage(pa);
         if (ram != null) {
             int i = (int) (va >>> 12) & TLB_MASK;
             long add = pa - va - ram.base();
-            lTag[i] = va >>> 12;
-            lSeg[i] = ram.region().segment();
-            lAdd[i] = add;
+            if (!watching || !h.debug.watchesPage(va >>> 12)) {
+                lTag[i] = va >>> 12;
+                lSeg[i] = ram.region().segment();
+                lAdd[i] = add;
+            }
             return read(ram.region().segment(), va + add, size);
         }
         if ((pa & (size - 1)) != 0) return loadBytes(va, size);
@@ -204,6 +234,7 @@ final class Mmu {
     }
 
     void store(long va, int size, long value) {
+        if (watching) watch(va, size, true);
         if ((va & 0xfff) + size > 4096) {
             storeBytes(va, size, value);
             return;
@@ -213,9 +244,11 @@ final class Mmu {
         if (ram != null) {
             int i = (int) (va >>> 12) & TLB_MASK;
             long add = pa - va - ram.base();
-            sTag[i] = va >>> 12;
-            sSeg[i] = ram.region().segment();
-            sAdd[i] = add;
+            if (!watching || !h.debug.watchesPage(va >>> 12)) {
+                sTag[i] = va >>> 12;
+                sSeg[i] = ram.region().segment();
+                sAdd[i] = add;
+            }
             write(ram.region().segment(), va + add, size, value);
             return;
         }
@@ -251,7 +284,23 @@ final class Mmu {
         if ((va & (size - 1)) != 0) {
             throw h.raise(access == LOAD ? Trap.LOAD_MISALIGNED : Trap.STORE_MISALIGNED, va);
         }
+        if (watching) watch(va, size, access == STORE);
         return translate(va, access);
+    }
+
+    /**
+     * An access that hits a watchpoint ends the instruction before it has any effect: the hart stops with pc
+     * at the instruction (the RISC-V debug spec's trigger timing "before", which gdb assumes for RISC-V and
+     * steps over itself). Unwinds like a trap, but the interpreter does not take it (watchHit is set).
+     */
+    private void watch(long va, int size, boolean write) {
+        if (h.watchSuppressed) return;
+        var w = h.debug.watchHit(va, size, write);
+        if (w != null) {
+            h.watchHit = w;
+            h.watchAddress = Math.max(va, w.address());
+            throw h.trap;
+        }
     }
 
     /** LR.W/D: loads (sign-extended for W) and reserves the address. */

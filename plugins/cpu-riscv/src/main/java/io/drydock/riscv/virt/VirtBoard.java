@@ -1,5 +1,6 @@
 package io.drydock.riscv.virt;
 
+import io.drydock.kernel.debug.DebugServerProvider;
 import io.drydock.kernel.fdt.DeviceTreeContributor;
 import io.drydock.kernel.irq.InterruptController;
 import io.drydock.kernel.machine.MachineAssembly;
@@ -8,6 +9,7 @@ import io.drydock.kernel.machine.MachinePart;
 import io.drydock.kernel.memory.GuestMemory;
 import io.drydock.kernel.memory.MemoryBacking;
 import io.drydock.riscv.Hart;
+import io.drydock.riscv.gdb.GdbServer;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -62,12 +64,14 @@ public final class VirtBoard implements MachinePart {
         for (int i = 0; i < hartCount; i++) {
             Hart h = new Hart(i, m.bus(), clint::mtime);
             h.setResetPc(DRAM_BASE);
+            h.attachDebug(m.debugPoints());
             hs.add(h);
             m.addCpu(h);
         }
         harts.addAll(hs);
         plic = new Plic(hs);
         m.services().add(InterruptController.class, plic);
+        m.services().add(DebugServerProvider.class, GdbServer::start);
         var uart = new Uart16550(m.console(), plic.line(Uart16550.IRQ));
         var test = new SifiveTest(m.control());
         var rtc = new GoldfishRtc(plic.line(GoldfishRtc.IRQ), m.clock(), m.timers());
