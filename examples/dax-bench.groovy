@@ -4,10 +4,10 @@
 // boot of /hello with and without DAX. Per mode: MB/s as the guest measured it (its clock; includes the
 // checksum fsbench computes over every byte), guest instructions, virtio notifications (the MMIO exits that
 // kick the device), interrupts and FUSE requests per MiB — deltas of m.metrics() over the whole run, boot
-// included. Prints the bench table (wall time, all metrics) and a per-MiB table; JSON in build/bench/.
+// included. The bench's tables (wall time, all metrics) and a per-MiB table, printed and in the bench's
+// report.html / report.md / result.json under build/bench/ (the per-MiB table is the report's "per MiB" table).
 //   scripts/drydock examples/dax-bench.groovy [RUNS]      (default 2 measured runs per mode)
 // Image: the osv-guest plugin's prebuilt kernel, or OSV_IMAGE=/path/osv-kernel.elf.
-import groovy.json.JsonOutput
 import io.drydock.kernel.metrics.MetricsRegistry
 import java.nio.file.Files
 
@@ -46,14 +46,15 @@ def guest = { boolean dax, String app ->
         else osv cmdline: app, args: dax ? '' : '--nodax'
     }
 }
+def result
 try {
-    bench('dax vs FUSE_READ (64 MiB)') {
+    result = bench('dax vs FUSE_READ (64 MiB)') {
         warmup 0
         runs nruns
         charts 'wall', 'machine.instructions'
         modes.each { mode ->
             def (name, dax, app) = mode
-            variant(name) {
+            variant(name, group: name.startsWith('boot') ? 'boot /hello' : name.split(' ')[0..<(name.contains('mmap') ? 2 : 1)].join(' ')) {
                 guest(dax, app).withCloseable { m ->
                     def reg = new MetricsRegistry()
                     def kbps = reg.counter('guest.KBps', 'MB/s reported by fsbench, x1000')
@@ -90,19 +91,13 @@ def rows = modes.collect { mode ->
     [mode: name, MBps: boot ? null : mean(l, 'MBps'), instructions: mean(l, 'instructions'),
      notificationsPerMiB: mean(l, 'notifications') / per, interruptsPerMiB: mean(l, 'interrupts') / per,
      fuseRequestsPerMiB: mean(l, 'fuse') / per, setupmappings: mean(l, 'setups'), removemappings: mean(l, 'removes'),
-     fnv1a64: l*.sum.unique().join(','), runs: l.size()]
+     fnv1a64: l*.sum.findAll { it }.unique().join(',') ?: null, runs: l.size()]
 }
-println()
-printf('%-18s %9s %14s %12s %12s %12s %7s  %s%n', 'mode', 'MB/s', 'instructions', 'notif/MiB', 'irq/MiB', 'FUSE/MiB', 'SETUPs', 'fnv1a64')
-rows.each { r ->
-    printf('%-18s %9s %,14d %12.2f %12.2f %12.2f %7d  %s%n', r.mode, r.MBps == null ? '-' : String.format('%.2f', r.MBps),
-           (long) r.instructions, r.notificationsPerMiB, r.interruptsPerMiB, r.fuseRequestsPerMiB, (long) r.setupmappings, r.fnv1a64)
-}
-println '(boot rows: per boot, not per MiB)'
 def seq = rows.find { it.mode == 'fuse seq 4K' }, dseq = rows.find { it.mode == 'dax seq 4K' }
-printf('seq 4K: FUSE_READ/DAX notifications per MiB = %.0fx, DAX/FUSE_READ MB/s = %.2f%n',
-       seq.notificationsPerMiB / dseq.notificationsPerMiB, dseq.MBps / seq.MBps)
-def out = new File('build/bench/dax-bench.json')
-out.parentFile.mkdirs()
-out.text = JsonOutput.prettyPrint(JsonOutput.toJson([kind: 'drydock-dax-bench', fileMiB: mib, runsPerMode: nruns, rows: rows]))
-println "JSON: $out"
+def note = String.format('boot rows: per boot, not per MiB. seq 4K: FUSE_READ/DAX notifications per MiB = %.0fx, DAX/FUSE_READ MB/s = %.2f',
+        seq.notificationsPerMiB / dseq.notificationsPerMiB, dseq.MBps / seq.MBps)
+result = report(result, "per MiB (means over $nruns runs)", rows.collect { r ->
+    [mode: r.mode, 'MB/s': r.MBps, instructions: (long) r.instructions, 'notif/MiB': r.notificationsPerMiB,
+     'irq/MiB': r.interruptsPerMiB, 'FUSE/MiB': r.fuseRequestsPerMiB, SETUPs: (long) r.setupmappings,
+     REMOVEs: (long) r.removemappings, fnv1a64: r.fnv1a64, runs: r.runs]
+}, note: note)

@@ -39,6 +39,7 @@ import java.util.Set;
 public final class BenchBuilder {
     private final BenchSpec.Builder spec;
     private final List<String> charts = new ArrayList<>();
+    private final Map<String, String> groups = new java.util.LinkedHashMap<>();
     private Path outputDir;
     private boolean write = true;
 
@@ -86,12 +87,17 @@ public final class BenchBuilder {
 
     public void variant(String name, Closure<?> body) { variant(Map.of(), name, body); }
 
+    /**
+     * A variant; options {@code setup}, {@code beforeRun}, {@code afterRun}, {@code teardown} (closures) and
+     * {@code group} (a name: the charts give a group's bars one colour and name the groups in a legend).
+     */
     public void variant(Map<String, Object> options, String name, Closure<?> body) {
         Set<String> unknown = new LinkedHashSet<>(options.keySet());
-        unknown.removeAll(Set.of("setup", "beforeRun", "afterRun", "teardown"));
+        unknown.removeAll(Set.of("setup", "beforeRun", "afterRun", "teardown", "group"));
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("variant '" + name + "': unknown options " + unknown + " (setup, beforeRun, afterRun, teardown)");
+            throw new IllegalArgumentException("variant '" + name + "': unknown options " + unknown + " (setup, beforeRun, afterRun, teardown, group)");
         }
+        if (options.get("group") != null) groups.put(name, String.valueOf(options.get("group")));
         Closure<?> setup = closure(options, "setup", name);
         Closure<?> teardown = closure(options, "teardown", name);
         VariantSpec.Hook close = state -> { if (state instanceof AutoCloseable c) c.close(); };
@@ -106,6 +112,13 @@ public final class BenchBuilder {
     BenchSpec spec() { return spec.build(); }
 
     List<String> chartMetrics() { return charts.isEmpty() ? List.of(Charts.WALL) : List.copyOf(charts); }
+
+    /** A variant's chart group: its {@code group:}, else its own name; null when no variant has a group. */
+    java.util.function.Function<String, String> groupOf() {
+        if (groups.isEmpty()) return null;
+        Map<String, String> g = Map.copyOf(groups);
+        return name -> g.getOrDefault(name, name);
+    }
 
     Path outputDir() { return outputDir; }
 

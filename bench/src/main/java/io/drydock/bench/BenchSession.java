@@ -5,6 +5,7 @@ import io.drydock.bench.progress.Progress;
 import io.drydock.bench.progress.ProgressReporter;
 import io.drydock.bench.report.BenchOutput;
 import io.drydock.bench.report.Charts;
+import io.drydock.bench.report.ReportTable;
 import io.drydock.bench.run.BenchException;
 import io.drydock.bench.run.BenchResult;
 import io.drydock.bench.run.BenchRunner;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The bench words of one Groovy session — {@code bench}, {@code sweep}, {@code progress} — with the
@@ -44,6 +46,8 @@ public final class BenchSession {
     private Path outputRoot;
     private boolean printTables = true;
     private SweepPoint currentPoint;
+    /** The chart metrics of each bench this session wrote, by output directory: {@link #report} keeps them. */
+    private final Map<Path, List<String>> chartsOf = new LinkedHashMap<>();
 
     /** The point a sweep is running: its parameters and the benches run inside it. */
     private record SweepPoint(Map<String, Object> params, List<BenchResult> results) {}
@@ -81,6 +85,7 @@ public final class BenchSession {
         m.put("bench", new MethodClosure(this, "bench"));
         m.put("sweep", new MethodClosure(this, "sweep"));
         m.put("progress", new MethodClosure(this, "progress"));
+        m.put("report", new MethodClosure(this, "report"));
         return m;
     }
 
@@ -90,6 +95,7 @@ public final class BenchSession {
         m.put("bench", "bench('name') { warmup 2; runs 10; variant('a') { measure { ... } }; variant('b') { ... } } — interleaved runs, table, JSON, charts");
         m.put("sweep", "sweep(blockSize: [4.KiB, 1.MiB]) { blockSize -> bench(...) { ... } } — a bench per point, line chart");
         m.put("progress", "progress('label', total) { p -> ... p.step() ... } — a progress bar for long work");
+        m.put("report", "r = report(r, 'per MiB', rows, note: '...') — adds a table (rows: maps, or lists with columns: [...]) to r's report and JSON");
         return m;
     }
 
@@ -110,7 +116,8 @@ public final class BenchSession {
         if (b.write()) {
             Path dir = b.outputDir() != null ? b.outputDir() : BenchOutput.newDirectory(outputRoot, name);
             try {
-                r = BenchOutput.write(r, dir, b.chartMetrics());
+                r = BenchOutput.write(r, dir, b.chartMetrics(), b.groupOf());
+                chartsOf.put(r.outputDir(), b.chartMetrics());
             } catch (IOException e) {
                 throw new UncheckedIOException("bench '" + name + "': cannot write its files to " + dir, e);
             }
@@ -174,6 +181,39 @@ public final class BenchSession {
             out.flush();
         }
         return s;
+    }
+
+    // ---- report ----
+
+    public BenchResult report(BenchResult r, String title, List<?> rows) { return report(Map.of(), r, title, rows); }
+
+    /**
+     * Adds a table the script computed from {@code r} (a per-MiB table, a derived ratio) to its report: it is
+     * printed like the bench's own tables and, when {@code r} was written, goes into its result.json,
+     * report.md and report.html. Options: {@code note} (a line under the table), {@code columns} (names,
+     * when rows are lists). Returns the result with the table.
+     */
+    public BenchResult report(Map<String, Object> options, BenchResult r, String title, List<?> rows) {
+        Set<String> unknown = new java.util.LinkedHashSet<>(options.keySet());
+        unknown.removeAll(Set.of("note", "columns"));
+        if (!unknown.isEmpty()) throw new IllegalArgumentException("report: unknown options " + unknown + " (note, columns)");
+        Object columns = options.get("columns");
+        ReportTable t = ReportTable.of(title, columns == null ? null : values(columns),
+                rows, options.get("note") == null ? "" : String.valueOf(options.get("note")));
+        BenchResult with = r.withTable(t);
+        if (r.outputDir() != null) {
+            try {
+                BenchOutput.writeReport(with, BenchOutput.chartsIn(r.outputDir(), chartsOf.getOrDefault(r.outputDir(), List.of(Charts.WALL))));
+            } catch (IOException e) {
+                throw new UncheckedIOException("report: cannot write to " + r.outputDir(), e);
+            }
+        }
+        if (printTables) {
+            out.print("\n" + t.text());
+            if (r.outputDir() != null) out.println("(added to " + r.outputDir().resolve("report.html") + " and result.json)");
+            out.flush();
+        }
+        return with;
     }
 
     // ---- progress ----

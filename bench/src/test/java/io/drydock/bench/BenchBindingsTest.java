@@ -49,7 +49,7 @@ class BenchBindingsTest {
         StringWriter text = new StringWriter();
         BenchBindings ext = new BenchBindings();
         Map<String, Object> names = ext.bindings(new Context(new PrintWriter(text, true), new HashMap<>()));
-        assertEquals(List.of("bench", "sweep", "progress"), List.copyOf(names.keySet()));
+        assertEquals(List.of("bench", "sweep", "progress", "report"), List.copyOf(names.keySet()));
         assertEquals(names.keySet(), ext.help().keySet());
         Binding binding = new Binding();
         names.forEach(binding::setVariable);

@@ -98,6 +98,8 @@ public final class BenchJson {
         }
         m.put("variants", variants);
         m.put("warnings", r.warnings());
+        m.put("tables", r.tables().stream().map(t -> map("title", t.title(), "columns", t.header(), "rows", t.rows(),
+                "note", t.note())).toList());
         if (top) m.put("outputDir", r.outputDir() == null ? null : r.outputDir().toString());
         return m;
     }
@@ -157,8 +159,18 @@ public final class BenchJson {
         }
         List<String> warnings = ((List<?>) m.get("warnings")).stream().map(String.class::cast).toList();
         Object dir = m.get("outputDir");
+        List<ReportTable> tables = new ArrayList<>();
+        if (m.get("tables") instanceof List<?> ts) {  // absent in results written before the tables were added
+            for (Object o : ts) {
+                Map<?, ?> t = (Map<?, ?>) o;
+                List<String> columns = ((List<?>) t.get("columns")).stream().map(String::valueOf).toList();
+                List<List<Object>> rows = ((List<?>) t.get("rows")).stream()
+                        .map(row -> ((List<?>) row).stream().map(v -> v instanceof Number ? scalar(v) : v).toList()).toList();
+                tables.add(new ReportTable((String) t.get("title"), columns, rows, (String) t.get("note")));
+            }
+        }
         return new BenchResult((String) m.get("name"), params, settings, env, Instant.parse((String) m.get("started")),
-                l(m.get("elapsedNs")), variants, warnings, dir == null ? null : Path.of((String) dir));
+                l(m.get("elapsedNs")), variants, warnings, dir == null ? null : Path.of((String) dir), tables);
     }
 
     private static Map<String, Object> summary(Summary s) {

@@ -4,8 +4,6 @@ import io.drydock.bench.run.BenchResult;
 import io.drydock.bench.run.VariantResult;
 import io.drydock.bench.stats.Summary;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -26,11 +24,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Charts of bench results drawn with XChart, each written as PNG and SVG:
+ * Charts of bench results, each written as PNG and SVG:
  * <ul>
- *   <li>{@link #bar}: one bar per variant of a metric's mean, with its 95 % interval as error bars;</li>
+ *   <li>{@link #bar}: a horizontal bar per variant of a metric's mean, with its 95 % interval and its value
+ *       written ({@link BarChart}); {@link #sweepBars}: the same grouped by sweep point;</li>
  *   <li>{@link #sweepLine}: for a sweep, the metric's mean against the first parameter, one line per
- *       variant (and per value of the other parameters), with interval error bars.</li>
+ *       variant (and per value of the other parameters), with interval error bars (XChart).</li>
  * </ul>
  * The metric is {@value #WALL} for wall time or a metric name from the registry.
  */
@@ -52,22 +51,63 @@ public final class Charts {
     private record Point(double value, double error) {}
 
     public static ChartFiles bar(BenchResult r, String metric, Path dir, String baseName) throws IOException {
-        Scale scale = scale(metric, r.variants().stream().map(v -> stat(v, metric)).filter(Objects::nonNull).mapToDouble(Summary::mean).max().orElse(0));
-        CategoryChart chart = new CategoryChartBuilder().width(800).height(500)
-                .title(r.name() + ": " + label(metric) + " (mean, 95% CI)").xAxisTitle("").yAxisTitle(scale.axis(metric)).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        chart.getStyler().setErrorBarsColor(java.awt.Color.DARK_GRAY);
-        // One category, one series per variant: each variant is one bar, named in the legend.
-        List<String> category = List.of(label(metric));
-        Map<String, Color> colours = new LinkedHashMap<>();
+        return bar(r, metric, dir, baseName, null);
+    }
+
+    /**
+     * One horizontal bar per variant, in the bench's order, of the metric's mean with its 95 % interval,
+     * the value written at each bar. {@code groupOf} (may be null: every variant its own colour) maps a
+     * variant name to a group: bars of a group share a colour, and the legend names the groups.
+     */
+    public static ChartFiles bar(BenchResult r, String metric, Path dir, String baseName,
+                                 java.util.function.Function<String, String> groupOf) throws IOException {
+        List<BarChart.Row> rows = new ArrayList<>();
+        double max = 0;
         for (VariantResult v : r.variants()) {
-            Point p = point(stat(v, metric), scale);
-            Color c = SvgLabels.palette(colours.size());
-            chart.addSeries(v.name(), category, List.of(p.value()), List.of(p.error())).setFillColor(c);
-            colours.put(v.name(), c);
+            Summary s = stat(v, metric);
+            double mean = s == null ? 0 : s.mean();
+            max = Math.max(max, Math.abs(mean));
+            String key = groupOf == null ? v.name() : String.valueOf(groupOf.apply(v.name()));
+            rows.add(BarChart.Row.of(new BarChart.Bar(v.name(), mean, s == null ? Double.NaN : s.ciHalfWidth(), key)));
         }
-        return save(chart, dir, baseName, colours);
+        BarChart.Unit unit = WALL.equals(metric) ? BarChart.time(max) : BarChart.count(max);
+        String title = r.name() + (r.params().isEmpty() ? "" : " " + r.params()) + ": " + label(metric);
+        return save(BarChart.draw(title, label(metric) + " — mean, whisker: 95% CI", rows, unit), dir, baseName);
+    }
+
+    /**
+     * A sweep as bars grouped by point: a section per point ("blockSize=4096, threads=1"), one bar per
+     * variant inside, each variant its own colour (named in the legend). Works for any parameter type.
+     */
+    public static ChartFiles sweepBars(String title, List<BenchResult> points, String metric, Path dir, String baseName)
+            throws IOException {
+        List<BarChart.Row> rows = new ArrayList<>();
+        double max = 0;
+        for (BenchResult p : points) {
+            StringBuilder h = new StringBuilder();
+            p.params().forEach((k, v) -> h.append(h.isEmpty() ? "" : ", ").append(k).append('=').append(v));
+            rows.add(BarChart.Row.heading(h.isEmpty() ? p.name() : h.toString()));
+            for (VariantResult v : p.variants()) {
+                Summary s = stat(v, metric);
+                double mean = s == null ? 0 : s.mean();
+                max = Math.max(max, Math.abs(mean));
+                rows.add(BarChart.Row.of(new BarChart.Bar(v.name(), mean, s == null ? Double.NaN : s.ciHalfWidth(), v.name())));
+            }
+        }
+        BarChart.Unit unit = WALL.equals(metric) ? BarChart.time(max) : BarChart.count(max);
+        return save(BarChart.draw(title + ": " + label(metric) + " per point", label(metric) + " — mean, whisker: 95% CI",
+                rows, unit), dir, baseName);
+    }
+
+    private static ChartFiles save(Drawing d, Path dir, String baseName) throws IOException {
+        Files.createDirectories(dir);
+        Path png = dir.resolve(baseName + ".png");
+        Path svg = dir.resolve(baseName + ".svg");
+        try (OutputStream out = Files.newOutputStream(png)) {
+            d.png(out);
+        }
+        Files.writeString(svg, d.svg());
+        return new ChartFiles(png, svg);
     }
 
     /**
@@ -92,10 +132,14 @@ public final class Charts {
             }
         }
         Scale scale = scale(metric, max);
-        XYChart chart = new XYChartBuilder().width(800).height(500).title(title + ": " + label(metric) + " by " + xParam)
+        // the legend on the right, one series a line: the canvas grows so that every name fits
+        XYChart chart = new XYChartBuilder().width(900).height(Math.max(500, 120 + 20 * series.size()))
+                .title(title + ": " + label(metric) + " by " + xParam)
                 .xAxisTitle(xParam).yAxisTitle(scale.axis(metric)).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.###");
+        chart.getStyler().setXAxisDecimalPattern("#,##0.###");
         double minX = Double.MAX_VALUE, maxX = 0;
         for (List<double[]> pts : series.values()) for (double[] p : pts) { minX = Math.min(minX, p[0]); maxX = Math.max(maxX, p[0]); }
         chart.getStyler().setXAxisLogarithmic(minX > 0 && maxX / minX >= 100);
@@ -110,13 +154,13 @@ public final class Charts {
                 ys[k] = p.value();
                 es[k] = p.error();
             }
-            Color c = SvgLabels.palette(colours.size());
+            Color c = BarChart.palette(colours.size());
             XYSeries xy = chart.addSeries(e.getKey(), xs, ys, es);
             xy.setLineColor(c);
             xy.setMarkerColor(c);
             colours.put(e.getKey(), c);
         }
-        return save(chart, dir, baseName, colours);
+        return saveXChart(chart, dir, baseName, colours);
     }
 
     /** The summary a chart plots for {@code metric}: wall time or a registry metric (null when untouched). */
@@ -132,17 +176,16 @@ public final class Charts {
         return sb.isEmpty() ? "" : sb.append(')').toString();
     }
 
-    /** Wall time is shown in the unit that suits the largest mean; other metrics as they are. */
+    /** The unit that suits the largest mean: a time unit for wall time, an SI prefix for counts. */
     private record Scale(double divisor, String unit) {
-        String axis(String metric) { return WALL.equals(metric) ? "wall time (" + unit + ")" : metric; }
+        String axis(String metric) {
+            return WALL.equals(metric) ? "wall time (" + unit + ")" : unit.isEmpty() ? metric : metric + " (" + unit + ")";
+        }
     }
 
     private static Scale scale(String metric, double max) {
-        if (!WALL.equals(metric)) return new Scale(1, "");
-        if (max >= 1e9) return new Scale(1e9, "s");
-        if (max >= 1e6) return new Scale(1e6, "ms");
-        if (max >= 1e3) return new Scale(1e3, "us");
-        return new Scale(1, "ns");
+        BarChart.Unit u = WALL.equals(metric) ? BarChart.time(max) : BarChart.count(max);
+        return new Scale(u.divisor(), u.suffix());
     }
 
     private static Point point(Summary s, Scale scale) {
@@ -153,7 +196,7 @@ public final class Charts {
         return new Point(mean / scale.divisor(), Double.isNaN(half) ? 0 : half / scale.divisor());
     }
 
-    private static ChartFiles save(Chart<?, ?> chart, Path dir, String baseName, Map<String, Color> series) throws IOException {
+    private static ChartFiles saveXChart(Chart<?, ?> chart, Path dir, String baseName, Map<String, Color> series) throws IOException {
         Files.createDirectories(dir);
         Path png = dir.resolve(baseName + ".png");
         Path svg = dir.resolve(baseName + ".svg");

@@ -23,23 +23,12 @@ import java.util.Map;
  * series name is text in the file; this adds a {@code <title>} to the document and, to every shape drawn
  * in a series' colour (its bars or markers and line, and its legend swatch), a {@code <title>} child with
  * the series name and a {@code data-series} attribute — browsers show it as a tooltip, and tools and
- * tests can find the series. Series colours must be distinct ({@link #palette}).
+ * tests can find the series. Series colours must be distinct ({@link BarChart#palette}).
  */
 final class SvgLabels {
     private SvgLabels() {}
 
     private static final String SVG_NS = "http://www.w3.org/2000/svg";
-    private static final Color[] TABLEAU = {
-            new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
-            new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(23, 190, 207),
-            new Color(188, 189, 34), new Color(120, 120, 250)};
-
-    /** The colour of the {@code i}th series: Tableau's ten, then golden-ratio hues. */
-    static Color palette(int i) {
-        if (i < TABLEAU.length) return TABLEAU[i];
-        return Color.getHSBColor((float) ((i * 0.618033988749895) % 1), 0.75f, 0.85f);
-    }
-
     static byte[] annotate(byte[] svg, String title, Map<String, Color> series) throws IOException {
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();

@@ -20,57 +20,92 @@ public final class Table {
     public static String format(BenchResult r) {
         StringBuilder sb = new StringBuilder();
         sb.append(header(r)).append('\n');
+        List<ReportTable> measured = tables(r);
+        for (int i = 0; i < measured.size(); i++) sb.append(i == 0 ? "" : "\n").append(measured.get(i).columns());
+        for (ReportTable t : r.tables()) sb.append('\n').append(t.text());
+        for (String w : r.warnings()) sb.append("\nwarning: ").append(w);
+        if (!r.warnings().isEmpty()) sb.append('\n');
+        if (r.outputDir() != null) sb.append("\nfiles: ").append(r.outputDir()).append('\n');
+        return sb.toString();
+    }
+
+    /** The measured tables: wall time with ratios; metrics (when any); latency percentiles (when recorded). */
+    public static List<ReportTable> tables(BenchResult r) {
+        List<ReportTable> out = new ArrayList<>();
         String base = r.baseline().name();
-        List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("variant", "runs", "median", "mean", "± 95% CI", "min", "max", "cv", "vs " + base, "95% CI"));
+        List<List<Object>> rows = new ArrayList<>();
         for (VariantResult v : r.variants()) {
             Summary w = v.wall();
-            List<String> row = new ArrayList<>(List.of(v.name(), String.valueOf(w.n()), Format.nanos(w.median()),
+            List<Object> row = new ArrayList<>(List.of(v.name(), String.valueOf(w.n()), Format.nanos(w.median()),
                     Format.nanos(w.mean()), Format.nanos(w.ciHalfWidth()), Format.nanos(w.min()), Format.nanos(w.max()),
                     Format.percent(w.cv())));
             row.addAll(ratioCells(v.wallRatio()));
             rows.add(row);
         }
-        sb.append(Format.columns(rows));
+        out.add(new ReportTable("wall time", List.of("variant", "runs", "median", "mean", "± 95% CI", "min", "max", "cv",
+                "vs " + base, "95% CI"), rows, ""));
         Set<String> metrics = new LinkedHashSet<>();
         for (VariantResult v : r.variants()) metrics.addAll(v.metrics().keySet());
-        if (!metrics.isEmpty()) {
-            sb.append('\n');
-            List<List<String>> m = new ArrayList<>();
-            List<String> head = new ArrayList<>(List.of("metric (median per run)"));
-            for (VariantResult v : r.variants()) head.add(v.name());
-            for (VariantResult v : r.variants().subList(1, r.variants().size())) head.add(v.name() + "/" + base);
-            m.add(head);
-            for (String metric : metrics) {
-                List<String> row = new ArrayList<>(List.of(metric));
-                for (VariantResult v : r.variants()) {
-                    Summary s = v.metrics().get(metric);
-                    row.add(s == null ? "0" : Format.number(s.median()));
-                }
-                for (VariantResult v : r.variants().subList(1, r.variants().size())) {
-                    Ratio ratio = v.metricRatios().get(metric);
-                    row.add(ratio == null ? "-" : Format.ratio(ratio.geomean()));
-                }
-                m.add(row);
-            }
-            sb.append(Format.columns(m));
-        }
+        if (!metrics.isEmpty()) out.add(r.variants().size() > 4 && r.variants().size() > metrics.size()
+                ? metricsByVariant(r, metrics) : metricsByMetric(r, metrics));
         if (r.variants().stream().anyMatch(v -> v.latency() != null)) {
-            sb.append('\n');
-            List<List<String>> l = new ArrayList<>();
-            l.add(List.of("latency", "count", "min", "p50", "p90", "p99", "p99.9", "max"));
+            List<List<Object>> l = new ArrayList<>();
             for (VariantResult v : r.variants()) {
                 LatencySummary s = v.latency();
                 if (s == null) continue;
                 l.add(List.of(v.name(), Format.number(s.count()), Format.nanos(s.minNs()), Format.nanos(s.p50Ns()),
                         Format.nanos(s.p90Ns()), Format.nanos(s.p99Ns()), Format.nanos(s.p999Ns()), Format.nanos(s.maxNs())));
             }
-            sb.append(Format.columns(l));
+            out.add(new ReportTable("latency", List.of("latency", "count", "min", "p50", "p90", "p99", "p99.9", "max"), l, ""));
         }
-        for (String w : r.warnings()) sb.append("\nwarning: ").append(w);
-        if (!r.warnings().isEmpty()) sb.append('\n');
-        if (r.outputDir() != null) sb.append("\nfiles: ").append(r.outputDir()).append('\n');
-        return sb.toString();
+        return out;
+    }
+
+    /** A row per metric, a column per variant, then a ratio column per other variant (few variants). */
+    private static ReportTable metricsByMetric(BenchResult r, Set<String> metrics) {
+        String base = r.baseline().name();
+        List<List<Object>> m = new ArrayList<>();
+        List<String> head = new ArrayList<>(List.of("metric (median per run)"));
+        for (VariantResult v : r.variants()) head.add(v.name());
+        for (VariantResult v : r.variants().subList(1, r.variants().size())) head.add(v.name() + "/" + base);
+        for (String metric : metrics) {
+            List<Object> row = new ArrayList<>(List.of(metric));
+            for (VariantResult v : r.variants()) {
+                Summary s = v.metrics().get(metric);
+                row.add(s == null ? "0" : Format.number(s.median()));
+            }
+            for (VariantResult v : r.variants().subList(1, r.variants().size())) {
+                Ratio ratio = v.metricRatios().get(metric);
+                row.add(ratio == null ? "-" : Format.ratio(ratio.geomean()));
+            }
+            m.add(row);
+        }
+        return new ReportTable("metrics", head, m, "");
+    }
+
+    /**
+     * A row per variant, per metric its median and ratio to the baseline: with many variants a column per
+     * variant would not fit a terminal or a page.
+     */
+    private static ReportTable metricsByVariant(BenchResult r, Set<String> metrics) {
+        String base = r.baseline().name();
+        List<String> head = new ArrayList<>(List.of("variant (median per run)"));
+        for (String metric : metrics) {
+            head.add(metric);
+            head.add("vs " + base);
+        }
+        List<List<Object>> m = new ArrayList<>();
+        for (VariantResult v : r.variants()) {
+            List<Object> row = new ArrayList<>(List.of(v.name()));
+            for (String metric : metrics) {
+                Summary s = v.metrics().get(metric);
+                row.add(s == null ? "0" : Format.number(s.median()));
+                Ratio ratio = v.metricRatios().get(metric);
+                row.add(v.baseline() ? "baseline" : ratio == null ? "-" : Format.ratio(ratio.geomean()));
+            }
+            m.add(row);
+        }
+        return new ReportTable("metrics", head, m, "");
     }
 
     static String header(BenchResult r) {

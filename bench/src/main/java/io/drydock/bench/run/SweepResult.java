@@ -1,6 +1,7 @@
 package io.drydock.bench.run;
 
 import io.drydock.bench.report.Format;
+import io.drydock.bench.report.ReportTable;
 import io.drydock.bench.stats.Ratio;
 import io.drydock.bench.stats.Summary;
 
@@ -22,13 +23,21 @@ public record SweepResult(String name, List<String> parameters, List<BenchResult
     }
 
     public String table() {
-        List<List<String>> rows = new ArrayList<>();
+        StringBuilder sb = new StringBuilder("sweep '").append(name).append("': ").append(points.size()).append(" points\n");
+        sb.append(summary(parameters, points).columns());
+        for (BenchResult p : points) for (String w : p.warnings()) sb.append("warning ").append(p.params()).append(": ").append(w).append('\n');
+        if (outputDir != null) sb.append("files: ").append(outputDir).append('\n');
+        return sb.toString();
+    }
+
+    /** One row per point and variant: the parameters, wall-time statistics and the ratio to the point's baseline. */
+    public static ReportTable summary(List<String> parameters, List<BenchResult> points) {
+        List<List<Object>> rows = new ArrayList<>();
         List<String> head = new ArrayList<>(parameters);
         head.addAll(List.of("variant", "median", "mean", "± 95% CI", "cv", "ratio", "95% CI"));
-        rows.add(head);
         for (BenchResult p : points) {
             for (VariantResult v : p.variants()) {
-                List<String> row = new ArrayList<>();
+                List<Object> row = new ArrayList<>();
                 for (String param : parameters) row.add(String.valueOf(p.params().get(param)));
                 Summary w = v.wall();
                 Ratio r = v.wallRatio();
@@ -38,11 +47,7 @@ public record SweepResult(String name, List<String> parameters, List<BenchResult
                 rows.add(row);
             }
         }
-        StringBuilder sb = new StringBuilder("sweep '").append(name).append("': ").append(points.size()).append(" points\n");
-        sb.append(Format.columns(rows));
-        for (BenchResult p : points) for (String w : p.warnings()) sb.append("warning ").append(p.params()).append(": ").append(w).append('\n');
-        if (outputDir != null) sb.append("files: ").append(outputDir).append('\n');
-        return sb.toString();
+        return new ReportTable("wall time per point", head, rows, "");
     }
 
     @Override public String toString() { return table(); }

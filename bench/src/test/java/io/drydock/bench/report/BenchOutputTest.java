@@ -29,10 +29,43 @@ class BenchOutputTest {
         assertTrue(md.startsWith("# dax vs read\n"));
         assertTrue(md.contains("![wall time](wall.svg)"));
         assertTrue(md.contains("![mmio.exits](mmio-exits.svg)"));
-        assertTrue(md.contains(r.table().lines().skip(2).findFirst().orElseThrow()), "the table is in the report");
+        assertTrue(md.contains("| variant | runs | median |"), "the wall-time table is a Markdown table:\n" + md);
+        assertTrue(md.contains("| mmio.exits | 40 | 10 | 1 |"), "the metrics table is in the Markdown report:\n" + md);
+        assertTrue(md.contains("| host |"), "the environment is in the Markdown report");
         String html = Files.readString(dir.resolve("report.html"));
-        assertTrue(html.contains("<img src=\"wall.svg\""));
-        assertTrue(html.contains("<pre>bench 'dax vs read'"), "the table is in the HTML");
+        assertFalse(html.contains("<pre>"), "tables are tables, not preformatted text");
+        assertTrue(html.contains("<caption>wall time</caption>") && html.contains("<caption>metrics</caption>")
+                && html.contains("<caption>latency</caption>"), "every table the terminal shows is a <table>");
+        assertTrue(html.contains("<th scope=\"row\">dax</th>"));
+        assertTrue(html.contains("<img src=\"data:image/svg+xml;base64,"), "the charts are inline");
+        assertTrue(html.contains("<caption>environment</caption>"));
+    }
+
+    @Test
+    void aTableTheScriptAddsGoesIntoTheJsonAndBothReports() throws Exception {
+        BenchResult r = Fixtures.threeVariants("per mib", Map.of(), 1000);
+        Path dir = BenchOutput.newDirectory(root, r.name());
+        BenchResult written = BenchOutput.write(r, dir, List.of(Charts.WALL));
+        BenchResult with = written.withTable(ReportTable.of("per MiB", null,
+                List.of(row("dax", 812.25), row("fuse", 95)), "means over 6 runs"));
+        BenchOutput.writeReport(with, BenchOutput.chartsIn(dir, List.of(Charts.WALL)));
+        BenchResult read = BenchJson.read(Files.readString(dir.resolve("result.json")));
+        assertEquals(1, read.tables().size());
+        assertEquals("per MiB", read.tables().getFirst().title());
+        assertEquals(812.25, ((Number) read.tables().getFirst().rows().getFirst().get(1)).doubleValue());
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("<caption>per MiB</caption>"), html);
+        assertTrue(html.contains("<td class=\"num\">812</td>"), "numbers formatted as the report formats them");
+        assertTrue(html.contains("means over 6 runs"));
+        assertTrue(Files.readString(dir.resolve("report.md")).contains("**per MiB**"));
+        assertTrue(with.table().contains("per MiB:\nmode"), "the terminal table lists it too:\n" + with.table());
+    }
+
+    private static Map<String, Object> row(String mode, Number mbps) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();  // column order = key order, as a Groovy map literal
+        m.put("mode", mode);
+        m.put("MBps", mbps);
+        return m;
     }
 
     @Test

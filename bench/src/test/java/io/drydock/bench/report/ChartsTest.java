@@ -16,51 +16,80 @@ class ChartsTest {
     @TempDir Path dir;
 
     @Test
-    void barChartHasOneBarPerVariantAsPngAndSvg() throws Exception {
+    void barChartHasOneHorizontalBarPerVariantWithItsNameAndValueAsText() throws Exception {
         BenchResult r = Fixtures.threeVariants("file reads", Map.of(), 1000);
         Charts.ChartFiles f = Charts.bar(r, Charts.WALL, dir, "wall");
-        assertPng(f.png());
+        assertPng(f.png(), 900);
         Svg svg = Svg.parse(f.svg());
         assertEquals("svg", svg.rootName());
-        assertEquals("file reads: wall time (mean, 95% CI)", svg.title());
+        assertEquals("file reads: wall time", svg.title());
         assertEquals(List.of("read", "mmap", "dax"), svg.seriesNames());
         for (String series : List.of("read", "mmap", "dax")) {
             List<Element> shapes = svg.shapes(series);
-            assertEquals(1, Svg.count(shapes, "path"), series + ": one bar");
-            assertEquals(1, Svg.count(shapes, "rect"), series + ": one legend swatch");
+            assertEquals(1, Svg.count(shapes, "rect"), series + ": one bar, no legend (the names are on the axis)");
             assertEquals(series, shapes.getFirst().getElementsByTagNameNS("*", "title").item(0).getTextContent());
         }
+        List<String> texts = svg.texts();
+        assertTrue(texts.containsAll(List.of("read", "mmap", "dax")), "the variant names are text: " + texts);
+        // means 1000, 700 and 400 µs (jitter averages out): written at the bars, with their intervals
+        assertTrue(texts.stream().anyMatch(t -> t.matches("1\\.0\\d ms ± 0\\.\\d+")), texts.toString());
+        assertTrue(texts.stream().anyMatch(t -> t.matches("\\d+ µs") || t.matches("[0-9.]+ ms")), "axis ticks carry units: " + texts);
+        assertTrue(texts.stream().noneMatch(t -> t.matches(".*\\dE\\d.*")), "no scientific notation: " + texts);
     }
 
     @Test
-    void barHeightsFollowTheMeans() throws Exception {
-        BenchResult r = Fixtures.threeVariants("heights", Map.of(), 1000);
+    void barLengthsFollowTheMeans() throws Exception {
+        BenchResult r = Fixtures.threeVariants("lengths", Map.of(), 1000);
         Svg svg = Svg.parse(Charts.bar(r, Charts.WALL, dir, "wall").svg());
-        double read = height(svg, "read"), mmap = height(svg, "mmap"), dax = height(svg, "dax");
-        // Means 1000 : 700 : 400 (ms scale); bars start at 0, so heights keep the proportion.
+        double read = width(svg, "read"), mmap = width(svg, "mmap"), dax = width(svg, "dax");
         assertEquals(r.variant("mmap").wall().mean() / r.variant("read").wall().mean(), mmap / read, 0.01);
         assertEquals(r.variant("dax").wall().mean() / r.variant("read").wall().mean(), dax / read, 0.01);
     }
 
-    /** The vertical extent of a series' bar path ("M x,y L x,y ..."). */
-    private static double height(Svg svg, String series) {
-        Element bar = svg.shapes(series).stream().filter(e -> e.getLocalName().equals("path")).findFirst().orElseThrow();
-        double min = Double.MAX_VALUE, max = -Double.MAX_VALUE;
-        for (String pair : bar.getAttribute("d").replaceAll("[MLZ]", " ").trim().split("\\s+")) {
-            double y = Double.parseDouble(pair.split(",")[1]);
-            min = Math.min(min, y);
-            max = Math.max(max, y);
-        }
-        return max - min;
+    private static double width(Svg svg, String series) {
+        return Double.parseDouble(svg.shapes(series).stream().filter(e -> e.getLocalName().equals("rect"))
+                .findFirst().orElseThrow().getAttribute("width"));
     }
 
     @Test
-    void metricBarChart() throws Exception {
-        BenchResult r = Fixtures.threeVariants("exits", Map.of(), 1);
-        Charts.ChartFiles f = Charts.bar(r, "mmio.exits", dir, "exits");
+    void thirtyVariantsGetThirtyColoursRowsThatGrowTheCanvasAndSiUnitsForCounts() throws Exception {
+        BenchResult r = Fixtures.manyVariants("thirty", 30, 80_000_000L);
+        Charts.ChartFiles f = Charts.bar(r, "guest.instructions", dir, "instructions");
         Svg svg = Svg.parse(f.svg());
-        assertEquals("exits: mmio.exits (mean, 95% CI)", svg.title());
-        assertEquals(List.of("read", "mmap", "dax"), svg.seriesNames());
+        assertEquals(30, svg.seriesNames().size());
+        java.util.Set<String> fills = new java.util.HashSet<>();
+        for (String s : svg.seriesNames()) fills.add(svg.shapes(s).getFirst().getAttribute("fill"));
+        assertEquals(30, fills.size(), "every variant its own colour: " + fills);
+        int height = Integer.parseInt(svg.doc().getDocumentElement().getAttribute("height"));
+        assertTrue(height >= 30 * 20, "a row per variant: height " + height);
+        var image = javax.imageio.ImageIO.read(f.png().toFile());
+        assertEquals(height, image.getHeight());
+        List<String> texts = svg.texts();
+        assertTrue(texts.stream().anyMatch(t -> t.matches("\\d+(\\.\\d+)? M")), "counts in M: " + texts);
+        assertTrue(texts.stream().noneMatch(t -> t.matches(".*\\dE\\d.*")), "no 8E7: " + texts);
+    }
+
+    @Test
+    void groupsShareAColourAndAreNamedInALegend() throws Exception {
+        BenchResult r = Fixtures.manyVariants("grouped", 12, 1000);
+        Charts.ChartFiles f = Charts.bar(r, Charts.WALL, dir, "wall", name -> Integer.parseInt(name.substring(1)) % 2 == 0 ? "even" : "odd");
+        Svg svg = Svg.parse(f.svg());
+        assertEquals(List.of("even", "odd"), svg.seriesNames().stream().filter(s -> s.equals("even") || s.equals("odd")).toList(),
+                "a legend swatch per group");
+        String even = svg.shapes("v0").getFirst().getAttribute("fill");
+        assertEquals(even, svg.shapes("v2").getFirst().getAttribute("fill"));
+        assertNotEquals(even, svg.shapes("v1").getFirst().getAttribute("fill"));
+        assertTrue(svg.texts().containsAll(List.of("even", "odd")));
+    }
+
+    @Test
+    void sweepBarsHaveASectionPerPoint() throws Exception {
+        List<BenchResult> points = List.of(
+                Fixtures.threeVariants("copy", Map.of("mode", "cold"), 1),
+                Fixtures.threeVariants("copy", Map.of("mode", "warm"), 2));
+        Svg svg = Svg.parse(Charts.sweepBars("copy", points, Charts.WALL, dir, "sweep-wall").svg());
+        assertTrue(svg.texts().containsAll(List.of("mode=cold", "mode=warm")), svg.texts().toString());
+        assertEquals(2, Svg.count(svg.shapes("dax"), "rect"), "a dax bar per point (named on the axis: no legend)");
     }
 
     @Test
@@ -73,7 +102,7 @@ class ChartsTest {
                 Fixtures.threeVariants("copy", Map.of("blockSize", 65536L, "threads", 2L), 1),
                 Fixtures.threeVariants("copy", Map.of("blockSize", 1048576L, "threads", 2L), 3));
         Charts.ChartFiles f = Charts.sweepLine("copy", points, "blockSize", Charts.WALL, dir, "sweep-wall");
-        assertPng(f.png());
+        assertPng(f.png(), 900);
         Svg svg = Svg.parse(f.svg());
         assertEquals("copy: wall time by blockSize", svg.title());
         List<String> expected = List.of("read (threads=1)", "mmap (threads=1)", "dax (threads=1)",
@@ -94,12 +123,12 @@ class ChartsTest {
         assertThrows(IllegalArgumentException.class, () -> Charts.sweepLine("x", points, "mode", Charts.WALL, dir, "x"));
     }
 
-    static void assertPng(Path png) throws Exception {
+    static void assertPng(Path png, int width) throws Exception {
         byte[] bytes = Files.readAllBytes(png);
         assertTrue(bytes.length > 1000, "PNG has content: " + bytes.length + " bytes");
         assertArrayEquals(new byte[]{(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(bytes, 4));
         var image = javax.imageio.ImageIO.read(png.toFile());
-        assertEquals(800, image.getWidth());
-        assertEquals(500, image.getHeight());
+        assertEquals(width, image.getWidth());
+        assertTrue(image.getHeight() >= 150, "height " + image.getHeight());
     }
 }

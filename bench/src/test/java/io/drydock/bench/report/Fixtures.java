@@ -32,6 +32,19 @@ final class Fixtures {
         return new BenchRunner(ProgressReporter.silent(), now::get).run(spec);
     }
 
+    /** {@code n} variants v0, v1, ... with wall times and a counter growing with the index up to about {@code scale}. */
+    static BenchResult manyVariants(String name, int n, long scale) {
+        AtomicLong now = new AtomicLong();
+        MetricsRegistry registry = new MetricsRegistry();
+        Counter instructions = registry.counter("guest.instructions", "instructions");
+        BenchSpec.Builder spec = BenchSpec.builder(name).warmup(0).runs(3).metrics(s -> registry);
+        for (int i = 0; i < n; i++) {
+            long per = scale * (i + 1) / n;
+            spec.variant("v" + i, run -> { now.addAndGet(per + run.round()); instructions.add(per + run.round() * 1000L); });
+        }
+        return new BenchRunner(ProgressReporter.silent(), now::get).run(spec.build());
+    }
+
     /** One variant, one run: no interval. */
     static BenchResult oneRun() {
         AtomicLong now = new AtomicLong();

@@ -46,6 +46,14 @@ record Svg(Document doc) {
         return out;
     }
 
+    /** The text of every {@code <text>} element, in document order. */
+    List<String> texts() {
+        List<String> out = new ArrayList<>();
+        NodeList all = doc.getElementsByTagNameNS("*", "text");
+        for (int i = 0; i < all.getLength(); i++) out.add(all.item(i).getTextContent());
+        return out;
+    }
+
     static long count(List<Element> shapes, String tag) {
         return shapes.stream().filter(e -> e.getLocalName().equals(tag)).count();
     }
