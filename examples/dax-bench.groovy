@@ -62,7 +62,7 @@ try {
                     metricsFrom reg
                     def b = m.metrics().numbers()
                     measure {
-                        assert m.run(600.s) == 0
+                        assert m.run(600.s).exitCode == 0
                         def out = m.console().output().replace('\r', '')
                         def line = out.readLines().find { it.contains('fnv1a64') }
                         double mbps = line ? (line =~ /= +([0-9.]+) MB\/s/)[0][1] as double : 0

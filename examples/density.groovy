@@ -44,7 +44,7 @@ try {
                         else osv cmdline: '/fsbench /big -b 1m -m seq --mmap', args: dax ? '' : '--nodax'
                     }
                     ms << m
-                    assert m.run(600.s) == 0
+                    assert m.run(600.s).exitCode == 0
                     def line = m.console().output().readLines().find { it.contains('fnv1a64') }
                     sums << (line =~ /fnv1a64 (\w+)/)[0][1]
                 }

@@ -44,10 +44,10 @@ try {
         }
         try {
             def before = m.metrics().numbers()
-            int code = m.run(600.s)
+            def run = m.run(600.s)
             def after = m.metrics().numbers()
             def out = m.console().output().replace('\r', '')
-            assert code == 0 : "fsbench exited $code:\n$out"
+            assert run.exitCode == 0 : "fsbench: $run\n$out"
             def delta = { String k -> ((after[k] ?: 0) as long) - ((before[k] ?: 0) as long) }
             def line = out.readLines().find { it.contains('fnv1a64') }
             assert line : "no fsbench result:\n$out"

@@ -8,11 +8,11 @@ def m = machine {
     pci
     virtioRng
 }
-int code = m.run(30.s)
+def run = m.run(30.s)
 def got = m.console().output().replace('\r', '').trim()
 def want = new File('plugins/pci/guest/pcienum.expected').text.trim()
         .replace('virtio device features 0x0000010130000000', 'virtio device features 0x0000000130000000')
-assert code == 0 : "pcienum exited with $code"
+assert run.exitCode == 0 : "pcienum: $run"
 assert got == want
 println "pcienum: Drydock matches QEMU 7.2 (${got.readLines().size()} lines, ${m.instructionsRetired()} instructions)"
 m.close()

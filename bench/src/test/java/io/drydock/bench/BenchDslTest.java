@@ -45,10 +45,10 @@ class BenchDslTest {
                 runs 4
                 charts 'wall', 'fake.requests'
                 variant('read') {
-                    boot(200_000, 400).withCloseable { m -> metricsFrom m; measure { assert m.run(10.s) == 0 } }
+                    boot(200_000, 400).withCloseable { m -> metricsFrom m; measure { assert m.run(10.s).exitCode == 0 } }
                 }
                 variant('dax') {
-                    boot(100_000, 4).withCloseable { m -> metricsFrom m; measure { assert m.run(10.s) == 0 }; latency 1500 }
+                    boot(100_000, 4).withCloseable { m -> metricsFrom m; measure { assert m.run(10.s).exitCode == 0 }; latency 1500 }
                 }
             }
             """;

@@ -58,7 +58,7 @@ public final class GdbOptions {
         else m.start();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (m.state() != MachineState.STOPPED) {
-            if (System.nanoTime() - deadline > 0) throw new MachineException("machine '" + m.name() + "' did not exit within " + timeout);
+            if (System.nanoTime() - deadline > 0) throw new MachineException("machine '" + m.name() + "' did not exit within " + io.drydock.kernel.clock.Durations.format(timeout));
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import io.drydock.kernel.machine.Machine;
 import io.drydock.kernel.machine.MachineException;
 import io.drydock.kernel.machine.MachineSpec;
 import io.drydock.kernel.machine.Options;
+import io.drydock.kernel.machine.RunResult;
 import io.drydock.kernel.memory.Sizes;
 import io.drydock.kernel.spi.MachineWord;
 import io.drydock.shell.log.Logging;
@@ -128,22 +129,23 @@ public final class RunMain implements Callable<Integer> {
         }
         try (Machine m = spec.build()) {
             if (Main.stdinIsTerminal()) rawTerminal();
+            // Guest output reaches the terminal as it is written; at the end of piped input the guest
+            // gets EOT (0x04) once, so a cli reading it exits like a shell at end of file.
             m.console().bridge(System.in, System.out);
-            long t0 = System.nanoTime();
-            int code;
-            try {
-                Duration limit = timeout > 0 ? Duration.ofSeconds(timeout) : Duration.ofDays(3650);
-                code = gdb.enabled() ? gdb.run(m, limit) : m.run(limit);
-            } catch (MachineException e) {
-                System.out.flush();
-                System.err.println("run: " + e.getMessage());
-                code = m.failure() != null ? 1 : 124;
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            Duration limit = timeout > 0 ? Duration.ofSeconds(timeout) : Duration.ofDays(3650);
+            RunResult r = gdb.enabled() ? underGdb(m, limit) : m.run(limit);
             m.stop();
+            m.console().flush();
             System.out.flush();
+            int code = switch (r.outcome()) {
+                case EXITED -> r.exitCode();
+                case TIMED_OUT -> 124;
+                case FAILED, STOPPED -> 1;
+            };
+            if (r.outcome() != RunResult.Outcome.EXITED) System.err.printf("run: machine '%s' %s (%,d instructions)%n", m.name(), r.reason(), r.instructions());
             if (stats) {
-                long n = m.instructionsRetired();
+                long n = r.instructions();
+                double seconds = r.elapsed().toNanos() / 1e9;
                 System.err.printf("run: %,d instructions in %.3f s = %.1f MIPS%n", n, seconds, n / seconds / 1e6);
                 System.err.print(m.metrics().table("", false));
             }
@@ -155,6 +157,32 @@ public final class RunMain implements Callable<Integer> {
         }
         // The plugins are not stopped: main() exits the JVM right after, and a plugin's stop() must not be
         // able to hold back the guest's exit code.
+    }
+
+    /** {@link GdbOptions#run} as a {@link RunResult}, like {@link Machine#run(Duration)} gives without gdb. */
+    private RunResult underGdb(Machine m, Duration limit) {
+        long t0 = System.nanoTime();
+        RunResult.Outcome outcome;
+        String reason;
+        Integer exit = null;
+        try {
+            exit = gdb.run(m, limit);
+            outcome = RunResult.Outcome.EXITED;
+            reason = "the guest exited";
+        } catch (MachineException e) {
+            if (m.failure() != null) {
+                outcome = RunResult.Outcome.FAILED;
+                reason = "failed: " + m.failure();
+            } else if (m.state() == io.drydock.kernel.machine.MachineState.STOPPED) {
+                outcome = RunResult.Outcome.STOPPED;
+                reason = "stopped by gdb (kill) before the guest exited";
+            } else {
+                outcome = RunResult.Outcome.TIMED_OUT;
+                reason = "timed out after " + io.drydock.kernel.clock.Durations.format(limit);
+            }
+        }
+        return new RunResult(m.name(), exit, outcome, reason, Duration.ofNanos(System.nanoTime() - t0),
+                m.instructionsRetired(), m.console().tail(RunResult.TAIL_LINES));
     }
 
     /**

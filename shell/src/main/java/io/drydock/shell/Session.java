@@ -1,5 +1,7 @@
 package io.drydock.shell;
 
+import io.drydock.kernel.clock.Durations;
+import io.drydock.kernel.machine.ConsoleTerminal;
 import io.drydock.kernel.machine.Machine;
 import io.drydock.kernel.machine.MachineState;
 import io.drydock.kernel.spi.MachineWord;
@@ -20,12 +22,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One Groovy session with its commands, machine DSL, script bindings and the machines it built: what the
@@ -46,7 +48,7 @@ public final class Session implements ShellContext, AutoCloseable {
     private final GroovyEngine engine;
     private final Map<String, ShellCommand> commands = new TreeMap<>();
     private final Map<String, String> bindingHelp = new TreeMap<>();
-    private final List<Machine> machines = new CopyOnWriteArrayList<>();
+    private final MachineSelection machines = new MachineSelection();
     private final List<String> warnings = new ArrayList<>();
     private volatile boolean quit;
 
@@ -55,8 +57,8 @@ public final class Session implements ShellContext, AutoCloseable {
         this.out = out;
         this.err = err;
         this.interactive = interactive;
-        this.dsl = new MachineDsl(plugins.extensions(MachineWord.class), machines::add, warnings::add);
-        this.binding = new DrydockBinding(dsl);
+        this.dsl = new MachineDsl(plugins.extensions(MachineWord.class), machines::built, warnings::add);
+        this.binding = new DrydockBinding(dsl, machines);
         binding.setVariable("out", out); // println in scripts goes where the session prints
         this.engine = new GroovyEngine(plugins.classLoader(), binding);
         GroovyExtensionModules.register(plugins.startedLoaders(), warnings::add);
@@ -168,6 +170,7 @@ public final class Session implements ShellContext, AutoCloseable {
     public static String render(Object value) {
         if (value == null) return null;
         if (value instanceof Machine m) return m.toString();
+        if (value instanceof Duration d) return Durations.format(d);
         return InvokerHelper.toString(value);
     }
 
@@ -191,16 +194,24 @@ public final class Session implements ShellContext, AutoCloseable {
         return ((Map<String, Object>) binding.getVariables()).keySet().stream().sorted().toList();
     }
 
-    @Override public List<Machine> machines() { return List.copyOf(machines); }
+    @Override public List<Machine> machines() { return machines.all(); }
 
-    /** The newest machine of the session (the kernel does not tell whether a machine was closed). */
-    @Override public Machine currentMachine() { return machines.isEmpty() ? null : machines.getLast(); }
+    /** The machine {@code use} chose, else the newest built (the kernel does not tell whether a machine was closed). */
+    @Override public Machine currentMachine() { return machines.current(); }
+
+    @Override public Machine machine(Object which) { return machines.find(which); }
+
+    /** {@code use m2}: makes a machine of this session current. */
+    public Machine use(Object which) { return machines.use(which); }
+
+    /** Where {@code m.console().attach()} attaches: the REPL's terminal (none in script mode). */
+    public void consoleTerminal(ConsoleTerminal t) { machines.terminal(t); }
 
     @Override public <T> List<T> extensions(Class<T> type) { return plugins.extensions(type); }
 
     /** Stops and closes every machine of the session (their hart threads would keep the JVM alive). */
     @Override public void close() {
-        for (Machine m : machines) {
+        for (Machine m : machines.all()) {
             try {
                 if (m.state() != MachineState.STOPPED) m.stop();
                 m.close();

@@ -36,7 +36,9 @@ class MachineDslTest {
         String summary = Session.render(m);
         assertTrue(summary.contains("machine 'm1'") && summary.contains("fakeboard instructions=500"), summary);
 
-        assertEquals(3, eval("m.run(Duration.ofSeconds(10))"));
+        Object run = eval("m.run(Duration.ofSeconds(10))");
+        assertEquals(3, ((io.drydock.kernel.machine.RunResult) run).exitCode());
+        assertTrue(Session.render(run).startsWith("machine 'm1': exit code 3 — the guest exited"), Session.render(run));
         assertEquals(500L, m.instructionsRetired());
         eval("m.bus().write(0x10000000, 4, 42)");
         assertEquals(42L, eval("m.bus().read(0x10000000, 4)"));
@@ -95,6 +97,38 @@ class MachineDslTest {
         assertTrue(c.output().contains("machine.instructions") && c.output().contains("10"), c.output());
         eval(":metrics --json");
         assertTrue(c.output().contains("\"machine.instructions\":10"), c.output());
+    }
+
+    @Test void metricsJsonHonoursThePrefix() throws Exception {
+        eval("m = machine { fakeboard instructions: 10 }; m.run(Duration.ofSeconds(10))");
+        eval(":metrics cpu0 --json");
+        String json = c.output().strip();
+        assertTrue(json.contains("\"cpu0.instructions\":10"), json);
+        assertFalse(json.contains("machine.instructions"), "the prefix selects: " + json);
+        ScriptError bad = assertThrows(ScriptError.class, () -> eval(":metrics --jsn"));
+        assertTrue(bad.getMessage().startsWith("unknown option --jsn — did you mean '--json'?"), bad.getMessage());
+    }
+
+    @Test void useMakesAnotherMachineCurrentForTheHelpers() throws Exception {
+        eval("m1 = machine(name: 'first') { fakeboard instructions: 10 }; m2 = machine(name: 'second') { fakeboard instructions: 20 }");
+        assertEquals("second", s.currentMachine().name(), "the newest built is current");
+        eval(":machines");
+        assertTrue(c.output().contains("  first ") && c.output().contains("* second "), c.output());
+        assertSame(s.variable("m1"), eval("use m1"));
+        assertEquals("first", s.currentMachine().name());
+        eval("m1.run(Duration.ofSeconds(10)); m2.run(Duration.ofSeconds(10))");
+        eval(":metrics machine.instructions");
+        assertTrue(c.output().contains("machine.instructions  10"), "acts on the current machine: " + c.output());
+        eval(":metrics machine.instructions --machine second");
+        assertTrue(c.output().contains("machine.instructions  20"), c.output());
+        eval(":use second");
+        assertEquals("second", s.currentMachine().name());
+        eval("use 'first'");
+        assertEquals("first", s.currentMachine().name());
+        ScriptError none = assertThrows(ScriptError.class, () -> eval("use 'third'"));
+        assertTrue(none.getMessage().contains("no machine named 'third' (machines: first, second)"), none.getMessage());
+        ScriptError cmd = assertThrows(ScriptError.class, () -> eval(":metrics --machine third"));
+        assertTrue(cmd.getMessage().contains("no machine named 'third'"), cmd.getMessage());
     }
 
     @Test void waitingForAMachineIsInterruptible() throws Exception {

@@ -81,7 +81,7 @@ class MainTest {
         Path plugins = tmp.resolve("env-plugins");
         PluginJars.write(plugins, PluginJars.fakeBoard());
         env.put("DRYDOCK_PLUGINS", plugins.toString());
-        Result r = run("", "-e", "m = machine { fakeboard instructions: 20, exit: 7 }\nprintln m.run(Duration.ofSeconds(10))");
+        Result r = run("", "-e", "m = machine { fakeboard instructions: 20, exit: 7 }\nprintln m.run(Duration.ofSeconds(10)).exitCode");
         assertEquals(0, r.code(), r.err());
         assertEquals("7\n", r.out());
     }

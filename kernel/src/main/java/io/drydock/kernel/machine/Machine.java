@@ -1,6 +1,7 @@
 package io.drydock.kernel.machine;
 
 import io.drydock.kernel.bus.SystemBus;
+import io.drydock.kernel.clock.Durations;
 import io.drydock.kernel.clock.TimerScheduler;
 import io.drydock.kernel.clock.VirtualClock;
 import io.drydock.kernel.debug.DebugPoints;
@@ -180,6 +181,7 @@ public final class Machine implements AutoCloseable {
                 powerOn();
                 startCores();
                 state = MachineState.RUNNING;
+                console.machineRunning(true);
                 log.info("machine {} started", name());
             }
         }
@@ -221,6 +223,7 @@ public final class Machine implements AutoCloseable {
         if (state == MachineState.STOPPED) return;
         stopCores();
         state = MachineState.STOPPED;
+        console.machineRunning(false);
         synchronized (exitLock) {
             stopped = true;
             exitLock.notifyAll();
@@ -246,6 +249,7 @@ public final class Machine implements AutoCloseable {
             pausedBy = null;
         }
         state = MachineState.CREATED;
+        console.machineRunning(true);
         if (wasRunning) {
             startCores();
             state = MachineState.RUNNING;
@@ -265,7 +269,7 @@ public final class Machine implements AutoCloseable {
             while (!stopped && pausedBy == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new MachineException("machine '" + name() + "' did not exit within " + timeout + " ("
+                    throw new MachineException("machine '" + name() + "' did not exit within " + Durations.format(timeout) + " ("
                             + instructionsRetired() + " instructions retired)");
                 }
                 try {
@@ -283,11 +287,42 @@ public final class Machine implements AutoCloseable {
         return exitCode;
     }
 
-    /** Starts the machine and waits for the guest's exit code. */
-    public int run(Duration timeout) {
+    /**
+     * Starts (or resumes) the machine and waits until the guest exits, a core fails, the machine is stopped,
+     * or {@code timeout} passes (the machine then keeps running). Never throws for those: the result says
+     * which, with the exit code and the console's last lines.
+     *
+     * @throws MachineException when the machine cannot start (stopped, closed) or the wait is interrupted
+     */
+    public RunResult run(Duration timeout) {
+        long t0 = System.nanoTime();
         start();
-        return waitForExit(timeout);
+        RunResult.Outcome outcome;
+        String reason;
+        try {
+            waitForExit(timeout);
+            outcome = RunResult.Outcome.EXITED;
+            reason = "the guest exited";
+        } catch (MachineException e) {
+            if (Thread.currentThread().isInterrupted()) throw e;
+            if (failure != null) {
+                outcome = RunResult.Outcome.FAILED;
+                reason = "failed: " + failure;
+            } else if (exitCode == null && stopped) {
+                outcome = RunResult.Outcome.STOPPED;
+                reason = "stopped without an exit code";
+            } else {
+                outcome = RunResult.Outcome.TIMED_OUT;
+                reason = "timed out after " + Durations.format(timeout);
+            }
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+        return new RunResult(name(), outcome == RunResult.Outcome.EXITED ? exitCode : null, outcome, reason, elapsed,
+                instructionsRetired(), console.tail(RunResult.TAIL_LINES));
     }
+
+    /** {@link #run(Duration)} without a time limit (Ctrl-C in the shell interrupts the wait). */
+    public RunResult run() { return run(Duration.ofDays(3650)); }
 
     @Override public synchronized void close() {
         if (closed) return;

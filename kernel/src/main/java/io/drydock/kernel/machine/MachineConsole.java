@@ -1,35 +1,62 @@
 package io.drydock.kernel.machine;
 
+import io.drydock.kernel.clock.Durations;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The guest's console (the board's UART): everything the guest writes is captured in a buffer and, when
- * bridged, echoed to a stream (the terminal); input comes from {@link #send} or a bridged stream.
+ * The guest's console (the board's UART): everything the guest writes is captured and, when echoed, shown
+ * on a stream (the terminal) as it is written — byte by byte, not held back until a newline; input comes
+ * from {@link #send} or a bridged stream.
  *
  * <p>Guest side (the UART model, on hart threads): {@link #guestWrite}, {@link #guestRead},
  * {@link #guestHasInput}, {@link #onGuestInput}. User side (scripts, the shell, tests): {@link #send},
- * {@link #output}, {@link #waitFor}, {@link #bridge}. Thread-safe.
+ * {@link #output}, {@link #waitFor}, {@link #bridge}, {@link #attach}. Thread-safe.
+ *
+ * <p>Echo: a pump thread writes what the guest wrote since its last pass and flushes, so a prompt without
+ * a newline shows at once and a burst of output costs one write per pass, not one per byte.
+ * {@link #flush()} waits until the echo stream has everything.
+ *
+ * <p>End of input: when a bridged input stream ends (a pipe closed, {@code echo ls | scripts/run}), the
+ * guest receives the single byte {@link #EOT} (0x04, what Ctrl-D sends at a raw terminal), once; the
+ * unikernel's console takes it as end of file.
  */
 public final class MachineConsole {
     /** The capture keeps at most this many bytes; older output is dropped (and counted). */
     public static final int CAPTURE_LIMIT = 8 << 20;
+    /** End of transmission (Ctrl-D): sent to the guest when bridged input ends. */
+    public static final int EOT = 0x04;
+    /** Ctrl-]: detaches an {@link #attach()}ed terminal, as telnet's and QEMU's escape. */
+    public static final int DETACH = 0x1d;
 
     private final Object lock = new Object();
     private byte[] captured = new byte[4096];
     private int length;
+    /** Bytes dropped from the start of the capture: the absolute position of captured[0]. */
     private long dropped;
+    /** Where the next {@link #waitFor} starts searching (absolute); see there. */
+    private long cursor;
     private final ArrayDeque<Byte> input = new ArrayDeque<>();
     private final List<Runnable> inputListeners = new CopyOnWriteArrayList<>();
-    private volatile OutputStream echo;
+    private volatile ConsoleTerminal terminal;
+    /** Set while the machine is stopped (an attach ends); cleared when it starts again. */
+    private boolean machineStopped;
+
+    // echo pump state, under lock
+    private OutputStream echo;
+    private long echoed;
+    private long echoGeneration;
+    private Thread pump;
 
     // ---- guest side ----
 
@@ -39,15 +66,6 @@ public final class MachineConsole {
             if (length == captured.length) grow();
             captured[length++] = (byte) b;
             lock.notifyAll();
-        }
-        OutputStream out = echo;
-        if (out != null) {
-            try {
-                out.write(b);
-                if (b == '\n') out.flush();
-            } catch (IOException e) {
-                echo = null; // the terminal went away; keep capturing
-            }
         }
     }
 
@@ -68,12 +86,16 @@ public final class MachineConsole {
 
     // ---- user side ----
 
-    /** Queues text (UTF-8) for the guest to read. */
+    /**
+     * Queues text (UTF-8) for the guest to read. Output written before this call is taken as answered: the
+     * next {@link #waitFor} looks only at what the guest writes from now on.
+     */
     public void send(String text) { send(text.getBytes(StandardCharsets.UTF_8)); }
 
     public void send(byte[] bytes) {
         synchronized (lock) {
             for (byte b : bytes) input.add(b);
+            cursor = end();
         }
         inputListeners.forEach(Runnable::run);
     }
@@ -83,29 +105,55 @@ public final class MachineConsole {
         synchronized (lock) { return new String(captured, 0, length, StandardCharsets.UTF_8); }
     }
 
+    /** Forgets the captured output; {@link #waitFor} then searches from here. */
     public void clear() {
         synchronized (lock) {
+            dropped += length;
             length = 0;
-            dropped = 0;
+            cursor = end();
         }
     }
 
+    /** How many bytes the guest has written in all (an absolute position for {@link #waitFor(String, Duration, long)}). */
+    public long position() {
+        synchronized (lock) { return end(); }
+    }
+
     /**
-     * Waits until the captured output matches {@code regex} (searched anywhere) and returns the match.
+     * Waits until the guest's output matches {@code regex} and returns the match. Like expect, it searches
+     * only output not yet answered: what came after the end of the previous {@code waitFor}'s match and
+     * after the last {@link #send} — so {@code send('ls\n'); waitFor('\\$ ')} waits for the next prompt,
+     * not the one already on the screen, while {@code boot(); waitFor('login:')} still sees a banner printed
+     * before the call. To search other output, give the position to start at:
+     * {@link #waitFor(String, Duration, long)} with 0 (everything captured) or {@link #position()} (only
+     * what comes after now).
      *
      * @throws MachineException on timeout, with the last lines of output in the message
      */
     public String waitFor(String regex, Duration timeout) {
+        long from;
+        synchronized (lock) { from = cursor; }
+        return waitFor(regex, timeout, from);
+    }
+
+    /** {@link #waitFor(String, Duration)} searching from absolute position {@code from} (see {@link #position()}). */
+    public String waitFor(String regex, Duration timeout, long from) {
         Pattern p = Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
             while (true) {
-                Matcher m = p.matcher(new String(captured, 0, length, StandardCharsets.UTF_8));
-                if (m.find()) return m.group();
+                int start = (int) Math.min(length, Math.max(0, from - dropped));
+                String text = new String(captured, start, length - start, StandardCharsets.UTF_8);
+                Matcher m = p.matcher(text);
+                if (m.find()) {
+                    int matchEnd = text.substring(0, m.end()).getBytes(StandardCharsets.UTF_8).length;
+                    cursor = Math.min(end(), dropped + start + matchEnd);
+                    return m.group();
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new MachineException("console: no match for /" + regex + "/ within " + timeout
-                            + "; output ends with:\n" + tail(10));
+                    throw new MachineException("console: no match for /" + regex + "/ within " + Durations.format(timeout)
+                            + "; output ends with:\n" + tailOf(new String(captured, 0, length, StandardCharsets.UTF_8), 10));
                 }
                 try {
                     lock.wait(Math.max(1, left / 1_000_000));
@@ -118,8 +166,9 @@ public final class MachineConsole {
     }
 
     /** The last {@code lines} lines of output. */
-    public String tail(int lines) {
-        String all = output();
+    public String tail(int lines) { return tailOf(output(), lines); }
+
+    static String tailOf(String all, int lines) {
         int i = all.endsWith("\n") ? all.length() - 1 : all.length();
         for (int n = 0; i > 0; i--) {
             if (all.charAt(i - 1) == '\n' && ++n == lines) break;
@@ -127,12 +176,84 @@ public final class MachineConsole {
         return all.substring(i);
     }
 
-    /** Echoes guest output to {@code out} from now on (null stops echoing). */
-    public void echoTo(OutputStream out) { echo = out; }
+    // ---- echo, bridge, attach ----
+
+    /** Echoes guest output to {@code out} from now on, as it is written (null stops echoing). */
+    public void echoTo(OutputStream out) {
+        synchronized (lock) {
+            echo = out;
+            echoed = end();
+            echoGeneration++;
+            if (out != null && pump == null) {
+                pump = Thread.ofPlatform().daemon().name("console-echo").start(this::pumpEcho);
+            }
+            lock.notifyAll();
+        }
+    }
 
     /**
-     * Bridges the console to a terminal: output echoed to {@code out}, bytes read from {@code in} sent to the
-     * guest by a daemon thread until {@code in} ends. Returns that thread.
+     * Waits (at most {@code timeout}) until everything the guest wrote so far has been written to the echo
+     * stream and flushed. Call before printing after the guest's output, or before exiting.
+     */
+    public void flush(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            long target = end();
+            while (echo != null && echoed < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return;
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    public void flush() { flush(Duration.ofSeconds(5)); }
+
+    /** The echo pump: writes each new stretch of output and flushes, until the JVM ends. */
+    private void pumpEcho() {
+        while (true) {
+            OutputStream out;
+            byte[] chunk;
+            long generation;
+            synchronized (lock) {
+                while (echo == null || echoed >= end()) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                out = echo;
+                generation = echoGeneration;
+                long from = Math.max(echoed, dropped);
+                chunk = Arrays.copyOfRange(captured, (int) (from - dropped), length);
+            }
+            boolean failed = false;
+            try {
+                out.write(chunk);
+                out.flush();
+            } catch (IOException e) {
+                failed = true; // the terminal went away; keep capturing
+            }
+            synchronized (lock) {
+                if (generation == echoGeneration) {
+                    echoed += chunk.length;
+                    if (failed) echo = null;
+                }
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Bridges the console to a terminal or pipe: output echoed to {@code out} as written, bytes read from
+     * {@code in} sent to the guest by a daemon thread; when {@code in} ends, the guest gets {@link #EOT}
+     * once. Returns that thread.
      */
     public Thread bridge(InputStream in, OutputStream out) {
         echoTo(out);
@@ -140,16 +261,81 @@ public final class MachineConsole {
             byte[] buf = new byte[256];
             try {
                 int n;
-                while ((n = in.read(buf)) > 0) send(java.util.Arrays.copyOf(buf, n));
+                while ((n = in.read(buf)) >= 0) {
+                    if (n > 0) send(Arrays.copyOf(buf, n));
+                }
             } catch (IOException e) {
-                // input closed: nothing more to send
+                // input closed: that is its end too
             }
+            send(new byte[]{EOT});
         });
     }
 
+    /** The terminal {@link #attach()} uses; the shell sets it on the machines it builds. */
+    public void terminal(ConsoleTerminal t) { terminal = t; }
+
+    /**
+     * Gives the terminal to the guest until Ctrl-] ({@link #DETACH}): every key goes to the guest (Ctrl-C
+     * and Ctrl-D too), the guest's output shows as it is written. Also ends when the machine stops, when the
+     * terminal's input ends, or when the calling thread is interrupted. Returns why it ended.
+     *
+     * @throws MachineException when no terminal was given (script mode)
+     */
+    public String attach() {
+        ConsoleTerminal t = terminal;
+        if (t == null) {
+            throw new MachineException("console: no terminal to attach to (attach() works in the interactive shell; "
+                    + "in scripts use send() and waitFor())");
+        }
+        OutputStream previousEcho;
+        synchronized (lock) { previousEcho = echo; }
+        String why;
+        try (AutoCloseable raw = t.raw()) {
+            write(t.output(), "[attached to the console; Ctrl-] detaches]\r\n");
+            echoTo(t.output());
+            why = attachLoop(t);
+        } catch (Exception e) {
+            why = "terminal failed: " + e.getMessage();
+        } finally {
+            flush(Duration.ofSeconds(1));
+            echoTo(previousEcho);
+        }
+        return "detached: " + why;
+    }
+
+    private String attachLoop(ConsoleTerminal t) throws IOException {
+        while (true) {
+            synchronized (lock) {
+                if (machineStopped) return "the machine stopped";
+            }
+            if (Thread.currentThread().isInterrupted()) return "interrupted";
+            int b = t.read(100);
+            if (b == DETACH) return "Ctrl-]";
+            if (b == -1) return "end of terminal input";
+            if (b >= 0) send(new byte[]{(byte) b});
+        }
+    }
+
+    private static void write(OutputStream out, String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** The machine tells its console when it stops and starts (an attach ends at a stop). */
+    void machineRunning(boolean running) {
+        synchronized (lock) {
+            machineStopped = !running;
+            lock.notifyAll();
+        }
+    }
+
+    // ---- capture ----
+
+    private long end() { return dropped + length; }
+
     private void grow() {
         if (captured.length < CAPTURE_LIMIT) {
-            captured = java.util.Arrays.copyOf(captured, Math.min(CAPTURE_LIMIT, captured.length * 2));
+            captured = Arrays.copyOf(captured, Math.min(CAPTURE_LIMIT, captured.length * 2));
         } else {
             int drop = captured.length / 2;
             System.arraycopy(captured, drop, captured, 0, length - drop);
@@ -158,7 +344,7 @@ public final class MachineConsole {
         }
     }
 
-    /** Bytes of output dropped from the start of the capture because it was full. */
+    /** Bytes of output dropped from the start of the capture because it was full or cleared. */
     public long droppedBytes() {
         synchronized (lock) { return dropped; }
     }

@@ -71,9 +71,12 @@ public final class MetricsRegistry {
     }
 
     /** Every metric's value by name (histograms as summary maps). */
-    public Map<String, Object> snapshot() {
+    public Map<String, Object> snapshot() { return snapshot(""); }
+
+    /** The values of the metrics whose names start with {@code prefix}. */
+    public Map<String, Object> snapshot(String prefix) {
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Metric m : metrics.values()) out.put(m.name(), m.value());
+        for (Metric m : list(prefix)) out.put(m.name(), m.value());
         return out;
     }
 
@@ -116,5 +119,8 @@ public final class MetricsRegistry {
     @Override public String toString() { return table("", false); }
 
     /** The snapshot as a JSON object: {"name": number | {"count":..,"p50Ns":..}}. */
-    public String toJson() { return Json.write(snapshot()); }
+    public String toJson() { return toJson(""); }
+
+    /** {@link #toJson()} of the metrics whose names start with {@code prefix}. */
+    public String toJson(String prefix) { return Json.write(snapshot(prefix)); }
 }

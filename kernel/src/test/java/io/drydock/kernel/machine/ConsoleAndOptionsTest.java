@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,16 +55,95 @@ class ConsoleAndOptionsTest {
     }
 
     @Test
-    void bridgeEchoesOutputAndFeedsInput() throws Exception {
+    void bridgeEchoesOutputAsWrittenAndEndsInputWithEot() throws Exception {
         MachineConsole c = new MachineConsole();
         ByteArrayOutputStream terminal = new ByteArrayOutputStream();
         Thread t = c.bridge(new ByteArrayInputStream("typed".getBytes()), terminal);
         t.join(5000);
-        guestPrints(c, "hi\n");
-        assertEquals("hi\n", terminal.toString());
+        guestPrints(c, "login: "); // a prompt: no newline, must show anyway
+        c.flush();
+        assertEquals("login: ", terminal.toString());
         StringBuilder got = new StringBuilder();
         for (int b; (b = c.guestRead()) >= 0; ) got.append((char) b);
-        assertEquals("typed", got.toString());
+        assertEquals("typed\u0004", got.toString(), "the end of piped input reaches the guest as one EOT");
+    }
+
+    @Test
+    void echoShowsAPromptWithoutNewlineWithoutAFlushCall() throws Exception {
+        MachineConsole c = new MachineConsole();
+        java.io.PipedInputStream seen = new java.io.PipedInputStream();
+        c.echoTo(new java.io.PipedOutputStream(seen));
+        guestPrints(c, "$ ");
+        byte[] two = new byte[2];
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int n = 0;
+        while (n < 2 && System.nanoTime() < deadline) n += seen.read(two, n, 2 - n);
+        assertEquals("$ ", new String(two, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void emptyInputStillSendsEot() throws Exception {
+        MachineConsole c = new MachineConsole();
+        c.bridge(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream()).join(5000);
+        assertEquals(MachineConsole.EOT, c.guestRead());
+        assertEquals(-1, c.guestRead(), "exactly once");
+    }
+
+    @Test
+    void waitForSearchesOnlyUnansweredOutput() {
+        MachineConsole c = new MachineConsole();
+        guestPrints(c, "banner\n$ ");
+        assertEquals("banner", c.waitFor("banner", Duration.ofSeconds(1)), "output before the first call is seen");
+        assertEquals("$ ", c.waitFor("\\$ ", Duration.ofSeconds(1)));
+        var again = assertThrows(MachineException.class, () -> c.waitFor("\\$ ", Duration.ofMillis(20)),
+                "a prompt already matched is not matched again");
+        assertTrue(again.getMessage().contains("within 20 ms"), again.getMessage());
+        guestPrints(c, "old prompt $ ");
+        c.send("ls\n");
+        assertThrows(MachineException.class, () -> c.waitFor("\\$ ", Duration.ofMillis(20)),
+                "output before send() is answered");
+        guestPrints(c, "etc\n$ ");
+        assertEquals("$ ", c.waitFor("\\$ ", Duration.ofSeconds(1)));
+        assertEquals("banner", c.waitFor("banner", Duration.ofSeconds(1), 0), "position 0 searches everything");
+        long now = c.position();
+        guestPrints(c, "later");
+        assertThrows(MachineException.class, () -> c.waitFor("banner", Duration.ofMillis(20), now));
+        assertEquals("later", c.waitFor("lat.r", Duration.ofSeconds(1), now));
+    }
+
+    @Test
+    void attachGivesTheKeysToTheGuestUntilCtrlBracket() {
+        MachineConsole c = new MachineConsole();
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        java.util.ArrayDeque<Integer> keys = new java.util.ArrayDeque<>(List.of((int) 'l', (int) 's', 3, MachineConsole.DETACH, (int) 'x'));
+        boolean[] raw = new boolean[2];
+        c.terminal(new ConsoleTerminal() {
+            @Override public AutoCloseable raw() {
+                raw[0] = true;
+                return () -> raw[1] = true;
+            }
+
+            @Override public int read(long timeoutMillis) {
+                Integer k = keys.poll();
+                if (k != null && k == 's') guestPrints(c, "ls\r\n");
+                return k == null ? -1 : k;
+            }
+
+            @Override public java.io.OutputStream output() { return screen; }
+        });
+        assertEquals("detached: Ctrl-]", c.attach());
+        assertTrue(raw[0] && raw[1], "raw mode entered and restored");
+        StringBuilder got = new StringBuilder();
+        for (int b; (b = c.guestRead()) >= 0; ) got.append((char) b);
+        assertEquals("ls\u0003", got.toString(), "keys up to Ctrl-] reach the guest, Ctrl-C included");
+        assertEquals((Integer) (int) 'x', keys.peek(), "nothing is read after Ctrl-]");
+        assertTrue(screen.toString().contains("Ctrl-] detaches") && screen.toString().contains("ls\r\n"), screen.toString());
+    }
+
+    @Test
+    void attachWithoutATerminalSaysSo() {
+        var e = assertThrows(MachineException.class, () -> new MachineConsole().attach());
+        assertTrue(e.getMessage().contains("no terminal"), e.getMessage());
     }
 
     @Test

@@ -62,6 +62,39 @@ class MachineTest {
     }
 
     @Test
+    void runReturnsAResultWithExitCodeReasonAndConsoleTail() {
+        try (Machine m = build(new FakeBoard(1))) {
+            for (char ch : "booting\nhello from the guest\n".toCharArray()) m.console().guestWrite(ch);
+            Thread.ofVirtual().start(() -> {
+                waitUntil(() -> m.state() == MachineState.RUNNING);
+                m.bus().write(FakeBoard.FINISHER, 4, 1);
+            });
+            RunResult r = m.run(Duration.ofSeconds(10));
+            assertEquals(RunResult.Outcome.EXITED, r.outcome());
+            assertEquals(1, r.exitCode());
+            assertFalse(r.ok());
+            String shown = r.toString();
+            assertTrue(shown.startsWith("machine 't': exit code 1 — the guest exited ("), shown);
+            assertTrue(shown.contains("\n  | booting\n  | hello from the guest"), shown);
+        }
+    }
+
+    @Test
+    void runThatTimesOutSaysSoInWordsAndLeavesTheMachineRunning() {
+        try (Machine m = build(new FakeBoard(1))) {
+            RunResult r = m.run(Duration.ofMillis(50));
+            assertEquals(RunResult.Outcome.TIMED_OUT, r.outcome());
+            assertNull(r.exitCode());
+            assertEquals("timed out after 50 ms", r.reason());
+            assertTrue(r.toString().contains("no exit code — timed out after 50 ms, still running"), r.toString());
+            assertTrue(r.toString().contains("console: (no output)"), r.toString());
+            assertEquals(MachineState.RUNNING, m.state());
+            var e = assertThrows(MachineException.class, () -> m.waitForExit(Duration.ofSeconds(2)));
+            assertTrue(e.getMessage().contains("did not exit within 2 s ("), e.getMessage());
+        }
+    }
+
+    @Test
     void resetReloadsTheImageAndRestarts() {
         FakeBoard board = new FakeBoard(1);
         try (Machine m = build(board)) {

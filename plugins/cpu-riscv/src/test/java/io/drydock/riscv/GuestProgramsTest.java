@@ -45,7 +45,7 @@ class GuestProgramsTest {
     static Result drydock(Path elf, int harts) {
         MachineSpec spec = new MachineSpec().kernel(elf).add(new VirtBoard(harts));
         try (Machine m = spec.build()) {
-            int code = m.run(Duration.ofSeconds(60));
+            int code = m.run(Duration.ofSeconds(60)).exitCode();
             m.stop();
             return new Result(code, m.console().output());
         }

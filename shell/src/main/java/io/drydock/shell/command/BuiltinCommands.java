@@ -1,6 +1,7 @@
 package io.drydock.shell.command;
 
 import io.drydock.kernel.machine.Machine;
+import io.drydock.kernel.machine.Suggestions;
 import io.drydock.kernel.spi.MachineWord;
 import io.drydock.kernel.spi.ShellCommand;
 import io.drydock.kernel.spi.ShellContext;
@@ -24,7 +25,7 @@ public final class BuiltinCommands {
     private BuiltinCommands() {}
 
     public static List<ShellCommand> all(Session s) {
-        return List.of(new Help(s), new Plugins(s), new Load(s), new Log(), new Quit(s), new Metrics(s), new Machines(s));
+        return List.of(new Help(s), new Plugins(s), new Load(s), new Log(), new Quit(s), new Metrics(s), new Machines(s), new Use(s));
     }
 
     private static void noArgs(List<String> args) {
@@ -154,44 +155,79 @@ public final class BuiltinCommands {
         }
     }
 
-    /** {@code :metrics [PREFIX] [--all|--reset|--json]}: the newest machine's metrics. */
+    /** {@code :metrics [PREFIX] [--all|--reset|--json] [--machine NAME]}: the current machine's metrics. */
     record Metrics(Session s) implements ShellCommand {
+        private static final List<String> OPTIONS = List.of("--all", "--reset", "--json", "--machine");
+
         @Override public String name() { return "metrics"; }
 
-        @Override public String description() { return "metrics of the newest machine (non-zero ones unless --all)"; }
+        @Override public String description() {
+            return "metrics of the current machine, or of --machine NAME (non-zero ones unless --all)";
+        }
 
-        @Override public String usage() { return "[PREFIX] [--all|--reset|--json]"; }
+        @Override public String usage() { return "[PREFIX] [--all|--reset|--json] [--machine NAME]"; }
 
         @Override public void execute(ShellContext c, List<String> args) {
-            Machine m = c.currentMachine();
-            if (m == null) throw new IllegalArgumentException("no machine yet: build one with machine { ... }");
             String prefix = "";
             String mode = "table";
-            for (String a : args) {
+            String machine = null;
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
                 switch (a) {
                     case "--all" -> mode = "all";
                     case "--reset" -> mode = "reset";
                     case "--json" -> mode = "json";
+                    case "--machine" -> {
+                        if (++i == args.size()) throw new IllegalArgumentException("--machine needs a machine's name");
+                        machine = args.get(i);
+                    }
                     default -> {
-                        if (a.startsWith("--")) throw new IllegalArgumentException("unknown option " + a);
+                        if (a.startsWith("--")) {
+                            throw new IllegalArgumentException("unknown option " + a + Suggestions.didYouMean(a, OPTIONS)
+                                    + " (options: " + String.join(", ", OPTIONS) + ")");
+                        }
+                        if (!prefix.isEmpty()) throw new IllegalArgumentException("one PREFIX only, got '" + prefix + "' and '" + a + "'");
                         prefix = a;
                     }
                 }
             }
+            Machine m = c.machine(machine);
             switch (mode) {
                 case "reset" -> {
                     m.metrics().reset(prefix);
                     c.out().println("reset " + (prefix.isEmpty() ? "all metrics" : prefix + "*") + " of " + m.name());
                 }
-                case "json" -> c.out().println(m.metrics().toJson());
+                case "json" -> c.out().println(m.metrics().toJson(prefix));
                 default -> c.out().print(m.metrics().table(prefix, mode.equals("all")));
             }
         }
 
         @Override public List<String> complete(ShellContext c, List<String> argsSoFar) {
+            if (!argsSoFar.isEmpty() && argsSoFar.getLast().equals("--machine")) {
+                return c.machines().stream().map(Machine::name).toList();
+            }
             Machine m = c.currentMachine();
             List<String> names = m == null ? List.of() : m.metrics().list("").stream().map(x -> x.name()).toList();
-            return java.util.stream.Stream.concat(names.stream(), java.util.stream.Stream.of("--all", "--reset", "--json")).toList();
+            return java.util.stream.Stream.concat(names.stream(), OPTIONS.stream()).toList();
+        }
+    }
+
+    /** {@code :use NAME}: makes a machine current (the same as {@code use m2} in code). */
+    record Use(Session s) implements ShellCommand {
+        @Override public String name() { return "use"; }
+
+        @Override public String description() { return "make a machine current: the helpers act on it (also: use m2)"; }
+
+        @Override public String usage() { return "NAME"; }
+
+        @Override public void execute(ShellContext c, List<String> args) {
+            if (args.size() != 1) throw new IllegalArgumentException("needs one machine's name");
+            Machine m = s.use(args.getFirst());
+            c.out().println("current machine: " + m.name());
+        }
+
+        @Override public List<String> complete(ShellContext c, List<String> argsSoFar) {
+            return argsSoFar.isEmpty() ? c.machines().stream().map(Machine::name).toList() : List.of();
         }
     }
 
@@ -199,15 +235,16 @@ public final class BuiltinCommands {
     record Machines(Session s) implements ShellCommand {
         @Override public String name() { return "machines"; }
 
-        @Override public String description() { return "machines built in this session"; }
+        @Override public String description() { return "machines built in this session; * marks the current one"; }
 
         @Override public void execute(ShellContext c, List<String> args) {
             noArgs(args);
             List<Machine> all = c.machines();
             if (all.isEmpty()) c.out().println("no machines yet");
+            Machine current = c.currentMachine();
             for (Machine m : all) {
-                c.out().printf("%-12s %-8s %,d instructions%s%n", m.name(), m.state(), m.instructionsRetired(),
-                        m.exitCode() == null ? "" : ", exit code " + m.exitCode());
+                c.out().printf("%s %-12s %-8s %,d instructions%s%n", m == current ? "*" : " ", m.name(), m.state(),
+                        m.instructionsRetired(), m.exitCode() == null ? "" : ", exit code " + m.exitCode());
             }
         }
     }

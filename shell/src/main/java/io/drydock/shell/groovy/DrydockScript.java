@@ -25,6 +25,15 @@ public abstract class DrydockScript extends Script {
     /** Like {@code machine}, but returns the spec without building it: shows what the words contribute. */
     public MachineSpec machineSpec(Closure<?> body) { return dsl().spec(Map.of(), body); }
 
+    /**
+     * {@code use m2} or {@code use 'm2'}: makes that machine current, so the helpers ({@code hart},
+     * {@code lspci}, {@code :metrics} ...) act on it when given no machine. Returns it.
+     */
+    public Machine use(Object machine) {
+        if (getBinding() instanceof DrydockBinding b && b.machines() != null) return b.machines().use(machine);
+        throw new IllegalStateException("machine selection is not available in this session");
+    }
+
     private MachineDsl dsl() {
         if (getBinding() instanceof DrydockBinding b && b.dsl() != null) return b.dsl();
         throw new IllegalStateException("the machine DSL is not available in this session");

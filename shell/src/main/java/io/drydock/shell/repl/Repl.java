@@ -58,6 +58,7 @@ public final class Repl {
                 .option(LineReader.Option.CASE_INSENSITIVE, false);
         if (history != null) b.variable(LineReader.HISTORY_FILE, history);
         this.reader = b.build();
+        session.consoleTerminal(new JLineConsoleTerminal(terminal)); // m.console().attach()
     }
 
     /** Reads and runs input until Ctrl-D, end of input or {@code :quit}. */

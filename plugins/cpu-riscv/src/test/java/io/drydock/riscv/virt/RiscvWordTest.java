@@ -26,7 +26,7 @@ class RiscvWordTest {
             assertEquals(2, m.cpus().size());
             InterruptController plic = m.services().find(InterruptController.class).orElseThrow();
             assertEquals(96, plic.sources());
-            assertEquals(0, m.run(Duration.ofSeconds(30)));
+            assertEquals(0, m.run(Duration.ofSeconds(30)).exitCode());
             assertEquals("hello from rv64\n", m.console().output());
             // the device tree at a1 carries the command line and the ISA string
             long fdt = 0x87e0_0000L;
