@@ -110,7 +110,7 @@ class VirtBootTest {
     void elfKernelWithBiosNoneStartsAtItsLowestAddress() {
         MachineSpec spec = new MachineSpec().bios("none").kernel(Path.of("guest/hello.elf")).add(new VirtBoard(1));
         try (Machine m = spec.build()) {
-            assertEquals(0, m.run(Duration.ofSeconds(30)));
+            assertEquals(0, m.run(Duration.ofSeconds(30)).exitCode());
             assertEquals(0x8000_0000L, m.memory().read64(0x1028 + 16));
         }
     }
@@ -150,7 +150,7 @@ class VirtBootTest {
         for (int harts : new int[]{1, 2}) {
             MachineSpec spec = new MachineSpec().kernel(write(dir, "Image", tinyImage())).add(new VirtBoard(harts));
             try (Machine m = spec.build()) {
-                assertEquals(0, m.run(Duration.ofSeconds(60)), m.console().output());
+                assertEquals(0, m.run(Duration.ofSeconds(60)).exitCode(), m.console().output());
                 String out = m.console().output();
                 assertTrue(out.contains("OpenSBI v"), out);
                 assertTrue(out.contains("Domain0 Next Address      : 0x0000000080200000"), out);
