@@ -62,4 +62,10 @@ public final class ActiveContext {
         VirtqueueFault fault = new VirtqueueFault(VirtqueueFault.DEVICE, VirtqueueError.DEVICE_ERROR, reason);
         return current() ? core.fault(fault) : new VirtqueueException(fault);
     }
+
+    /** {@link #deviceError(String)} that keeps what caused it (as the returned exception's cause). */
+    public VirtqueueException deviceError(String reason, Throwable cause) {
+        VirtqueueException e = deviceError(cause == null ? reason : reason + ": " + cause);
+        return cause == null ? e : new VirtqueueException(e.fault(), cause);
+    }
 }

@@ -15,5 +15,11 @@ public final class VirtqueueException extends RuntimeException {
         this.fault = fault;
     }
 
+    /** The same fault, keeping what caused it (a device's own exception). */
+    public VirtqueueException(VirtqueueFault fault, Throwable cause) {
+        super(fault.toString(), cause, false, false);
+        this.fault = fault;
+    }
+
     public VirtqueueFault fault() { return fault; }
 }

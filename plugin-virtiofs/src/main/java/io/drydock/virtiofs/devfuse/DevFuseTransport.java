@@ -50,6 +50,8 @@ public final class DevFuseTransport implements FuseTransport {
     }
 
     private void serve() {
+        // per OS thread: only the capabilities serving needs, no supplementary groups (Credentials)
+        io.drydock.virtiofs.passthrough.Credentials.dropCapabilities(io.drydock.virtiofs.passthrough.Credentials.SERVING_CAPS);
         long requestSize = Math.max(8192, server.config().maxRequestSize()); // fs/fuse/dev.c: FUSE_MIN_READ_BUFFER
         long replySize = 16 + (long) server.config().maxWrite() + 4096;
         try (Arena arena = Arena.ofConfined()) {

@@ -35,13 +35,25 @@ public final class VirtiofsdMain implements Callable<Integer> {
     @Option(names = "--cache", defaultValue = "auto", description = "never | auto | always (default: ${DEFAULT-VALUE}).")
     String cache;
 
-    @Option(names = "--no-xattr", description = "Do not pass extended attributes through.")
+    @Option(names = "--xattr", description = "Pass extended attributes through (off by default, as the C virtiofsd).")
+    boolean xattr;
+
+    @Option(names = "--no-xattr", description = "Do not pass extended attributes through (the default).")
     boolean noXattr;
+
+    @Option(names = "--security-xattrs", description = "With --xattr, pass security.* and trusted.* too (refused by default).")
+    boolean securityXattrs;
+
+    @Option(names = "--allow-device-nodes", description = "MKNOD may create block and character devices (never opened; the mount is nodev).")
+    boolean allowDeviceNodes;
+
+    @Option(names = "--max-handles", defaultValue = "65536", description = "Open file handles per session; EMFILE beyond (default: ${DEFAULT-VALUE}).")
+    int maxHandles;
 
     @Option(names = "--threads", defaultValue = "4", description = "Threads reading /dev/fuse (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--max-open-fds", defaultValue = "1024", description = "Open host data descriptors (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-open-fds", defaultValue = "0", description = "Open host data descriptors (default: an eighth of RLIMIT_NOFILE, raised at start).")
     int maxOpenFds;
 
     @Option(names = "--stats", description = "Print per-opcode counts and mean latency on exit.")
@@ -50,7 +62,9 @@ public final class VirtiofsdMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PassthroughOptions options = PassthroughOptions.defaults().withReadonly(readonly)
-                .withCache(PassthroughOptions.CacheMode.parse(cache)).withXattr(!noXattr).withMaxOpenFds(maxOpenFds);
+                .withCache(PassthroughOptions.CacheMode.parse(cache)).withXattr(xattr && !noXattr)
+                .withSecurityXattrs(securityXattrs).withAllowDeviceNodes(allowDeviceNodes).withMaxHandles(maxHandles);
+        if (maxOpenFds > 0) options = options.withMaxOpenFds(maxOpenFds);
         PassthroughFileSystem passthrough = PassthroughFileSystem.open(sharedDir, options);
         FuseFileSystem fs = readonly ? new ReadOnlyFileSystem(passthrough) : passthrough;
         FuseStats counts = new FuseStats();

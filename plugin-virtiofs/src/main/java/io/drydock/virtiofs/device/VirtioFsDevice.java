@@ -1,5 +1,6 @@
 package io.drydock.virtiofs.device;
 
+import io.drydock.kernel.metrics.Counter;
 import io.drydock.kernel.metrics.MetricsRegistry;
 import io.drydock.kernel.virtio.ActiveContext;
 import io.drydock.kernel.virtio.DescriptorChain;
@@ -13,6 +14,7 @@ import io.drydock.virtiofs.fuse.server.FuseObserver;
 import io.drydock.virtiofs.fuse.server.FuseOutcome;
 import io.drydock.virtiofs.fuse.server.FuseServer;
 import io.drydock.virtiofs.fuse.server.FuseServerConfig;
+import io.drydock.virtiofs.passthrough.Credentials;
 import io.drydock.virtiofs.passthrough.PassthroughFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +62,12 @@ public final class VirtioFsDevice implements VirtioDevice {
     private Active active;
 
     /** What exists between DRIVER_OK and reset. */
-    private record Active(ActiveContext context, FuseServer server, PassthroughFileSystem fs, Arena arena,
-                          List<QueueServer> queues) {}
+    private record Active(ActiveContext context, FuseServer server, PassthroughFileSystem fs, List<QueueServer> queues) {}
+
+    /** How long a reset waits for a worker to finish its request before leaving it behind (stuck in the host kernel). */
+    static final long STOP_GRACE_MILLIS = 1_000;
+    private final Counter dropped, stuckWorkers;
+    private final java.util.concurrent.atomic.AtomicReference<FuseServer> lastServer = new java.util.concurrent.atomic.AtomicReference<>();
 
     public VirtioFsDevice(VirtioFsConfig config, MetricsRegistry registry) { this(config, registry, null); }
 
@@ -70,6 +76,13 @@ public final class VirtioFsDevice implements VirtioDevice {
         this.config = config;
         this.dax = dax;
         this.metrics = new FuseMetrics(registry, config.tag());
+        String p = "fuse." + config.tag() + ".";
+        this.dropped = registry.counter(p + "dropped", "FUSE requests dropped unanswered (no room even for a header)");
+        this.stuckWorkers = registry.counter(p + "stuckWorkers", "queue workers a reset left behind, stuck in the host kernel");
+        registry.gauge(p + "failures", "FUSE requests that failed with an exception and were answered EIO", () -> {
+            FuseServer s = lastServer.get();
+            return s == null ? 0 : s.failures();
+        });
         // virtio 1.2 §5.11.4: struct virtio_fs_config { u8 tag[36]; le32 num_request_queues; }
         configSpace = new byte[VirtioFsConfig.TAG_SIZE + 4];
         byte[] tag = config.tag().getBytes(StandardCharsets.UTF_8);
@@ -129,13 +142,13 @@ public final class VirtioFsDevice implements VirtioDevice {
             FuseObserver observer = metrics.andThen(trace);
             FuseServer server = new FuseServer(config.options().readonly() ? new io.drydock.virtiofs.fuse.filesystem.ReadOnlyFileSystem(fs) : fs,
                     FuseServerConfig.defaults(), dax == null ? null : dax.window(), observer);
-            Arena arena = Arena.ofShared();
+            lastServer.set(server);
             List<QueueServer> queues = new ArrayList<>();
             for (Virtqueue q : context.queues()) {
                 boolean inline = config.inline() || q.index() == HIPRIO;
-                queues.add(new QueueServer(q, context, server, arena.allocate(server.config().maxRequestSize()), inline));
+                queues.add(new QueueServer(q, context, server, inline));
             }
-            active = new Active(context, server, fs, arena, queues);
+            active = new Active(context, server, fs, queues);
             log.debug("virtio-fs {} active: {} queues over {}", config.tag(), queues.size(), config.directory());
         }
     }
@@ -161,8 +174,7 @@ public final class VirtioFsDevice implements VirtioDevice {
         if (a == null) return;
         a.queues().forEach(QueueServer::stop);
         if (dax != null) dax.removeAll(); // before the file system closes: mappings hold no descriptors, but start clean
-        a.fs().close();
-        a.arena().close();
+        a.fs().close(); // a worker left behind keeps what it pinned; it closes the rest when it lets go
     }
 
     @Override public String toString() {
@@ -172,30 +184,36 @@ public final class VirtioFsDevice implements VirtioDevice {
                 + (active != null ? " active" : " inactive") + (trace.isOn() ? ", tracing" : "");
     }
 
-    /** Serves one queue: inline on the notifier's thread, or on its own worker thread. */
+    /**
+     * Serves one queue: inline on the notifier's thread, or on its own worker thread. Each has its own request
+     * buffer (its own arena), so a reset can leave a worker stuck in the host kernel behind without freeing
+     * memory it still uses: the worker frees it when it gets out (issue #11: a reset never waits on it).
+     */
     private final class QueueServer {
         final Virtqueue queue;
         private final ActiveContext context;
         private final FuseServer server;
+        private final Arena arena = Arena.ofShared();
         private final MemorySegment buffer;
         private final boolean inline;
         private final AtomicBoolean pending = new AtomicBoolean();
         private volatile boolean running = true;
         private final Thread worker;
 
-        QueueServer(Virtqueue queue, ActiveContext context, FuseServer server, MemorySegment buffer, boolean inline) {
+        QueueServer(Virtqueue queue, ActiveContext context, FuseServer server, boolean inline) {
             this.queue = queue;
             this.context = context;
             this.server = server;
-            this.buffer = buffer;
+            this.buffer = arena.allocate(server.config().maxRequestSize());
             this.inline = inline;
+            // platform threads: fsuid/fsgid and capabilities are per OS thread (Credentials)
             this.worker = inline ? null : Thread.ofPlatform().daemon().name("virtio-fs-" + config.tag() + "-q" + queue.index())
                     .start(this::loop);
         }
 
         void kick() {
             if (inline) {
-                synchronized (this) { drain(); } // harts may notify one queue concurrently: one buffer, one at a time
+                synchronized (this) { if (running) drain(); } // harts may notify one queue concurrently: one buffer
             } else {
                 pending.set(true);
                 LockSupport.unpark(worker);
@@ -203,50 +221,74 @@ public final class VirtioFsDevice implements VirtioDevice {
         }
 
         private void loop() {
-            while (running) {
-                if (pending.getAndSet(false)) drain();
-                else LockSupport.park(this);
+            Credentials.dropCapabilities(Credentials.SERVING_CAPS); // only what serving FUSE needs, on this thread
+            try {
+                while (running) {
+                    if (pending.getAndSet(false)) drain();
+                    else LockSupport.park(this);
+                }
+            } finally {
+                arena.close();
             }
         }
 
         private void drain() {
-            queue.drain(this::serve);
+            try {
+                queue.drain(this::serve);
+            } catch (VirtqueueException e) {
+                // reported already (NEEDS_RESET); the worker waits for the reset
+            } catch (RuntimeException | Error e) {
+                // never a dead worker: the device goes to NEEDS_RESET and says why
+                log.warn("virtio-fs {}: queue {} failed", config.tag(), queue.index(), e);
+                context.deviceError("virtio-fs queue " + queue.index() + " failed", e);
+            }
         }
 
         void stop() {
             running = false;
-            if (worker != null) {
-                LockSupport.unpark(worker);
-                try {
-                    worker.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            if (worker == null) {
+                synchronized (this) { arena.close(); }
+                return;
+            }
+            LockSupport.unpark(worker);
+            try {
+                worker.join(STOP_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (worker.isAlive()) {
+                stuckWorkers.increment();
+                log.warn("virtio-fs {}: worker of queue {} is still in a request after {} ms (stuck in the host kernel?); "
+                        + "reset goes on without it", config.tag(), queue.index(), STOP_GRACE_MILLIS);
             }
         }
 
         /** One request: copy it in, let the server answer into the guest's buffers; returns the used length. */
         private long serve(DescriptorChain chain) {
-            long limit = buffer.byteSize();
-            // An oversize request is copied up to the limit; its header's len then disagrees with the bytes
-            // given and the server answers EINVAL without looking further.
-            long take = Math.min(chain.readableLength(), limit);
-            chain.reader().read(buffer, 0, take);
-            GuestReplySink sink = new GuestReplySink(context.memory(), chain.writable(), chain.writableLength());
             FuseOutcome outcome;
             try {
+                long limit = buffer.byteSize();
+                // An oversize request is copied up to the limit; its header's len then disagrees with the bytes
+                // given and the server answers EINVAL without looking further.
+                long take = Math.min(chain.readableLength(), limit);
+                chain.reader().read(buffer, 0, take);
+                GuestReplySink sink = new GuestReplySink(context.memory(), chain.writable(), chain.writableLength());
                 outcome = server.handle(buffer.asSlice(0, take), sink);
             } catch (VirtqueueException e) {
                 throw e;
-            } catch (RuntimeException e) {
-                // The reply could not be written: the guest's buffers are not RAM (any more).
-                throw context.deviceError("FUSE reply to a bad buffer on queue " + queue.index() + ": " + e.getMessage());
+            } catch (RuntimeException | InternalError e) {
+                // The request or reply buffers are not RAM (any more), or a page of them is a truncated file
+                // mapped in the DAX window (SIGBUS, InternalError): a broken destination, not an errno.
+                throw context.deviceError("FUSE request on queue " + queue.index() + " to or from a bad buffer", e);
             }
             return switch (outcome) {
                 case FuseOutcome.Replied r -> r.length();
                 case FuseOutcome.NoReply n -> 0;
                 case FuseOutcome.Dropped d -> {
-                    log.debug("virtio-fs {}: request dropped: {}", config.tag(), d.reason());
+                    dropped.increment();
+                    if (dropped.get() == 1) log.warn("virtio-fs {}: request dropped unanswered: {} (counted in fuse.{}.dropped)",
+                            config.tag(), d.reason(), config.tag());
+                    else log.debug("virtio-fs {}: request dropped: {}", config.tag(), d.reason());
                     yield 0;
                 }
             };

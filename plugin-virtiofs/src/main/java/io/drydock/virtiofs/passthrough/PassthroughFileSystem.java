@@ -294,8 +294,12 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
             Statx st = Sys.statx(fd);
             if (st.type() == type && type != Sys.S_IFLNK && (mode & 07777 & processUmask) != 0
                     && (st.mode() & 07777) != (mode & 07777)) {
-                Sys.fchmodat(procFd, procName(fd), mode & 07777, 0);
-                st = Sys.statx(fd);
+                try {
+                    Sys.fchmodat(procFd, procName(fd), mode & 07777, 0);
+                    st = Sys.statx(fd);
+                } catch (ErrnoException notOurs) {
+                    // EPERM: swapped for someone else's entry; the kernel refused the caller, as it should
+                }
             }
             int owned = fd;
             fd = -1; // reference() owns it now, and closes it itself if it fails
@@ -556,7 +560,9 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
 
     @Override
     public long lseek(FuseContext c, long nodeid, long fh, long offset, int whence) throws IOException {
-        if (whence != Sys.SEEK_DATA && whence != Sys.SEEK_HOLE && whence != Sys.SEEK_SET)
+        // the kernel sends SEEK_DATA/SEEK_HOLE (fs/fuse/file.c fuse_lseek); SET and END are answered too. The
+        // handle's descriptor is this server's own, so its file position means nothing to the client: no SEEK_CUR
+        if (whence != Sys.SEEK_DATA && whence != Sys.SEEK_HOLE && whence != Sys.SEEK_SET && whence != Sys.SEEK_END)
             throw new FuseException(Errno.EINVAL, "LSEEK whence " + whence);
         Handle h = handles.pin(fh, nodeid);
         try {
@@ -564,6 +570,17 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
         } finally {
             handles.unpin(h);
         }
+    }
+
+    /** poll.h: POLLIN, POLLPRI... as the kernel's mangle_poll sends them. */
+    private static final int POLL_READY = 0x001 | 0x004 | 0x040 | 0x080 | 0x100 | 0x200; // IN OUT RDNORM RDBAND WRNORM WRBAND
+
+    /** FUSE_POLL: only regular files and directories are ever opened here, and they are always ready (as poll(2) on them). */
+    @Override
+    public int poll(FuseContext c, long nodeid, long fh, int events) throws IOException {
+        Handle h = handles.pin(fh, nodeid);
+        handles.unpin(h);
+        return events == 0 ? 0x001 | 0x004 | 0x040 | 0x100 : events & POLL_READY;
     }
 
     @Override

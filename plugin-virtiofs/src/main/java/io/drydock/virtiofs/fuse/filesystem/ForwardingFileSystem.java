@@ -24,6 +24,8 @@ public class ForwardingFileSystem implements FuseFileSystem {
 
     @Override public Scope enter(FuseContext c) throws IOException { return delegate.enter(c); }
 
+    @Override public int poll(FuseContext c, long nodeid, long fh, int events) throws IOException { return delegate.poll(c, nodeid, fh, events); }
+
     @Override public EntryOut lookup(FuseContext c, long parent, FuseName name) throws IOException { return delegate.lookup(c, parent, name); }
 
     @Override public void forget(long nodeid, long nlookup) { delegate.forget(nodeid, nlookup); }

@@ -162,6 +162,12 @@ public interface FuseFileSystem {
         throw enosys("fallocate");
     }
 
+    /**
+     * fuse.h FUSE_POLL: the poll events (poll.h POLLIN...) ready on handle {@code fh} among {@code events}.
+     * ENOSYS makes the client assume every file is always ready (DEFAULT_POLLMASK).
+     */
+    default int poll(FuseContext c, long nodeid, long fh, int events) throws IOException { throw enosys("poll"); }
+
     default long lseek(FuseContext c, long nodeid, long fh, long offset, int whence) throws IOException {
         throw enosys("lseek");
     }

@@ -182,14 +182,23 @@ final class FuseDispatcher {
                 long off = fs.lseek(c, node, m.fh(), m.offset(), m.whence());
                 yield put(r, FuseFileIo.LseekOut.SIZE, w -> new FuseFileIo.LseekOut(off).encode(w, 0));
             }
-            case COPY_FILE_RANGE -> {
+            case COPY_FILE_RANGE, COPY_FILE_RANGE_64 -> {
                 FuseFileIo.CopyFileRangeIn m = FuseFileIo.CopyFileRangeIn.decode(in, a.take(FuseFileIo.CopyFileRangeIn.SIZE));
                 if (m.offIn() < 0 || m.offOut() < 0) throw new FuseException(Errno.EINVAL, "negative copy_file_range offset");
-                // fuse_write_out.size is a u32: the kernel asks for at most UINT_MAX & PAGE_MASK (fs/fuse/file.c)
-                long len = Math.min(m.len(), 0xffff_f000L);
-                if (m.len() < 0) len = 0xffff_f000L;
+                boolean wide = op == FuseOpcode.COPY_FILE_RANGE_64;
+                // COPY_FILE_RANGE answers in fuse_write_out.size, a u32: the kernel asks for at most UINT_MAX &
+                // PAGE_MASK (fs/fuse/file.c); COPY_FILE_RANGE_64 answers fuse_copy_file_range_out.bytes_copied, a u64
+                long cap = wide ? Long.MAX_VALUE : 0xffff_f000L;
+                long len = m.len() < 0 ? cap : Math.min(m.len(), cap);
                 long n = fs.copyFileRange(c, node, m.fhIn(), m.offIn(), m.nodeidOut(), m.fhOut(), m.offOut(), len, m.flags());
+                if (wide) yield put(r, 8, w -> Le.u64(w, 0, n));
                 yield put(r, FuseFileIo.WriteOut.SIZE, w -> new FuseFileIo.WriteOut((int) n).encode(w, 0));
+            }
+            case POLL -> {
+                // fuse.h: struct fuse_poll_in { u64 fh; u64 kh; u32 flags; u32 events; } -> fuse_poll_out { u32 revents; u32 padding; }
+                long at = a.take(24);
+                int revents = fs.poll(c, node, Le.u64(in, at), Le.u32(in, at + 20));
+                yield put(r, 8, w -> { Le.u32(w, 0, revents); Le.u32(w, 4, 0); });
             }
             case SYNCFS -> {
                 a.take(8); // fuse.h: struct fuse_syncfs_in { uint64_t padding; }
@@ -214,7 +223,7 @@ final class FuseDispatcher {
                 yield 0;
             }
             case NOTIFY_REPLY -> NO_REPLY; // only answers a RETRIEVE notification, which this server never sends
-            case INIT, DESTROY, GETLK, SETLK, SETLKW, BMAP, IOCTL, POLL, TMPFILE, STATX, COPY_FILE_RANGE_64, CUSE_INIT ->
+            case INIT, DESTROY, GETLK, SETLK, SETLKW, BMAP, IOCTL, TMPFILE, STATX, CUSE_INIT ->
                     throw new FuseException(Errno.ENOSYS, op.toString());
         };
     }

@@ -21,7 +21,9 @@ public record FuseServerConfig(int maxWrite, int maxPages, int maxReadahead, lon
                                int maxBackground, int congestionThreshold, int mapAlignment) {
     public static final long DEFAULT_FLAGS = FuseInit.ASYNC_READ | FuseInit.BIG_WRITES | FuseInit.ATOMIC_O_TRUNC
             | FuseInit.AUTO_INVAL_DATA | FuseInit.DO_READDIRPLUS | FuseInit.READDIRPLUS_AUTO | FuseInit.PARALLEL_DIROPS
-            | FuseInit.MAX_PAGES | FuseInit.ASYNC_DIO | FuseInit.INIT_EXT;
+            | FuseInit.MAX_PAGES | FuseInit.ASYNC_DIO | FuseInit.INIT_EXT
+            // MAP_SHARED mmap of files opened FOPEN_DIRECT_IO (cache=never) instead of ENODEV (Linux 6.6)
+            | FuseInit.DIRECT_IO_ALLOW_MMAP;
 
     public FuseServerConfig {
         if (maxWrite < 4096 || maxWrite > (16 << 20)) throw new IllegalArgumentException("maxWrite " + maxWrite);
