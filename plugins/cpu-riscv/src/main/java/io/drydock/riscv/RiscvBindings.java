@@ -25,7 +25,7 @@ public final class RiscvBindings implements ScriptBinding {
             if (m == null) throw new IllegalStateException("no machine: build one with machine { riscv ... }");
             Cpu c = m.cpu(id);
             if (!(c instanceof Hart h)) throw new IllegalStateException("cpu " + id + " is not a RISC-V hart");
-            return new Inspector(h);
+            return new Inspector(h, m);
         }
 
         public Inspector call() { return call(0); }
@@ -34,14 +34,15 @@ public final class RiscvBindings implements ScriptBinding {
     public static final class DisasmFn {
         private final HartFn hart;
         DisasmFn(HartFn hart) { this.hart = hart; }
-        public String call(long addr, int n) { return hart.call(0).disasm(addr, n); }
-        public String call(long addr) { return call(addr, 16); }
+        public String call(Object where, int n) { return hart.call(0).disasm(where, n); }
+        public String call(Object where) { return call(where, 16); }
+        public String call() { return hart.call(0).disasm(); }
     }
 
     public static final class DumpFn {
         private final HartFn hart;
         DumpFn(HartFn hart) { this.hart = hart; }
-        public String call(long addr, int len) { return hart.call(0).dump(addr, len); }
+        public String call(Object where, int len) { return hart.call(0).dump(where, len); }
     }
 
     public static final class StepFn {
@@ -51,6 +52,23 @@ public final class RiscvBindings implements ScriptBinding {
         public String call() { return call(1); }
     }
 
+    /** {@code breakAt 'main'}: a breakpoint of the current machine (all harts, gdb's too). */
+    public static final class BreakFn {
+        private final HartFn hart;
+        BreakFn(HartFn hart) { this.hart = hart; }
+        public Value call(Object where) { return hart.call(0).breakAt(where); }
+        public java.util.List<Value> call() { return hart.call(0).breakpoints(); }
+    }
+
+    /** {@code watch 'counter'}: a write watchpoint of the current machine; {@code watch 'x', 4, 'access'}. */
+    public static final class WatchFn {
+        private final HartFn hart;
+        WatchFn(HartFn hart) { this.hart = hart; }
+        public Object call(Object where) { return hart.call(0).watch(where); }
+        public Object call(Object where, int len, String kind) { return hart.call(0).watch(where, len, kind); }
+        public Object call() { return hart.call(0).points(); }
+    }
+
     @Override public Map<String, Object> bindings(ShellContext context) {
         HartFn hart = new HartFn(context);
         Map<String, Object> m = new LinkedHashMap<>();
@@ -58,15 +76,19 @@ public final class RiscvBindings implements ScriptBinding {
         m.put("disasm", new DisasmFn(hart));
         m.put("dump", new DumpFn(hart));
         m.put("step", new StepFn(hart));
+        m.put("breakAt", new BreakFn(hart));
+        m.put("watch", new WatchFn(hart));
         return m;
     }
 
     @Override public Map<String, String> help() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("hart", "hart(id) — inspector of a RISC-V hart: regs(), fregs(), csrs(), csr('mstatus'), disasm(addr, n), dump(addr, len), step(n), breakAt(pc), runUntil(pc, max), runUntilInstret(n), instructions(), mips()");
-        m.put("disasm", "disasm(addr, n) — disassemble n instructions at a physical address (hart 0)");
-        m.put("dump", "dump(addr, len) — hex dump of guest-physical memory");
-        m.put("step", "step(n) — execute n instructions on hart 0 (machine paused) and show the next");
+        m.put("hart", "hart(id) — inspector of a RISC-V hart: pc(), x('a0'), regs(), fregs(), csrs(), csr('mstatus'), disasm(addr, n), dump(addr, len), step(n), breakAt('main'), clearBreak(pc), breakpoints(), watch('var'), points(), runUntil(pc, max), runUntilInstret(n), instructions(), mips()");
+        m.put("disasm", "disasm(addr or 'symbol', n) — disassemble n instructions with <symbol+offset> (hart 0; no argument: at pc)");
+        m.put("dump", "dump(addr or 'symbol', len) — hex dump of guest-physical memory");
+        m.put("step", "step(n) — execute n instructions on hart 0 (booted, not running: pause() first) and show the next");
+        m.put("breakAt", "breakAt 'main' (or an address) — a breakpoint of the machine, kept across boot/run/reset, shared with gdb; breakAt() lists them");
+        m.put("watch", "watch 'var' [, len, 'write'|'read'|'access'] — a watchpoint of the machine; the hart stops before the access; watch() lists all");
         return m;
     }
 }

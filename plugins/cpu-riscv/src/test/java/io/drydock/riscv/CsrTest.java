@@ -68,7 +68,7 @@ class CsrTest extends BareHartTest {
         h.fpu.fflags = 1;
         String listing = new Inspector(h).csrs();
         assertTrue(listing.contains("fcsr      0000000000000041  (mstatus.FS Off)"), listing);
-        assertEquals(0x41, new Inspector(h).csr("fcsr"));
+        assertEquals(0x41, new Inspector(h).csr("fcsr").value());
         assertEquals(0, h.mstatus & Csr.FS, "reading does not turn FP on");
     }
 }
