@@ -140,7 +140,7 @@ public final class RunMain implements Callable<Integer> {
             int code = switch (r.outcome()) {
                 case EXITED -> r.exitCode();
                 case TIMED_OUT -> 124;
-                case FAILED, STOPPED -> 1;
+                case FAILED, STOPPED, PAUSED -> 1;
             };
             if (r.outcome() != RunResult.Outcome.EXITED) System.err.printf("run: machine '%s' %s (%,d instructions)%n", m.name(), r.reason(), r.instructions());
             if (stats) {

@@ -311,6 +311,9 @@ public final class Machine implements AutoCloseable {
             } else if (exitCode == null && stopped) {
                 outcome = RunResult.Outcome.STOPPED;
                 reason = "stopped without an exit code";
+            } else if (pausedBy != null) {
+                outcome = RunResult.Outcome.PAUSED;
+                reason = "paused: " + pausedBy;
             } else {
                 outcome = RunResult.Outcome.TIMED_OUT;
                 reason = "timed out after " + Durations.format(timeout);

@@ -28,7 +28,9 @@ public record RunResult(String machine, Integer exitCode, Outcome outcome, Strin
         /** A core failed. */
         FAILED,
         /** The machine was stopped without an exit code. */
-        STOPPED
+        STOPPED,
+        /** A hart stopped at a breakpoint or watchpoint ({@link Machine#debug()}); the machine is paused. */
+        PAUSED
     }
 
     /** True when the guest exited with code 0. */

@@ -3,7 +3,7 @@ package io.drydock.riscv;
 import io.drydock.kernel.debug.DebugStop;
 import io.drydock.kernel.elf.ElfImage;
 import io.drydock.kernel.machine.Machine;
-import io.drydock.kernel.machine.MachineException;
+import io.drydock.kernel.machine.RunResult;
 import io.drydock.kernel.machine.MachineSpec;
 import io.drydock.kernel.machine.MachineState;
 import io.drydock.riscv.virt.VirtBoard;
@@ -37,10 +37,11 @@ class InspectorDebugTest {
     @AfterEach
     void tearDown() { m.close(); }
 
-    /** Waits until the machine is paused for the debugger (run() ends with the reason). */
+    /** Runs until the machine is paused for the debugger (run() ends with the reason). */
     DebugStop runToStop() {
-        MachineException e = assertThrows(MachineException.class, () -> m.run(Duration.ofSeconds(20)));
-        assertTrue(e.getMessage().contains("paused: hart 0"), e.getMessage());
+        RunResult r = m.run(Duration.ofSeconds(20));
+        assertEquals(RunResult.Outcome.PAUSED, r.outcome(), r.toString());
+        assertTrue(r.toString().contains("paused: hart 0"), r.toString());
         assertEquals(MachineState.PAUSED, m.state());
         return m.debugStop();
     }
