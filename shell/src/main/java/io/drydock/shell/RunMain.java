@@ -100,6 +100,8 @@ public final class RunMain implements Callable<Integer> {
 
     @Mixin GdbOptions gdb = new GdbOptions();
 
+    @Mixin DeviceOptions devices = new DeviceOptions();
+
     public static void main(String[] argv) {
         int code = new CommandLine(new RunMain()).execute(argv);
         System.out.flush();
@@ -254,6 +256,7 @@ public final class RunMain implements Callable<Integer> {
         } else if (dax != null) {
             throw new IllegalArgumentException("--dax needs a virtio-fs device (--virtio-fs-dir)");
         }
+        for (DeviceOptions.Device d : devices.parsed()) add(spec, words, d.word(), d.options());
         if (unikernel) {
             Map<String, Object> osv = new LinkedHashMap<>();
             osv.put("cmdline", execute != null ? execute : builtCmdline());

@@ -1,5 +1,7 @@
 package org.example.mailbox;
 
+import io.drydock.kernel.fdt.DeviceTreeContributor;
+import io.drydock.kernel.fdt.FdtBuilder;
 import io.drydock.kernel.irq.InterruptController;
 import io.drydock.kernel.irq.InterruptLine;
 import io.drydock.kernel.machine.Machine;
@@ -10,10 +12,13 @@ import io.drydock.kernel.machine.MachineSpec;
 import io.drydock.kernel.machine.Options;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,6 +71,29 @@ class MailboxWordTest {
             assertEquals(false, board.levels.get(9));
             assertTrue(m.toString().contains("mailbox at 0x10002000 irq 9"), m.toString());
         }
+    }
+
+    @Test void itDescribesItselfInTheDeviceTree() {
+        try (Machine m = new MachineSpec().name("t").add(new TestBoard()).add(create(Map.of("base", 0x10200000, "irq", 9))).build()) {
+            List<DeviceTreeContributor> contributors = m.services().all(DeviceTreeContributor.class);
+            assertEquals(1, contributors.size(), "the mailbox offers itself to the board's device tree");
+            FdtBuilder fdt = new FdtBuilder();
+            fdt.root().child("soc");
+            contributors.getFirst().contribute(fdt, 3);
+            FdtBuilder.Node node = fdt.find("/soc/mailbox@10200000");
+            assertArrayEquals("example,mailbox\0".getBytes(StandardCharsets.US_ASCII), node.property("compatible"));
+            assertArrayEquals(cells(0, 0x10200000, 0, 0x1000), node.property("reg"));
+            assertArrayEquals(cells(9), node.property("interrupts"));
+            assertArrayEquals(cells(3), node.property("interrupt-parent"));
+            // the tree still serialises and parses back with the node in it
+            assertArrayEquals(cells(9), FdtBuilder.parse(fdt.build()).find("/soc/mailbox@10200000").property("interrupts"));
+        }
+    }
+
+    private static byte[] cells(int... values) {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length);
+        for (int v : values) b.putInt(v);
+        return b.array();
     }
 
     @Test void anIrqNeedsAnInterruptController() {
