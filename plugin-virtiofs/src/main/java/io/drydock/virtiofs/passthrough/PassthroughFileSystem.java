@@ -218,7 +218,19 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
         return on(nodeid, i -> {
             if (in.has(FuseAttrs.FATTR_MODE)) {
                 if (i.isSymlink()) throw new FuseException(Errno.EOPNOTSUPP, "chmod of a symlink");
-                Sys.fchmodat(procFd, procName(i.fd()), in.mode() & 07777, 0);
+                Statx now = Sys.statx(i.fd());
+                int from = now.mode() & 07777, to = in.mode() & 07777;
+                if (to != from && (to | S_ISUID | S_ISGID) == (from | S_ISUID | S_ISGID) && (to & ~from) == 0 && i.isRegular()
+                        && mayWrite(i)) {
+                    // only set-ID bits go: the client killing them after a write or truncate by someone who is
+                    // not the owner but may write (file_remove_privs); the kernel does that without an ownership
+                    // check, so do we
+                    try (Credentials.Scope server = Credentials.asServer()) {
+                        Sys.fchmodat(procFd, procName(i.fd()), to, 0);
+                    }
+                } else {
+                    Sys.fchmodat(procFd, procName(i.fd()), to, 0);
+                }
             }
             if (in.has(FuseAttrs.FATTR_UID) || in.has(FuseAttrs.FATTR_GID)) {
                 Sys.fchownat(i.fd(), new byte[0], in.has(FuseAttrs.FATTR_UID) ? in.uid() : -1,
@@ -237,6 +249,16 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
             if (in.has(FuseAttrs.FATTR_KILL_SUIDGID) && !in.has(FuseAttrs.FATTR_MODE) && i.isRegular()) killSuidgid(i.fd());
             return attrOut(Sys.statx(i.fd()));
         });
+    }
+
+    /** Whether the caller (this thread's fsuid/fsgid: AT_EACCESS) may write inode {@code i}. */
+    private boolean mayWrite(Inode i) {
+        try {
+            Sys.faccessat(procFd, procName(i.fd()), 2 /* W_OK */, Sys.AT_EACCESS);
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
     }
 
     /**
