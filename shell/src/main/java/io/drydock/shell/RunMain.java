@@ -73,6 +73,9 @@ public final class RunMain implements Callable<Integer> {
     @Option(names = "--virtio-fs-cache", paramLabel = "MODE", description = "never, auto or always (default: auto)")
     String fsCache;
 
+    @Option(names = "--virtio-fs-xattr", description = "pass extended attributes through (as virtiofsd -o xattr)")
+    boolean fsXattr;
+
     @Option(names = "--virtio-fs-transport", paramLabel = "pci|mmio", defaultValue = "pci",
             description = "virtio transport of the device (default: ${DEFAULT-VALUE})")
     String fsTransport;
@@ -251,6 +254,7 @@ public final class RunMain implements Callable<Integer> {
             fs.put("readonly", fsReadonly);
             fs.put("transport", fsTransport);
             if (fsCache != null) fs.put("cache", fsCache);
+            if (fsXattr) fs.put("xattr", true);
             if (dax != null) fs.put("dax", dax);
             add(spec, words, "virtioFs", fs);
         } else if (dax != null) {
