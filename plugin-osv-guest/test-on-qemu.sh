@@ -7,6 +7,9 @@
 #  3. a host edit seen on the next boot, and by the running guest (virtiofsd cache=none)
 #  4. bad command lines: missing app (127), not an ELF (126), dynamic ELF (126), unknown tag (3),
 #     unknown kernel option (2), a faulting app (139), a kernel panic (99)
+#  5. issue 13/14: the thread, pipe and device suites run on 4 harts (t_clone, t_pipe, t_dev in
+#     both libcs, t_pthread in glibc) — part of 2; virtio-fs over virtio-mmio; no virtio-fs device (3);
+#     end of input (^D) ends the cli with the last command's status
 # Uses prebuilt/ (the committed images) unless USE_BUILD=1. Skips (exit 77) without QEMU.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,11 +38,13 @@ out=$($runner --timeout 60 -e /cli < tests/cli-session.txt 2>&1 | tr -d '\r'); r
 if [ "$rc" = 7 ] && d=$(diff <(echo "$out") tests/expected/cli-session.out); then ok "cli session"; else bad "cli session (rc=$rc)" "$d"; fi
 
 # 2. syscall tests
-for t in t_files t_dirs t_mem t_time t_misc t_stdio; do
-  for v in "" -glibc; do
+for t in t_files t_dirs t_mem t_time t_misc t_stdio t_clone t_pipe t_dev t_pthread; do
+  variants=("" -glibc) harts=()
+  case $t in t_clone|t_pipe|t_dev) harts=(--harts 4) ;; t_pthread) harts=(--harts 4) variants=(-glibc) ;; esac
+  for v in "${variants[@]}"; do
     for dir in /data /tmp; do
       rm -rf build/export/data/*
-      out=$(run -e "/$t$v $dir" | grep -v '^osv: unimplemented syscall'); rc=$?
+      out=$(run "${harts[@]}" -e "/$t$v $dir" | grep -v '^osv: unimplemented syscall'); rc=$?
       if d=$(diff <(echo "$out") tests/expected/$t.out); then ok "$t$v on $dir"; else bad "$t$v on $dir" "$d"; fi
     done
     if command -v qemu-riscv64 >/dev/null; then
@@ -65,6 +70,13 @@ expect() {  # name, expected rc, expected message (grep -F), run args...
   local o; o=$(run "$@"); local r=$?
   if [ "$r" = "$want" ] && grep -qF -- "$msg" <<< "$o"; then ok "$name (rc $r)"; else bad "$name (rc $r, want $want)" "$o"; fi
 }
+expect "virtio-fs over virtio-mmio" 0 "Hello from the OSv-like guest! argc=2 [mmio]" --transport mmio -e "/hello mmio"
+expect "no virtio-fs device" 3 "osv: no virtio-fs device found" --no-fs -e /hello
+expect "SMP boot on 4 harts" 0 "Hello from the OSv-like guest! argc=2 [smp]" --harts 4 -e "/hello smp"
+o=$(printf 'cat /nonexistent\n\004' | $runner --timeout 60 -e /cli 2>&1); r=$?
+if [ "$r" = 1 ] && grep -q "No such file" <<< "$o"; then ok "^D ends the cli with the last status (rc $r)"; else bad "^D ends the cli (rc $r)" "$o"; fi
+o=$(printf 'exit 5\004\004' | $runner --timeout 60 -e /cli 2>&1); r=$?
+if [ "$r" = 5 ]; then ok "^D after a partial line hands the line over (rc $r)"; else bad "^D partial line (rc $r)" "$o"; fi
 expect "missing app" 127 "osv: cannot run '/nothere': no such file or directory" -e /nothere
 expect "app that is not an ELF" 126 "osv: cannot run '/etc/motd': not an executable" -e /etc/motd
 expect "dynamic ELF" 126 "dynamically linked executables are not supported" -e /hello-dynamic

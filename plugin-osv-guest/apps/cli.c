@@ -309,6 +309,19 @@ static int parse(char *s, char **argv, char **redir, int *append) {
   return n;
 }
 
+// One input line (with its newline, if any). A line ended by end of input without a newline is
+// still a line, as a shell reads it; -1 at end of input with nothing read.
+static int read_line(char *buf, int n) {
+  int len = 0, c = 0;
+  while (len < n - 1 && (c = getchar()) != EOF) {
+    buf[len++] = (char)c;
+    if (c == '\n') break;
+  }
+  buf[len] = 0;
+  if (c == EOF) clearerr(stdin);  // a terminal may give more after ^D
+  return len == 0 && c == EOF ? -1 : len;
+}
+
 int main(int argc, char **argv) {
   char line[1024], *av[MAXARGS];
   int interactive = osv_isatty(0);
@@ -317,7 +330,10 @@ int main(int argc, char **argv) {
     char cwd[256];
     printf("%s> ", osv_getcwd(cwd, sizeof(cwd)) ? cwd : "?");
     fflush(stdout);
-    if (!fgets(line, sizeof(line), stdin)) break;
+    if (read_line(line, sizeof(line)) < 0) {  // end of input (^D, or the host's piped input ended)
+      putchar('\n');
+      return last_status;  // like a shell: the status of the last command
+    }
     line[strcspn(line, "\r\n")] = 0;
     if (line[0] == '#') continue;
     char *redir;

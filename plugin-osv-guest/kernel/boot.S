@@ -1,5 +1,6 @@
 // boot.S — reset entry. QEMU virt with -bios none jumps to 0x80000000 in M-mode on every hart with
-// a0 = mhartid, a1 = FDT address (virt-platform.md §4). Hart 0 boots; the others park in wfi.
+// a0 = mhartid, a1 = FDT address (virt-platform.md §4). Hart 0 boots; the others wait in wfi
+// until the scheduler starts them.
     .section .text.init
     .globl _start
 _start:
@@ -20,9 +21,24 @@ _start:
 2:  mv s0, a0
     mv s1, a1
     call kmain                   // kmain(hartid, dtb) never returns
+    // Secondary harts: wait for hart 0 (sched.c sched_start_harts) to release them with an IPI and
+    // give each a stack; hart ids without one (beyond MAX_HARTS or the tree's count) stay parked.
 park:
-    wfi
-    j park
+    li t1, 8
+    csrw mie, t1                 // MSIE only: the release IPI ends wfi
+1:  wfi
+    la t0, hart_release
+    ld t1, 0(t0)
+    beqz t1, 1b
+    li t2, 8
+    bgeu a0, t2, 1b
+    la t0, hart_stack_top
+    slli t1, a0, 3
+    add t0, t0, t1
+    ld sp, 0(t0)
+    beqz sp, 1b
+    call secondary_main          // secondary_main(hartid) never returns
+    j 1b
 
     .section .stack, "aw", @nobits
     .align 12

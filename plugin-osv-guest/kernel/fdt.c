@@ -1,6 +1,7 @@
 // fdt.c — flattened device tree reader (Devicetree Specification v0.4 §5: header, structure
 // block tokens FDT_BEGIN_NODE 1, FDT_END_NODE 2, FDT_PROP 3, FDT_NOP 4, FDT_END 9; big-endian).
-// Extracts memory, /chosen/bootargs, hart count, timebase and the PCI ECAM host ranges. Every
+// Extracts memory, /chosen/bootargs, hart count, timebase, the PCI ECAM host ranges (and whether
+// there is a PCI host at all) and the virtio,mmio slots. Every
 // offset and length is checked against the blob's totalsize.
 #include "kernel.h"
 
@@ -27,6 +28,7 @@ void fdt_parse(const void *dtb) {
   boot_info.mmio32_size = 0x40000000;
   boot_info.mmio64_base = 0x400000000UL;
   boot_info.mmio64_size = 0x400000000UL;
+  boot_info.has_pci = true;  // without a tree: assume QEMU virt's PCIe host
   if (!b || be32(b) != 0xd00dfeed) {
     kprintf("fdt: no device tree at %p, using QEMU virt defaults\n", dtb);
     return;
@@ -41,6 +43,8 @@ void fdt_parse(const void *dtb) {
     return;
   }
   const u8 *p = b + off_struct, *end = p + size_struct;
+  boot_info.has_pci = false;  // a tree says what exists: no pci node, no ECAM access
+  int mmio_slot = -1;
   int depth = 0, harts = 0;
   int addr_cells = 2, size_cells = 2;
   char path[8][64];  // node names by depth
@@ -57,9 +61,14 @@ void fdt_parse(const void *dtb) {
       }
       depth++;
       if (depth == 3 && !strcmp(path[1], "cpus") && starts(path[2], "cpu@")) harts++;
+      if (depth == 3 && !strcmp(path[1], "soc") && starts(path[2], "pci@")) boot_info.has_pci = true;
+      mmio_slot = -1;
+      if (depth == 3 && !strcmp(path[1], "soc") && starts(path[2], "virtio_mmio@") && boot_info.nmmio < 8)
+        mmio_slot = boot_info.nmmio++;  // reg and interrupts follow as properties of this node
       p += ALIGN_UP(n + 1, 4);
     } else if (tok == 2) {
       if (depth > 0) depth--;
+      mmio_slot = -1;
     } else if (tok == 3) {  // FDT_PROP: len, nameoff, value
       if (p + 8 > end) break;
       u32 len = be32(p), nameoff = be32(p + 4);
@@ -79,6 +88,14 @@ void fdt_parse(const void *dtb) {
         boot_info.bootargs = (const char *)v;
       if (depth == 2 && !strcmp(node, "cpus") && !strcmp(pname, "timebase-frequency") && len == 4)
         timebase_hz = be32(v);
+      // virtio,mmio (virtio 1.2 §4.2; DT binding virtio/mmio.yaml): reg = <base size>, interrupts = <irq>
+      if (depth == 3 && mmio_slot >= 0 && starts(node, "virtio_mmio@")) {
+        if (!strcmp(pname, "reg") && len >= 16) {
+          boot_info.mmio_base[mmio_slot] = cells(v, 2);
+          boot_info.mmio_size[mmio_slot] = cells(v + 8, 2);
+        }
+        if (!strcmp(pname, "interrupts") && len >= 4) boot_info.mmio_irq[mmio_slot] = be32(v);
+      }
       if (depth == 3 && !strcmp(path[1], "soc") && starts(node, "pci@")) {
         // reg = <ECAM base, size> (2+2 cells); ranges = (3 child, 2 parent, 2 size) cells each
         if (!strcmp(pname, "reg") && len >= 16) {

@@ -11,7 +11,7 @@
 enum fuse_opcode {
   FUSE_LOOKUP = 1, FUSE_FORGET = 2, FUSE_GETATTR = 3, FUSE_SETATTR = 4, FUSE_READLINK = 5, FUSE_MKDIR = 9,
   FUSE_UNLINK = 10, FUSE_RMDIR = 11, FUSE_RENAME = 12, FUSE_OPEN = 14, FUSE_READ = 15, FUSE_WRITE = 16,
-  FUSE_STATFS = 17, FUSE_RELEASE = 18, FUSE_FSYNC = 20, FUSE_INIT = 26, FUSE_OPENDIR = 27, FUSE_READDIR = 28,
+  FUSE_STATFS = 17, FUSE_RELEASE = 18, FUSE_FSYNC = 20, FUSE_FLUSH = 25, FUSE_INIT = 26, FUSE_OPENDIR = 27, FUSE_READDIR = 28,
   FUSE_RELEASEDIR = 29, FUSE_CREATE = 35, FUSE_RENAME2 = 45, FUSE_SETUPMAPPING = 48, FUSE_REMOVEMAPPING = 49,
   FUSE_OPCODE_MAX = 54
 };
@@ -67,8 +67,19 @@ struct fuse_setattr_in {  // 88 bytes
   u32 atimensec, mtimensec, ctimensec, mode, unused4, uid, gid, unused5;
 };
 #define FATTR_MODE 1
+#define FATTR_UID 2
+#define FATTR_GID 4
+#define FATTR_ATIME 16
+#define FATTR_MTIME 32
+#define FATTR_ATIME_NOW 128
+#define FATTR_MTIME_NOW 256
 #define FATTR_SIZE 8
 #define FATTR_FH 64
+struct fuse_flush_in {
+  u64 fh;
+  u32 unused, padding;
+  u64 lock_owner;
+};
 struct fuse_open_in {
   u32 flags, open_flags;
 };

@@ -65,8 +65,9 @@ int uart_getc_nowait(void);
 void uart_enable_rx_irq(void);
 void uart_irq(void);
 void console_write(const char *s, size_t n);
-long console_read(char *buf, size_t n);  // canonical line discipline
-bool console_input_ready(void);
+long console_read(char *buf, size_t n, bool nonblock);  // canonical line discipline
+bool console_line_ready(void);
+void console_poll(void);
 
 // printing
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -79,8 +80,6 @@ __attribute__((noreturn)) void machine_exit(int code);
 extern u64 timebase_hz;
 u64 timer_now(void);  // mtime ticks
 u64 timer_ns(void);   // ns since reset
-void timer_sleep_until(u64 ticks);
-void timer_irq(void);
 u64 rtc_boot_ns(void);  // goldfish RTC wall-clock at boot (ns since epoch)
 
 // plic.c
@@ -96,6 +95,10 @@ struct boot_info {
   u64 dtb_addr, dtb_size;
   const char *bootargs;
   int harts;
+  bool has_pci;  // the tree has a PCI host node (else no ECAM access at all)
+  int nmmio;
+  u64 mmio_base[8], mmio_size[8];
+  u32 mmio_irq[8];  // virtio,mmio nodes: reg and interrupts
   u64 ecam_base, ecam_size;
   u64 mmio32_base, mmio32_size;
   u64 mmio64_base, mmio64_size;

@@ -7,12 +7,12 @@
 
 const char osv_version[] = "drydock-osv 0.1 riscv64";
 u64 boot_mtime0, boot_app_mtime, boot_app_instret, boot_app_cycles;
-static u64 kernel_tls[64] __attribute__((aligned(16)));
 extern char __kernel_end[], __tls_size[];
 extern char *kenv[];
 extern int kenvc;
 int cmdline_parse(const char *args);
 void proc_init_stdio(struct proc *p);
+void sched_init_boot_hart(void);
 
 // Reset to the first instruction of the app: mtime counts from reset (QEMU and Drydock start it
 // at 0), minstret/mcycle count from reset too. Printed with --boot-time and kept in /proc/boot-time.
@@ -42,17 +42,12 @@ static const char *errname(int e) {
 void kmain(u64 hartid, const void *dtb) {
   (void)hartid;
   boot_mtime0 = timer_now();
-  if ((u64)__tls_size > sizeof(kernel_tls)) machine_exit(EXIT_PANIC);
-  _init_tls(kernel_tls);
-  _set_tls(kernel_tls);
-  // PMP entry 0: NAPOT over the whole address space, RWX, so U-mode may access memory at all
-  // (privileged spec §3.7.1: with PMP implemented and no match, U-mode accesses fail).
-  csr_write(pmpaddr0, ~0UL >> 10);
-  csr_write(pmpcfg0, 0x1f);
-  csr_write(mcounteren, 7);               // cycle, time, instret readable from U-mode (rdtime)
-  csr_set(mstatus, MSTATUS_FS_INITIAL);   // F/D usable (apps; fp.S on app switches)
+  if ((u64)__tls_size > sizeof(cpus[0].tls)) machine_exit(EXIT_PANIC);
+  _init_tls(cpus[0].tls);
+  _set_tls(cpus[0].tls);
   uart_init();
   fdt_parse(dtb);
+  sched_init_boot_hart();
   if (cmdline_parse(boot_info.bootargs) < 0) machine_exit(EXIT_BAD_CMDLINE);
   if (kopts.verbose)
     kprintf("osv: %s, %lu MiB RAM at %lx, %d hart(s), bootargs '%s'\n", osv_version,
@@ -66,10 +61,15 @@ void kmain(u64 hartid, const void *dtb) {
           boot_info.dtb_addr + boot_info.dtb_size);
   plic_init();
   if (!kopts.poll) uart_enable_rx_irq();
-  pci_enumerate();
+  int npci = boot_info.has_pci ? pci_enumerate() : 0;  // a tree without a PCI host: no ECAM access
   int nfs = virtiofs_probe_all();
   if (nfs == 0) {
-    kprintf("osv: no virtio-fs device found; cannot mount the root filesystem\n");
+    if (boot_info.has_pci)
+      kprintf("osv: no virtio-fs device found (%d PCI function(s), %d virtio-mmio slot(s) looked at); cannot mount "
+              "the root filesystem\n", npci, boot_info.nmmio);
+    else
+      kprintf("osv: no virtio-fs device found (no PCI host in the device tree, %d virtio-mmio slot(s) looked at); "
+              "cannot mount the root filesystem\n", boot_info.nmmio);
     machine_exit(EXIT_NO_ROOTFS);
   }
   if (!virtiofs_mount(kopts.tag, "/")) {
@@ -79,6 +79,7 @@ void kmain(u64 hartid, const void *dtb) {
   }
   ramfs_mount("/tmp");
   procfs_mount("/proc");
+  devfs_mount("/dev");
   if (kopts.argc == 0) {
     kprintf("osv: no application on the command line (e.g. '--rootfs=virtiofs /cli')\n");
     machine_exit(EXIT_BAD_CMDLINE);
@@ -89,12 +90,14 @@ void kmain(u64 hartid, const void *dtb) {
   envp[envc++] = "HOME=/";
   envp[envc++] = "TERM=vt100";
   for (int i = 0; i < kenvc && envc < 16; i++) envp[envc++] = kenv[i];
-  struct proc *p;
-  int r = proc_spawn(kopts.argv[0], kopts.argc, kopts.argv, envc, envp, NULL, &p);
+  struct thread *t;
+  int r = proc_spawn(kopts.argv[0], kopts.argc, kopts.argv, envc, envp, NULL, &t);
   if (r < 0) {
     kprintf("osv: cannot run '%s': %s (%d)\n", kopts.argv[0], errname(r), r);
     machine_exit(r == -ENOENT ? EXIT_NO_APP : EXIT_NOT_EXEC);
   }
-  proc_init_stdio(p);
-  proc_start_first(p);
+  proc_init_stdio(t->proc);
+  thread_make_runnable(t);  // the other harts are still parked: no lock needed yet
+  sched_start_harts();
+  scheduler();  // hart 0 joins the others
 }

@@ -1,6 +1,7 @@
-// proc.c — running apps. One app runs at a time in U-mode; an app may run another app (the
-// cli's "run" / osv_run system call): the parent is suspended, the child gets a fresh address
-// space and the parent's files, and the parent resumes with the child's exit status.
+// proc.c — processes. An app is loaded into a new process with one thread; its threads (clone) share
+// the address space and files. An app may run another app (the cli's "run" / osv_run system call):
+// the child gets a fresh address space and the caller's files, and the caller's thread sleeps until
+// the child's last thread is gone, then resumes with the child's exit status.
 // The initial stack follows the Linux/RISC-V ELF ABI: argc, argv[], NULL, envp[], NULL, auxv
 // pairs (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_RANDOM, ...), AT_NULL.
 #include "errno.h"
@@ -9,10 +10,6 @@
 #include "proc.h"
 #include "vfs.h"
 
-struct proc *current;
-static int next_pid = 1;
-extern char boot_stack_top[];
-static u64 zero_fp[33];
 
 static int copy_to_proc(struct proc *p, u64 dst, const void *src, size_t n) {
   const u8 *s = src;
@@ -35,8 +32,9 @@ u64 krandom(void) {  // xorshift64*, seeded from mtime and the cycle counter; no
   return rand_state * 0x2545f4914f6cdd1dULL;
 }
 
-static int setup_stack(struct proc *p, const struct elf_info *ei, int argc, char *const argv[], int envc,
+static int setup_stack(struct thread *t, const struct elf_info *ei, int argc, char *const argv[], int envc,
                        char *const envp[]) {
+  struct proc *p = t->proc;
   int r = vm_add_vma(p, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, VMA_R | VMA_W | VMA_ANON);
   if (r < 0) return r;
   u64 sp = USER_STACK_TOP;
@@ -81,7 +79,7 @@ static int setup_stack(struct proc *p, const struct elf_info *ei, int argc, char
   sp = ALIGN_DOWN(sp - words * 8, 16);  // psABI: sp 16-byte aligned at entry
   r = copy_to_proc(p, sp, frame, words * 8);
   free(frame);
-  p->tf.x[REG_SP] = sp;
+  t->tf.x[REG_SP] = sp;
   return r;
 }
 
@@ -92,7 +90,7 @@ static void proc_free(struct proc *p) {
 }
 
 int proc_spawn(const char *path, int argc, char *const argv[], int envc, char *const envp[], struct proc *parent,
-               struct proc **out) {
+               struct thread **out) {
   char abs[256];
   int r = vfs_abspath(parent ? parent->cwd : "/", path, abs, sizeof(abs));
   if (r < 0) return r;
@@ -104,28 +102,29 @@ int proc_spawn(const char *path, int argc, char *const argv[], int envc, char *c
     return -EACCES;
   }
   struct proc *p = calloc(1, sizeof(*p));
-  if (!p || !(p->pagetable = vm_create())) {
+  struct thread *t = p ? thread_new(p) : NULL;
+  if (!t || !(p->pagetable = vm_create())) {
+    if (t) thread_discard(t);
     free(p);
     file_put(f);
     return -ENOMEM;
   }
-  p->pid = next_pid++;
+  p->pid = t->tid;  // the main thread's tid is the pid (Linux)
   p->parent = parent;
   strncpy(p->exe, abs, sizeof(p->exe) - 1);
   strcpy(p->cwd, parent ? parent->cwd : "/");
   struct elf_info ei;
   r = elf_load(p, f, &ei);
   file_put(f);
-  if (r == 0) r = setup_stack(p, &ei, argc, argv, envc, envp);
+  if (r == 0) r = setup_stack(t, &ei, argc, argv, envc, envp);
   if (r < 0) {
+    thread_discard(t);
     proc_free(p);
     return r;
   }
   p->brk_start = p->brk = ei.brk;
   p->mmap_next = USER_MMAP_BASE;
-  p->tf.pc = ei.entry;
-  p->tf.ksp = (u64)boot_stack_top;
-  __asm__ volatile("mv %0, tp" : "=r"(p->tf.ktp));
+  t->tf.pc = ei.entry;
   if (parent) {
     for (int i = 0; i < NFD; i++)
       if (parent->fds[i] && !parent->cloexec[i]) {
@@ -133,44 +132,18 @@ int proc_spawn(const char *path, int argc, char *const argv[], int envc, char *c
         file_ref(p->fds[i]);
       }
   }
-  *out = p;
+  *out = t;
   return 0;
 }
 
-static void enter(struct proc *p) {
-  current = p;
-  vm_activate(p);
-  // MPP = U, MPIE = 1 (interrupts on in U), FS = Initial so the app may use F/D
-  u64 s = csr_read(mstatus);
-  s = (s & ~(MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV)) | MSTATUS_MPIE | MSTATUS_FS_INITIAL;
-  csr_write(mstatus, s);
-  fp_restore(p->fp);
-}
-
-void proc_start_first(struct proc *p) {
-  memcpy(p->fp, zero_fp, sizeof(zero_fp));
-  boot_mark_app_start();
-  enter(p);
-  user_return(&p->tf);
-}
-
-// Called for osv_run: suspend the caller, run the child.
-struct trapframe *proc_switch_to_child(struct proc *child) {
-  fp_save(current->fp);
-  memcpy(child->fp, zero_fp, sizeof(zero_fp));
-  enter(child);
-  return &child->tf;
-}
-
-struct trapframe *proc_exit(int code) {
-  struct proc *p = current, *parent = p->parent;
-  code &= 0xff;
+// The last thread of p has exited: free the process and wake the osv_run caller, or end the machine
+// when p is the first app.
+void proc_teardown(struct proc *p) {
+  int code = p->exit_code & 0xff;
+  struct waitinfo *w = p->waiter;
+  if (!w) machine_exit(code);
   proc_free(p);
-  if (!parent) {
-    current = NULL;
-    machine_exit(code);
-  }
-  enter(parent);
-  parent->tf.x[REG_A0] = (u64)code;
-  return &parent->tf;
+  w->done = true;
+  w->code = code;
+  wakeup(w, 1);
 }

@@ -1,5 +1,5 @@
 // procfs.c — read-only /proc: fuse-stats (FUSE request counters for fsbench), meminfo, mounts,
-// uptime, boot-time, version, and self/exe (a symlink to the running app, read by glibc).
+// uptime, boot-time, version, sched (harts and threads), and self/exe (a symlink to the running app, read by glibc).
 // A file's text is generated when it is opened, so one read sequence sees one snapshot.
 #include "errno.h"
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include "proc.h"
 #include "vfs.h"
 
-enum { P_ROOT, P_FUSE, P_MEM, P_MOUNTS, P_UPTIME, P_BOOT, P_VERSION, P_SELF, P_EXE, P_N };
+enum { P_ROOT, P_FUSE, P_MEM, P_MOUNTS, P_UPTIME, P_BOOT, P_VERSION, P_SELF, P_EXE, P_SCHED, P_N };
 static const struct {
   const char *name;
   u32 mode;
@@ -17,7 +17,7 @@ static const struct {
     [P_MEM] = {"meminfo", S_IFREG | 0444, P_ROOT},   [P_MOUNTS] = {"mounts", S_IFREG | 0444, P_ROOT},
     [P_UPTIME] = {"uptime", S_IFREG | 0444, P_ROOT}, [P_BOOT] = {"boot-time", S_IFREG | 0444, P_ROOT},
     [P_VERSION] = {"version", S_IFREG | 0444, P_ROOT}, [P_SELF] = {"self", S_IFDIR | 0555, P_ROOT},
-    [P_EXE] = {"exe", S_IFLNK | 0777, P_SELF},
+    [P_EXE] = {"exe", S_IFLNK | 0777, P_SELF},       [P_SCHED] = {"sched", S_IFREG | 0444, P_ROOT},
 };
 static struct vnode nodes[P_N];
 static const struct vnode_ops procfs_ops;
@@ -72,6 +72,8 @@ static int gen(int which, char *b, size_t n) {
                       (unsigned long)(ticks * 1000000ULL / timebase_hz), (unsigned long)boot_app_instret,
                       (unsigned long)boot_app_cycles);
     }
+    case P_SCHED:
+      return sched_stats(b, n);
     case P_VERSION:
       return snprintf(b, n, "%s\n", osv_version);
   }

@@ -203,7 +203,15 @@ static void r_inactive(struct vnode *vn) {
   }
 }
 
+static int r_setattr(struct vnode *vn, const struct ksetattr *a) {
+  if (a->valid & ATTR_MODE) vn->mode = (vn->mode & S_IFMT) | (a->mode & 07777);
+  // mtime is kept relative to boot; wrapping u64 arithmetic also holds times before boot
+  if (a->valid & ATTR_MTIME) R(vn)->mtime = (u64)a->mtime * 1000000000ULL + a->mtime_ns - rtc_boot_ns();
+  return 0;  // one owner (root): uid/gid changes are accepted and not kept
+}
+
 static const struct vnode_ops ramfs_ops = {
+    .setattr = r_setattr,
     .lookup = r_lookup, .getattr = r_getattr, .read = r_read,         .write = r_write,   .readdir = r_readdir,
     .create = r_create, .mkdir = r_mkdir,     .unlink = r_unlink,     .rmdir = r_rmdir,   .rename = r_rename,
     .truncate = r_truncate, .fsync = r_fsync, .statfs = r_statfs,     .inactive = r_inactive,

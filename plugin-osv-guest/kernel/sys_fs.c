@@ -88,12 +88,13 @@ static long file_rw(struct file *f, u64 va, size_t len, u64 off, bool write) {
     }
     if (len == 0) return 0;
     if (!vm_user_pa(current, va, true)) return -EFAULT;  // check before blocking for input
-    long n = console_read(buf, MIN(len, sizeof(buf)));
+    long n = console_read(buf, MIN(len, sizeof(buf)), f->flags & O_NONBLOCK);
     if (n > 0 && copy_to_user(va, buf, (size_t)n)) return -EFAULT;
     return n;
   }
   int acc = f->flags & O_ACCMODE;
   if (write ? acc == O_RDONLY : acc == O_WRONLY) return -EBADF;
+  if (f->kind != FK_VNODE) return io_file_rw(f, va, len, write);
   size_t done = 0;
   while (done < len) {
     struct vq_seg segs[64];
@@ -113,7 +114,7 @@ static long do_rw(int fd, u64 va, size_t len, i64 pos, bool write) {
   if (!f) return -EBADF;
   if (len > 0x7ffff000) len = 0x7ffff000;
   if (pos >= 0) {
-    if (f->kind == FK_CONSOLE) return -ESPIPE;
+    if (f->kind != FK_VNODE) return -ESPIPE;
     return file_rw(f, va, len, (u64)pos, write);
   }
   u64 off = f->off;
@@ -182,6 +183,15 @@ static void fill_statx(const struct kstat *k, u8 *b) {  // struct statx, 256 byt
 }
 
 static int stat_file(struct file *f, struct kstat *st) {
+  if (f->kind == FK_PIPE || f->kind == FK_EVENTFD) {
+    memset(st, 0, sizeof(*st));
+    st->mode = f->kind == FK_PIPE ? S_IFIFO | 0600 : 0600;
+    st->dev = 0xc;
+    st->ino = (u64)f->obj >> 4;
+    st->nlink = 1;
+    st->blksize = 4096;
+    return 0;
+  }
   if (f->kind == FK_CONSOLE) {
     memset(st, 0, sizeof(*st));
     st->mode = S_IFCHR | 0620;
@@ -275,14 +285,16 @@ static long sys_close(int fd) {
   struct file *f = fd_get(fd);
   if (!f) return -EBADF;
   current->fds[fd] = NULL;
+  int r = 0;
+  if (f->kind == FK_VNODE && f->vn->ops->flush) r = f->vn->ops->flush(f);  // FUSE_FLUSH: every close()
   file_put(f);
-  return 0;
+  return r == -ENOSYS ? 0 : r;
 }
 
 static long sys_lseek(int fd, i64 off, int whence) {
   struct file *f = fd_get(fd);
   if (!f) return -EBADF;
-  if (f->kind == FK_CONSOLE) return -ESPIPE;
+  if (f->kind != FK_VNODE) return -ESPIPE;
   i64 base;
   struct kstat st;
   switch (whence) {
@@ -438,6 +450,7 @@ long sys_fs(long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, bool *handl
     case 83:  // fdatasync
       if (!(f = fd_get((int)a0))) return -EBADF;
       if (f->kind == FK_CONSOLE) return 0;
+      if (f->kind != FK_VNODE) return -EINVAL;
       return f->vn->ops->fsync ? f->vn->ops->fsync(f) : 0;
     case 23:  // dup
       if (!(f = fd_get((int)a0))) return -EBADF;
@@ -446,7 +459,7 @@ long sys_fs(long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, bool *handl
       return r;
     case 24:  // dup3
       if (!(f = fd_get((int)a0)) || a1 >= NFD) return -EBADF;
-      if (a0 == a1) return -EINVAL;
+      if (a0 == a1 || (a2 & ~(u64)O_CLOEXEC)) return -EINVAL;
       file_ref(f);
       file_put(current->fds[a1]);
       current->fds[a1] = f;

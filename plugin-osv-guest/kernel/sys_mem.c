@@ -98,6 +98,55 @@ static long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, int fd, u64 off) {
   return (long)va;
 }
 
+static bool range_free(struct proc *p, u64 start, u64 end) {
+  if (start < USER_MIN || end > USER_STACK_TOP - USER_STACK_SIZE || end < start) return false;
+  for (int i = 0; i < p->nvma; i++)
+    if (p->vmas[i].start < end && p->vmas[i].end > start) return false;
+  return true;
+}
+
+// mremap(old, old_size, new_size, flags, new_addr) (man 2 mremap): shrink in place, grow in place
+// when the pages after it are free, else move with MREMAP_MAYMOVE (1) or to new_addr with
+// MREMAP_FIXED (2). The range must lie in one mapping. MREMAP_DONTUNMAP is refused (EINVAL).
+static long sys_mremap(u64 old, u64 osize, u64 nsize, u64 flags, u64 naddr) {
+  struct proc *p = current;
+  if ((old & (PAGE_SIZE - 1)) || !nsize || (flags & ~3ULL) || ((flags & 2) && !(flags & 1))) return -EINVAL;
+  osize = ALIGN_UP(osize, PAGE_SIZE);
+  nsize = ALIGN_UP(nsize, PAGE_SIZE);
+  if (nsize > (64UL << 30)) return -ENOMEM;
+  struct vma *v = vm_vma_at(p, old);
+  if (!v || osize == 0 || old + osize > v->end) return -EFAULT;
+  u32 vf = v->flags;
+  if (flags & 2) {  // MREMAP_FIXED
+    if ((naddr & (PAGE_SIZE - 1)) || naddr < USER_MIN || naddr + nsize > USER_MAX) return -EINVAL;
+    if (naddr < old + osize && naddr + nsize > old) return -EINVAL;
+    vm_unmap_range(p, naddr, naddr + nsize);
+  } else {
+    if (nsize <= osize) {
+      if (nsize < osize) vm_unmap_range(p, old + nsize, old + osize);
+      return (long)old;
+    }
+    if (range_free(p, old + osize, old + nsize)) {
+      if (v->end == old + osize) v->end = old + nsize;
+      else if (vm_add_vma(p, old + osize, old + nsize, vf) < 0) return -ENOMEM;
+      return (long)old;
+    }
+    if (!(flags & 1)) return -ENOMEM;
+    naddr = p->mmap_next;
+    if (!range_free(p, naddr, naddr + nsize + PAGE_SIZE)) return -ENOMEM;
+    p->mmap_next += nsize + PAGE_SIZE;
+  }
+  u64 keep = MIN(osize, nsize);
+  if (osize > keep) vm_unmap_range(p, old + keep, old + osize);
+  int r = vm_move_range(p, old, naddr, keep, vf);
+  if (r == 0 && nsize > keep) {
+    struct vma *nv = vm_vma_at(p, naddr);
+    if (nv && nv->end == naddr + keep) nv->end = naddr + nsize;
+    else r = vm_add_vma(p, naddr + keep, naddr + nsize, vf | VMA_ANON);
+  }
+  return r < 0 ? r : (long)naddr;
+}
+
 long sys_mem(long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, bool *handled) {
   *handled = true;
   switch (nr) {
@@ -109,7 +158,11 @@ long sys_mem(long nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, bool *hand
     case 226:  // mprotect
       if (a0 & (PAGE_SIZE - 1)) return -EINVAL;
       return vm_protect(current, a0, a0 + ALIGN_UP(a1, PAGE_SIZE), prot_flags(a2));
-    case 233: return 0;  // madvise: advice only
+    case 216: return sys_mremap(a0, a1, a2, a3, a4);
+    case 233:  // madvise
+      if (a0 & (PAGE_SIZE - 1)) return -EINVAL;
+      if (a2 == 4) vm_discard(current, a0, a0 + ALIGN_UP(a1, PAGE_SIZE));  // MADV_DONTNEED: zero again
+      return 0;  // other advice: accepted, nothing to do
   }
   *handled = false;
   return -ENOSYS;

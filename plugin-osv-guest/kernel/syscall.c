@@ -11,56 +11,12 @@ extern const char osv_version[];
 static u64 reported[8];  // one bit per syscall number < 512
 u64 syscall_count;
 
-static long sys_osv_run(u64 upath, u64 uargv, u64 uenvp) {
-  char path[256], *argv[33], *envp[17];
-  char strings[4096];
-  size_t used = 0;
-  int argc = 0, envc = 0;
-  long n = strncpy_from_user(path, upath, sizeof(path));
-  if (n < 0) return n;
-  for (int pass = 0; pass < 2; pass++) {
-    u64 vec = pass ? uenvp : uargv;
-    char **out = pass ? envp : argv;
-    int max = pass ? 16 : 32, *cnt = pass ? &envc : &argc;
-    for (; vec; (*cnt)++) {
-      u64 ptr;
-      if (copy_from_user(&ptr, vec + 8 * (u64)*cnt, 8)) return -EFAULT;
-      if (!ptr) break;
-      if (*cnt == max) return -E2BIG;
-      long l = strncpy_from_user(strings + used, ptr, sizeof(strings) - used);
-      if (l < 0) return l == -ENAMETOOLONG ? -E2BIG : l;
-      out[*cnt] = strings + used;
-      used += (size_t)l + 1;
-    }
-  }
-  if (argc == 0) argv[argc++] = path;
-  struct proc *child;
-  int r = proc_spawn(path, argc, argv, envc, envp, current, &child);
-  if (r < 0) return r;
-  proc_switch_to_child(child);
-  return 0;
-}
-
 static long sys_clock_gettime(u64 clk, u64 uts) {
   u64 ns = timer_ns();
   if (clk == 0 || clk == 5) ns += rtc_boot_ns();  // CLOCK_REALTIME(_COARSE)
   else if (clk > 11) return -EINVAL;
   i64 ts[2] = {(i64)(ns / 1000000000ULL), (i64)(ns % 1000000000ULL)};
   return copy_to_user(uts, ts, 16) ? -EFAULT : 0;
-}
-
-static long do_sleep_ns(u64 deadline_ns) {
-  u64 now = timer_ns();
-  if (deadline_ns > now)
-    timer_sleep_until(timer_now() + (deadline_ns - now) / (1000000000ULL / timebase_hz));
-  return 0;
-}
-
-static long sys_nanosleep(u64 ureq) {
-  i64 ts[2];
-  if (copy_from_user(ts, ureq, 16)) return -EFAULT;
-  if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000) return -EINVAL;
-  return do_sleep_ns(timer_ns() + (u64)ts[0] * 1000000000ULL + (u64)ts[1]);
 }
 
 static long sys_uname(u64 ubuf) {
@@ -109,16 +65,18 @@ static long sys_sysinfo(u64 ubuf) {
 
 static const char *sys_name(long nr) {
   switch (nr) {
-    case 98: return "futex";
-    case 99: return "set_robust_list";
     case 258: return "riscv_hwprobe";
     case 293: return "rseq";
-    case 220: return "clone";
-    case 221: return "execve";
-    case 260: return "wait4";
-    case 59: return "pipe2";
     default: return "";
   }
+}
+
+// A call that returns ENOSYS on purpose, said once on the console.
+void by_design(long nr, const char *why) {
+  static u64 said[8];
+  if (nr < 0 || nr >= 512 || (said[nr / 64] & (1ULL << (nr % 64)))) return;
+  said[nr / 64] |= 1ULL << (nr % 64);
+  kprintf("osv: %s (syscall %ld from %s)\n", why, nr, current->exe);
 }
 
 void syscall_dispatch(struct trapframe *tf) {
@@ -130,28 +88,28 @@ void syscall_dispatch(struct trapframe *tf) {
   syscall_count++;
   r = sys_fs(nr, a0, a1, a2, a3, a4, a5, &handled);
   if (!handled) r = sys_mem(nr, a0, a1, a2, a3, a4, a5, &handled);
+  if (!handled) r = sys_thread(nr, a0, a1, a2, a3, a4, a5, &handled);
+  if (!handled) r = sys_io(nr, a0, a1, a2, a3, a4, a5, &handled);
   if (!handled) {
     handled = true;
     switch (nr) {
-      case 93:   // exit
-      case 94:   // exit_group
-        proc_exit((int)a0);
-        return;  // current now names the parent, whose a0 proc_exit set
-      case 129:  // kill(pid, sig)
-      case 131:  // tgkill(tgid, tid, sig)
-      case 130: {  // tkill(tid, sig)
-        u64 sig = nr == 131 ? a2 : a1;
-        if (sig == 0) { r = 0; break; }
-        kprintf("%s: killed by signal %lu\n", current->exe, (unsigned long)sig);
-        proc_exit(128 + (int)sig);
-        return;
-      }
-      case 500: {  // osv_run(path, argv, envp): on success the child now runs; the
-                   // parent's a0 receives the child's exit status when it exits
-        long x = sys_osv_run(a0, a1, a2);
-        if (x < 0) tf->x[REG_A0] = (u64)x;
-        return;
-      }
+      case 129: r = sys_kill((long)a0, (int)a1); break;
+      case 130: r = sys_tgkill(-1, (long)a0, (int)a1); break;  // tkill
+      case 131: r = sys_tgkill((long)a0, (long)a1, (int)a2); break;
+      case 134: r = sys_rt_sigaction((int)a0, a1, a2, a3); break;
+      case 135: r = sys_rt_sigprocmask((int)a0, a1, a2, a3); break;
+      case 136: r = sys_rt_sigpending(a0, a1); break;
+      case 132: r = sys_sigaltstack(a0, a1); break;
+      case 139: r = sys_rt_sigreturn(); break;
+      case 221:  // execve
+      case 281:  // execveat
+        by_design(nr, "execve is not supported: an app cannot replace itself (OSv: no exec); osv_run (500) runs "
+                      "another app");
+        r = -ENOSYS;
+        break;
+      case 260: r = -ECHILD; break;  // wait4: there are never child processes (no fork)
+      case 293: r = -ENOSYS; break;  // rseq: optional for glibc, which then does without (ENOSYS by design)
+      case 258: r = -ENOSYS; break;  // riscv_hwprobe: glibc falls back to HWCAP (ENOSYS by design)
       case 501: {
         char b[64];
         virtiofs_stats(b, sizeof(b));  // "tag X\nrequests N\n"
@@ -165,15 +123,6 @@ void syscall_dispatch(struct trapframe *tf) {
         r = a1 && copy_to_user(a1, ts, 16) ? -EFAULT : 0;
         break;
       }
-      case 101: r = sys_nanosleep(a0); break;
-      case 115: {  // clock_nanosleep(clk, flags, req, rem)
-        i64 ts[2];
-        if (copy_from_user(ts, a2, 16)) { r = -EFAULT; break; }
-        u64 t = (u64)ts[0] * 1000000000ULL + (u64)ts[1];
-        if (a1 & 1) r = do_sleep_ns(a0 == 0 ? t - rtc_boot_ns() : t);  // TIMER_ABSTIME
-        else r = do_sleep_ns(timer_ns() + t);
-        break;
-      }
       case 169: {  // gettimeofday
         u64 ns = timer_ns() + rtc_boot_ns();
         i64 tv[2] = {(i64)(ns / 1000000000ULL), (i64)(ns % 1000000000ULL / 1000)};
@@ -181,26 +130,8 @@ void syscall_dispatch(struct trapframe *tf) {
         break;
       }
       case 160: r = sys_uname(a0); break;
-      case 172: r = current->pid; break;  // getpid
-      case 178: r = current->pid; break;  // gettid
       case 173: r = current->parent ? current->parent->pid : 0; break;
       case 174: case 175: case 176: case 177: r = 0; break;  // get[e]uid, get[e]gid: root
-      case 96: current->tid_address = a0; r = current->pid; break;  // set_tid_address
-      case 99: r = 0; break;    // set_robust_list: accepted (one thread, never used)
-      case 134:                 // rt_sigaction: accepted; no signal is ever delivered
-        if (a2) {
-          u8 z[32] = {0};
-          r = copy_to_user(a2, z, sizeof(z)) ? -EFAULT : 0;
-        } else r = 0;
-        break;
-      case 135:  // rt_sigprocmask: accepted
-        if (a2) {
-          u64 z = 0;
-          r = copy_to_user(a2, &z, 8) ? -EFAULT : 0;
-        } else r = 0;
-        break;
-      case 132: r = 0; break;   // sigaltstack
-      case 124: r = 0; break;   // sched_yield
       case 166: r = 022; break; // umask
       case 163: r = sys_prlimit(a0, 0, a1); break;  // getrlimit
       case 261: r = sys_prlimit(a1, a2, a3); break; // prlimit64

@@ -2,7 +2,6 @@
 // 0x2000000, mtimecmp +0x4000, mtime +0xBFF8, 10 MHz) and the goldfish RTC for wall-clock time.
 #include "kernel.h"
 
-#define CLINT_MTIMECMP0 0x2004000UL
 #define CLINT_MTIME 0x200BFF8UL
 #define GOLDFISH_RTC 0x101000UL
 
@@ -13,22 +12,6 @@ u64 timer_now(void) { return mmio_r64(CLINT_MTIME); }
 u64 timer_ns(void) {
   u64 t = timer_now();
   return (t / timebase_hz) * 1000000000ULL + (t % timebase_hz) * 1000000000ULL / timebase_hz;
-}
-
-// Sleep with the timer interrupt enabled in mie but mstatus.MIE = 0: wfi wakes when MTIP is
-// pending (privileged spec §3.3.3), no trap is taken.
-void timer_sleep_until(u64 ticks) {
-  mmio_w64(CLINT_MTIMECMP0, ticks);
-  csr_set(mie, MIE_MTIE);
-  while (timer_now() < ticks) wait_for_interrupt();
-  csr_clear(mie, MIE_MTIE);
-  mmio_w64(CLINT_MTIMECMP0, ~0ULL);
-}
-
-void timer_irq(void) {
-  // A timer interrupt taken while an app runs: only sleeps arm the timer, so just disarm it.
-  csr_clear(mie, MIE_MTIE);
-  mmio_w64(CLINT_MTIMECMP0, ~0ULL);
 }
 
 // goldfish RTC: TIME_LOW at 0x00 latches TIME_HIGH at 0x04, ns since the epoch.

@@ -38,36 +38,54 @@ void trap_kernel(struct trapframe *tf) {
   machine_exit(EXIT_PANIC);
 }
 
+// Signal numbers for a fatal trap, as Linux reports them: SIGILL, SIGTRAP, SIGBUS, SIGSEGV.
+static int trap_signal(u64 cause) { return cause == 2 ? 4 : cause == 3 ? 5 : (cause == 4 || cause == 6) ? 7 : 11; }
+
+// Every trap from U-mode: take the big kernel lock, handle the trap, then leave through the checks
+// every return to user mode makes (process exiting, pending signals, preemption).
 struct trapframe *trap_user(struct trapframe *tf) {
-  u64 cause = csr_read(mcause);
+  u64 cause = csr_read(mcause), tval = csr_read(mtval);
+  struct cpu *c = cpu_this();
+  ipi_service(c);
+  klock();
+  struct thread *t = c->cur;
   if (cause >> 63) {
     u64 code = cause & 0xff;
-    if (code == 11)
-      plic_dispatch();
-    else if (code == 7)
-      timer_irq();
-    return &current->tf;
+    if (code == 11 && c->hartid == 0) plic_dispatch();
+    else if (code == 7) sched_timer_tick();
+  } else if (cause == 8) {  // ecall from U-mode
+    tf->pc += 4;
+    syscall_dispatch(tf);
+  } else if ((cause == 12 || cause == 13 || cause == 15) &&
+             vm_handle_fault(t->proc, tval, cause == 15, cause == 12)) {
+    // demand page filled (or a stale TLB entry refreshed)
+  } else {
+    signal_fault(t, trap_signal(cause), cause, tval);
   }
-  switch (cause) {
-    case 8:  // ecall from U-mode
-      tf->pc += 4;
-      syscall_dispatch(tf);
-      return &current->tf;
-    case 12:
-    case 13:
-    case 15: {
-      u64 va = csr_read(mtval);
-      if (vm_handle_fault(current, va, cause == 15, cause == 12)) return &current->tf;
-      break;
+  return trap_return(t);
+}
+
+// The way back to user mode for a thread in the kernel.
+struct trapframe *trap_return(struct thread *t) {
+  struct cpu *c = cpu_this();
+  for (;;) {
+    if (t->proc->exiting) thread_exit();
+    if (signal_deliver(t)) continue;
+    if (c->resched) {
+      c->resched = false;
+      sched_yield_now();
+      c = cpu_this();
+      continue;
     }
-    default:
-      break;
+    break;
   }
-  u64 tval = csr_read(mtval);
-  kprintf("\n%s: fatal trap: mcause=%lx (%s) pc=%lx tval=%lx\n", current->exe, (unsigned long)cause,
-          cause_name(cause), (unsigned long)tf->pc, (unsigned long)tval);
-  dump_regs(tf);
-  // like a Linux shell reports a signal death: 128 + SIGSEGV / SIGILL / SIGBUS / SIGTRAP
-  int sig = (cause == 2) ? 4 : (cause == 3) ? 5 : (cause == 4 || cause == 6) ? 7 : 11;
-  return proc_exit(128 + sig);
+  return return_to_user(t);
+}
+
+// The default action of a fatal signal caused by a trap: a report, then the process ends with
+// 128 + signal (as a shell shows a signal death).
+void fault_report(struct thread *t, int sig, u64 cause, u64 tval) {
+  kprintf("\n%s: fatal trap: mcause=%lx (%s) pc=%lx tval=%lx (signal %d, thread %d)\n", t->proc->exe,
+          (unsigned long)cause, cause_name(cause), (unsigned long)t->tf.pc, (unsigned long)tval, sig, t->tid);
+  dump_regs(&t->tf);
 }

@@ -1,5 +1,5 @@
-// trapvec.S — M-mode trap entry/exit. While a user program runs, mscratch points to its
-// struct trapframe (proc.h); while the kernel runs, mscratch is 0, so a trap with mscratch == 0
+// trapvec.S — M-mode trap entry/exit and the kernel context switch. While a user thread runs,
+// mscratch points to its struct trapframe (proc.h); while the kernel runs, mscratch is 0, so a trap with mscratch == 0
 // is a kernel fault (the kernel runs with mstatus.MIE = 0 and never takes interrupts as traps).
 #define TF_PC 256
 #define TF_KSP 264
@@ -127,3 +127,37 @@ kernel_trap:
     mv a0, sp
     call trap_kernel             // panics; never returns
 1:  j 1b
+
+// swtch(from, to): save the callee-saved registers of the running kernel context in *from (struct
+// kctx, proc.h: ra, sp, s0..s11) and continue in the one saved in *to. tp is the hart's, not saved.
+    .globl swtch
+swtch:
+    sd ra, 0(a0)
+    sd sp, 8(a0)
+    sd s0, 16(a0)
+    sd s1, 24(a0)
+    sd s2, 32(a0)
+    sd s3, 40(a0)
+    sd s4, 48(a0)
+    sd s5, 56(a0)
+    sd s6, 64(a0)
+    sd s7, 72(a0)
+    sd s8, 80(a0)
+    sd s9, 88(a0)
+    sd s10, 96(a0)
+    sd s11, 104(a0)
+    ld ra, 0(a1)
+    ld sp, 8(a1)
+    ld s0, 16(a1)
+    ld s1, 24(a1)
+    ld s2, 32(a1)
+    ld s3, 40(a1)
+    ld s4, 48(a1)
+    ld s5, 56(a1)
+    ld s6, 64(a1)
+    ld s7, 72(a1)
+    ld s8, 80(a1)
+    ld s9, 88(a1)
+    ld s10, 96(a1)
+    ld s11, 104(a1)
+    ret

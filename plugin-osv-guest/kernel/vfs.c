@@ -165,6 +165,7 @@ struct file *file_alloc(void) {
 void file_ref(struct file *f) { f->refcnt++; }
 void file_put(struct file *f) {
   if (!f || --f->refcnt > 0) return;
+  if (f->kind == FK_PIPE || f->kind == FK_EVENTFD) io_file_release(f);
   if (f->kind == FK_VNODE && f->vn) {
     if (f->vn->ops->release) f->vn->ops->release(f);
     vn_put(f->vn);

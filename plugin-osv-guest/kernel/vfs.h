@@ -11,6 +11,7 @@
 #define S_IFREG 0100000
 #define S_IFLNK 0120000
 #define S_IFCHR 0020000
+#define S_IFIFO 0010000
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
 #define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
@@ -40,6 +41,20 @@ struct kstatfs {
   u64 type, bsize, blocks, bfree, bavail, files, ffree, namelen, frsize;
 };
 
+// What a setattr changes: FUSE's FATTR_* bits (fuse.h), so virtio-fs passes them through.
+#define ATTR_MODE 1
+#define ATTR_UID 2
+#define ATTR_GID 4
+#define ATTR_ATIME 16
+#define ATTR_MTIME 32
+#define ATTR_ATIME_NOW 128
+#define ATTR_MTIME_NOW 256
+struct ksetattr {
+  u32 valid, mode, uid, gid;
+  i64 atime, mtime;
+  u32 atime_ns, mtime_ns;
+};
+
 struct mount;
 struct file;
 struct vnode;
@@ -63,6 +78,8 @@ struct vnode_ops {
   int (*rename)(struct vnode *odir, const char *oname, struct vnode *ndir, const char *nname);
   int (*truncate)(struct vnode *vn, struct file *f, u64 size);
   int (*fsync)(struct file *f);
+  int (*flush)(struct file *f);  // close() of one descriptor (FUSE_FLUSH)
+  int (*setattr)(struct vnode *vn, const struct ksetattr *a);
   int (*statfs)(struct mount *m, struct kstatfs *st);
   void (*inactive)(struct vnode *vn);  // last reference dropped
   // Optional, zero-copy mmap: the physical address of file page `off`, kept valid (pinned) until the
@@ -91,7 +108,7 @@ struct mount {
   bool readonly;
 };
 
-enum file_kind { FK_VNODE, FK_CONSOLE };
+enum file_kind { FK_VNODE, FK_CONSOLE, FK_PIPE, FK_EVENTFD };
 struct file {
   enum file_kind kind;
   struct vnode *vn;
@@ -103,6 +120,8 @@ struct file {
   char *data;      // procfs: snapshot of the contents
   size_t data_len;
   char path[256];  // absolute path at open (for *at() calls relative to a directory fd)
+  void *obj;       // FK_PIPE: struct pipe; FK_EVENTFD: its counter (sys_io.c)
+  bool pipe_writer;
 };
 
 // vfs.c
@@ -141,4 +160,9 @@ int virtiofs_stats(char *buf, size_t len);
 // ramfs.c / procfs.c
 struct mount *ramfs_mount(const char *path);
 struct mount *procfs_mount(const char *path);
+struct mount *devfs_mount(const char *path);
+// sys_io.c: pipes and eventfds
+void io_file_release(struct file *f);
+long io_file_rw(struct file *f, u64 va, size_t len, bool write);
+void io_poll_wake(void);
 #endif

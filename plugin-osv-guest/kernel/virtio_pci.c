@@ -1,4 +1,5 @@
-// virtio_pci.c — virtio-pci modern transport (virtio 1.2 §4.1) and split virtqueues (§2.7).
+// virtio_pci.c — virtio-pci modern transport (virtio 1.2 §4.1), the transport-neutral entry points
+// (which hand virtio-mmio devices to virtio_mmio.c) and split virtqueues (§2.7).
 // Capabilities are found by walking the PCI capability list for vendor capabilities (0x09):
 // common (1), notify (2), ISR (3), device (4) and shared memory (8; §4.1.4.7, cap64 with id).
 // Each region must lie inside an assigned memory BAR; anything else is refused.
@@ -27,10 +28,21 @@
 #define S_FEATURES_OK 8
 #define S_FAILED 128
 
+void vmmio_irq_ack(struct virtio_dev *vd);
+
 static void virtio_irq(void *arg) {
   struct virtio_dev *vd = arg;
-  (void)mmio_r8(vd->isr);  // §4.1.4.5.1: reading ISR clears it and de-asserts INTx
+  if (vd->mmio) vmmio_irq_ack(vd);
+  else (void)mmio_r8(vd->isr);  // §4.1.4.5.1: reading ISR clears it and de-asserts INTx
   vd->irqs++;
+}
+
+void virtio_irq_register(struct virtio_dev *vd) {
+  if (vd->irq && !kopts.poll) {
+    plic_register(vd->irq, virtio_irq, vd);
+    plic_enable(vd->irq);
+    vd->use_irq = true;
+  }
 }
 
 static bool region(struct virtio_dev *vd, u8 bar, u64 off, u64 len, u64 *out) {
@@ -44,6 +56,7 @@ static bool region(struct virtio_dev *vd, u8 bar, u64 off, u64 len, u64 *out) {
 int virtio_pci_probe(struct pci_dev *pci, struct virtio_dev *vd) {
   memset(vd, 0, sizeof(*vd));
   vd->pci = pci;
+  vd->irq = pci->irq;
   if (!(pci_r16(pci, 0x06) & 0x10)) return -ENODEV;  // no capability list
   u8 ptr = pci_r8(pci, 0x34) & 0xfc;
   for (int guard = 0; ptr && guard < 48; guard++) {
@@ -78,15 +91,22 @@ int virtio_pci_probe(struct pci_dev *pci, struct virtio_dev *vd) {
   return 0;
 }
 
-u8 virtio_cfg_r8(struct virtio_dev *vd, u32 off) { return off < vd->devcfg_len ? mmio_r8(vd->devcfg + off) : 0; }
+u8 virtio_cfg_r8(struct virtio_dev *vd, u32 off) {
+  if (vd->mmio) return vmmio_cfg_r8(vd, off);
+  return off < vd->devcfg_len ? mmio_r8(vd->devcfg + off) : 0; }
 u32 virtio_cfg_r32(struct virtio_dev *vd, u32 off) {
+  if (vd->mmio) return vmmio_cfg_r32(vd, off);
   return off + 4 <= vd->devcfg_len ? mmio_r32(vd->devcfg + off) : 0;
 }
 
-void virtio_fail(struct virtio_dev *vd) { mmio_w8(vd->common + C_STATUS, mmio_r8(vd->common + C_STATUS) | S_FAILED); }
+void virtio_fail(struct virtio_dev *vd) {
+  if (vd->mmio) return vmmio_status(vd, 128);
+  mmio_w8(vd->common + C_STATUS, mmio_r8(vd->common + C_STATUS) | S_FAILED);
+}
 
 // §3.1.1 driver initialization, steps 1-6.
 int virtio_negotiate(struct virtio_dev *vd, u64 wanted) {
+  if (vd->mmio) return vmmio_negotiate(vd, wanted);
   u64 c = vd->common;
   mmio_w8(c + C_STATUS, 0);
   for (int i = 0; i < 1000000 && mmio_r8(c + C_STATUS); i++) {
@@ -112,23 +132,12 @@ int virtio_negotiate(struct virtio_dev *vd, u64 wanted) {
     return -ENODEV;
   }
   vd->num_queues = mmio_r16(c + C_NUMQ);
-  if (vd->pci->irq && !kopts.poll) {
-    plic_register(vd->pci->irq, virtio_irq, vd);
-    plic_enable(vd->pci->irq);
-    vd->use_irq = true;
-  }
+  virtio_irq_register(vd);
   return 0;
 }
 
-// §2.7 split virtqueue; §4.1.5.1.3 queue setup through common configuration.
-int virtq_setup(struct virtio_dev *vd, struct virtq *vq, u16 index, u16 max_size) {
-  u64 c = vd->common;
-  if (index >= vd->num_queues) return -ENODEV;
-  mmio_w16(c + C_Q_SELECT, index);
-  u16 dev_max = mmio_r16(c + C_Q_SIZE);
-  if (dev_max == 0) return -ENODEV;
-  u16 size = MIN(dev_max, max_size);
-  while (size & (size - 1)) size &= size - 1;  // split rings: power of 2
+// The split ring's memory (§2.7: descriptors, avail, used; the used ring page-aligned).
+int virtq_alloc(struct virtq *vq, u16 index, u16 size) {
   memset(vq, 0, sizeof(*vq));
   vq->index = index;
   vq->size = size;
@@ -141,6 +150,25 @@ int virtq_setup(struct virtio_dev *vd, struct virtq *vq, u16 index, u16 max_size
   for (u16 i = 0; i < size; i++) vq->desc[i].next = (u16)(i + 1);
   vq->free_head = 0;
   vq->nfree = size;
+  return 0;
+}
+
+// §2.7 split virtqueue; §4.1.5.1.3 queue setup through common configuration.
+int virtq_setup(struct virtio_dev *vd, struct virtq *vq, u16 index, u16 max_size) {
+  if (index >= vd->num_queues) return -ENODEV;
+  if (vd->mmio) {
+    vq->index = index;
+    vq->size = max_size;
+    return vmmio_queue(vd, vq);
+  }
+  u64 c = vd->common;
+  mmio_w16(c + C_Q_SELECT, index);
+  u16 dev_max = mmio_r16(c + C_Q_SIZE);
+  if (dev_max == 0) return -ENODEV;
+  u16 size = MIN(dev_max, max_size);
+  while (size & (size - 1)) size &= size - 1;  // split rings: power of 2
+  int r = virtq_alloc(vq, index, size);
+  if (r < 0) return r;
   mmio_w16(c + C_Q_SIZE, size);
   mmio_w16(c + C_Q_MSIX, 0xffff);  // VIRTIO_MSI_NO_VECTOR: MSI-X stays off, INTx is used
   mmio_w64(c + C_Q_DESC, (u64)vq->desc);
@@ -153,6 +181,7 @@ int virtq_setup(struct virtio_dev *vd, struct virtq *vq, u16 index, u16 max_size
 }
 
 void virtio_driver_ok(struct virtio_dev *vd) {
+  if (vd->mmio) return vmmio_status(vd, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
   mmio_w8(vd->common + C_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
 }
 
@@ -176,10 +205,13 @@ long virtq_call(struct virtio_dev *vd, struct virtq *vq, const struct vq_seg *se
   vq->avail_idx++;
   vq->avail[1] = vq->avail_idx;
   mb();
-  mmio_w16(vq->notify_addr, vq->index);  // §4.1.4.4: notify with the queue index
+  if (vq->notify32) mmio_w32(vq->notify_addr, vq->index);  // §4.2.2 QueueNotify
+  else mmio_w16(vq->notify_addr, vq->index);               // §4.1.4.4: notify with the queue index
   vq->notifies++;
+  // The request is synchronous under the big kernel lock. Hart 0 (the PLIC's only target) sleeps in
+  // wfi until the interrupt; other harts poll the used ring.
   while (used_idx(vq) == vq->last_used) {
-    if (vd->use_irq) wait_for_interrupt();
+    if (vd->use_irq && csr_read(mhartid) == 0) wait_for_interrupt();
   }
   rmb();
   volatile u8 *e = vq->used + 4 + 8 * (vq->last_used % vq->size);

@@ -16,7 +16,7 @@ static const char *const op_names[FUSE_OPCODE_MAX] = {
     [FUSE_LOOKUP] = "LOOKUP",   [FUSE_FORGET] = "FORGET",   [FUSE_GETATTR] = "GETATTR", [FUSE_SETATTR] = "SETATTR",
     [FUSE_READLINK] = "READLINK", [FUSE_MKDIR] = "MKDIR",   [FUSE_UNLINK] = "UNLINK",   [FUSE_RMDIR] = "RMDIR",
     [FUSE_RENAME] = "RENAME",   [FUSE_OPEN] = "OPEN",       [FUSE_READ] = "READ",       [FUSE_WRITE] = "WRITE",
-    [FUSE_STATFS] = "STATFS",   [FUSE_RELEASE] = "RELEASE", [FUSE_FSYNC] = "FSYNC",     [FUSE_INIT] = "INIT",
+    [FUSE_STATFS] = "STATFS",   [FUSE_RELEASE] = "RELEASE", [FUSE_FSYNC] = "FSYNC", [FUSE_FLUSH] = "FLUSH",     [FUSE_INIT] = "INIT",
     [FUSE_OPENDIR] = "OPENDIR", [FUSE_READDIR] = "READDIR", [FUSE_RELEASEDIR] = "RELEASEDIR",
     [FUSE_CREATE] = "CREATE",   [FUSE_RENAME2] = "RENAME2", [FUSE_SETUPMAPPING] = "SETUPMAPPING",
     [FUSE_REMOVEMAPPING] = "REMOVEMAPPING",
@@ -130,31 +130,50 @@ static int fuse_init(struct vfs_dev *fs) {
   return 0;
 }
 
+// Common to both transports: tag and queue count from config (§5.11.4), features, hiprio + queue 1.
+static bool fs_setup(struct vfs_dev *fs, const char *where) {
+  if (!fs->vd.devcfg || fs->vd.devcfg_len < 40) {
+    kprintf("virtiofs %s: no device configuration\n", where);
+    return false;
+  }
+  for (int k = 0; k < 36; k++) fs->tag[k] = (char)virtio_cfg_r8(&fs->vd, (u32)k);  // tag[36]
+  fs->tag[36] = 0;
+  fs->num_request_queues = virtio_cfg_r32(&fs->vd, 36);
+  if (virtio_negotiate(&fs->vd, 1ULL << 32) < 0) {
+    kprintf("virtiofs %s (%s): feature negotiation failed\n", fs->tag, where);
+    return false;
+  }
+  if (fs->num_request_queues < 1 || virtq_setup(&fs->vd, &fs->hiprio, 0, 128) < 0 ||
+      virtq_setup(&fs->vd, &fs->req, 1, 128) < 0) {
+    kprintf("virtiofs %s (%s): no request queue\n", fs->tag, where);
+    virtio_fail(&fs->vd);
+    return false;
+  }
+  virtio_driver_ok(&fs->vd);
+  return true;
+}
+
 int virtiofs_probe_all(void) {
-  for (int i = 0; ndevs < MAX_FS; i++) {
+  char where[40];
+  for (int i = 0; boot_info.has_pci && ndevs < MAX_FS; i++) {
     struct pci_dev *p = pci_find(0x1af4, 0x105a, i);  // 0x1040 + device id 26 (virtio 1.2 §4.1.2.1)
     if (!p) break;
     struct vfs_dev *fs = &devs[ndevs];
     memset(fs, 0, sizeof(*fs));
-    if (virtio_pci_probe(p, &fs->vd) < 0 || !fs->vd.devcfg || fs->vd.devcfg_len < 40) {
-      kprintf("virtiofs: 00:%02x.%x: not a usable modern virtio-pci device\n", p->slot, p->fn);
+    snprintf(where, sizeof(where), "pci 00:%02x.%x", p->slot, p->fn);
+    if (virtio_pci_probe(p, &fs->vd) < 0) {
+      kprintf("virtiofs: %s: not a usable modern virtio-pci device\n", where);
       continue;
     }
-    for (int k = 0; k < 36; k++) fs->tag[k] = (char)virtio_cfg_r8(&fs->vd, (u32)k);  // §5.11.4 tag[36]
-    fs->tag[36] = 0;
-    fs->num_request_queues = virtio_cfg_r32(&fs->vd, 36);
-    if (virtio_negotiate(&fs->vd, 1ULL << 32) < 0) {
-      kprintf("virtiofs %s: feature negotiation failed\n", fs->tag);
-      continue;
-    }
-    if (fs->num_request_queues < 1 || virtq_setup(&fs->vd, &fs->hiprio, 0, 128) < 0 ||
-        virtq_setup(&fs->vd, &fs->req, 1, 128) < 0) {
-      kprintf("virtiofs %s: no request queue\n", fs->tag);
-      virtio_fail(&fs->vd);
-      continue;
-    }
-    virtio_driver_ok(&fs->vd);
-    ndevs++;
+    if (fs_setup(fs, where)) ndevs++;
+  }
+  for (int i = 0; i < boot_info.nmmio && ndevs < MAX_FS; i++) {
+    struct vfs_dev *fs = &devs[ndevs];
+    memset(fs, 0, sizeof(*fs));
+    if (virtio_mmio_probe(boot_info.mmio_base[i], boot_info.mmio_irq[i], &fs->vd) != 26) continue;  // §5.11: id 26
+    snprintf(where, sizeof(where), "virtio-mmio %lx", (unsigned long)boot_info.mmio_base[i]);
+    if (kopts.verbose) kprintf("virtiofs: %s irq %u\n", where, boot_info.mmio_irq[i]);
+    if (fs_setup(fs, where)) ndevs++;
   }
   return ndevs;
 }
@@ -179,7 +198,7 @@ struct mount *virtiofs_mount(const char *tag, const char *path) {
     }
     if (kopts.verbose) {
       kprintf("virtiofs %s: FUSE 7.%u, max_write %u, io chunk %u, flags %x, map_alignment %d, irq %u\n", fs->tag,
-              fs->minor, fs->max_write, fs->io_chunk, fs->init_flags, fs->map_alignment, fs->vd.pci->irq);
+              fs->minor, fs->max_write, fs->io_chunk, fs->init_flags, fs->map_alignment, fs->vd.irq);
       if (fs->vd.shm_addr)
         kprintf("virtiofs %s: DAX window %lx bytes at %lx\n", fs->tag, (unsigned long)fs->vd.shm_len,
                 (unsigned long)fs->vd.shm_addr);

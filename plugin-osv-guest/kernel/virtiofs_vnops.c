@@ -293,6 +293,30 @@ static int vfs_truncate_op(struct vnode *vn, struct file *f, u64 size) {
   return 0;
 }
 
+// chmod, chown, utimensat: one SETATTR with the FATTR bits the VFS passed (vfs.h ATTR_* = FATTR_*).
+static int vfs_setattr_op(struct vnode *vn, const struct ksetattr *a) {
+  struct fuse_setattr_in in = {0};
+  struct fuse_attr_out out;
+  in.valid = a->valid & (FATTR_MODE | FATTR_UID | FATTR_GID | FATTR_ATIME | FATTR_MTIME | FATTR_ATIME_NOW | FATTR_MTIME_NOW);
+  in.mode = (vn->mode & S_IFMT) | (a->mode & 07777);
+  in.uid = a->uid, in.gid = a->gid;
+  in.atime = (u64)a->atime, in.atimensec = a->atime_ns;
+  in.mtime = (u64)a->mtime, in.mtimensec = a->mtime_ns;
+  long n = fuse_req1(FS(vn), FUSE_SETATTR, vn->fsid, &in, sizeof(in), &out, sizeof(out));
+  if (n < 0) return (int)n;
+  if (n != sizeof(out)) return -EIO;
+  vn->mode = out.attr.mode;
+  return 0;
+}
+
+// close() of a descriptor: FUSE_FLUSH (fuse.h; the server may answer ENOSYS, which is fine).
+static int vfs_flush_op(struct file *f) {
+  if (!S_ISREG(f->vn->mode)) return 0;
+  struct fuse_flush_in in = {f->fh, 0, 0, 0};
+  long n = fuse_req1(FS(f->vn), FUSE_FLUSH, f->vn->fsid, &in, sizeof(in), NULL, 0);
+  return n < 0 ? (int)n : 0;
+}
+
 static u64 vfs_map_page(struct vnode *vn, u64 off) { return dax_pin_page(FS(vn), vn, off); }
 
 static int vfs_fsync_op(struct file *f) {
@@ -319,5 +343,5 @@ const struct vnode_ops virtiofs_vnops = {
     .read = vfs_read_op,         .write = vfs_write_op,     .readdir = vfs_readdir_op, .readlink = vfs_readlink_op,
     .create = vfs_create_op,     .mkdir = vfs_mkdir_op,     .unlink = vfs_unlink_op,   .rmdir = vfs_rmdir_op,
     .rename = vfs_rename_op,     .truncate = vfs_truncate_op, .fsync = vfs_fsync_op,   .statfs = vfs_statfs_op,
-    .inactive = vfs_inactive,   .map_page = vfs_map_page,
+    .inactive = vfs_inactive,   .map_page = vfs_map_page,  .setattr = vfs_setattr_op, .flush = vfs_flush_op,
 };

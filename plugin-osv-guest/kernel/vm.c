@@ -84,19 +84,73 @@ static int vma_remove(struct proc *p, u64 start, u64 end, struct vma *out, int *
   return 0;
 }
 
-int vm_unmap_range(struct proc *p, u64 start, u64 end) {
+// Clear the PTEs of [start, end); pages are freed only after every hart running p has flushed its
+// TLB (tlb_shootdown), in batches.
+static void zap_range(struct proc *p, u64 start, u64 end) {
+  u64 batch[64];
+  int n = 0;
   for (u64 va = start; va < end; va += PAGE_SIZE) {
     u64 *pte = walk(p->pagetable, va, false);
-    if (pte && (*pte & PTE_V)) {
-      if (!(*pte & PTE_NOFREE)) page_free((void *)PTE_PA(*pte), 1);
-      else dax_page_released(PTE_PA(*pte));
+    if (!pte) {
+      va = ALIGN_DOWN(va, 1UL << 21) + (1UL << 21) - PAGE_SIZE;  // no leaf table: skip its 2 MiB
+      continue;
+    }
+    if (*pte & PTE_V) {
+      batch[n++] = *pte;
       *pte = 0;
       p->rss--;
     }
+    if (n == 64 || (n && va + PAGE_SIZE >= end)) {
+      sfence();
+      tlb_shootdown(p);
+      for (int i = 0; i < n; i++)
+        if (!(batch[i] & PTE_NOFREE)) page_free((void *)PTE_PA(batch[i]), 1);
+        else dax_page_released(PTE_PA(batch[i]));
+      n = 0;
+    }
   }
-  sfence();
+  if (n) {
+    sfence();
+    tlb_shootdown(p);
+    for (int i = 0; i < n; i++)
+      if (!(batch[i] & PTE_NOFREE)) page_free((void *)PTE_PA(batch[i]), 1);
+      else dax_page_released(PTE_PA(batch[i]));
+  }
+}
+
+int vm_unmap_range(struct proc *p, u64 start, u64 end) {
+  zap_range(p, start, end);
   return vma_remove(p, start, end, NULL, NULL, 0);
 }
+
+// madvise(MADV_DONTNEED): anonymous pages are dropped and read back as zero; other mappings (file
+// copies, DAX pages) keep their contents, which is what a read-only or reloadable mapping shows.
+void vm_discard(struct proc *p, u64 start, u64 end) {
+  for (int i = 0; i < p->nvma; i++) {
+    struct vma v = p->vmas[i];
+    if (!(v.flags & VMA_ANON) || v.end <= start || v.start >= end) continue;
+    zap_range(p, MAX(v.start, start), MIN(v.end, end));
+  }
+}
+
+// mremap's move: the pages of [from, from + len) now appear at [to, to + len) (which is free), with
+// the same permissions; the old range's VMAs are dropped and its flags given to the new range.
+int vm_move_range(struct proc *p, u64 from, u64 to, u64 len, u32 flags) {
+  for (u64 off = 0; off < len; off += PAGE_SIZE) {
+    u64 *o = walk(p->pagetable, from + off, false);
+    if (!o || !(*o & PTE_V)) continue;
+    u64 *n = walk(p->pagetable, to + off, true);
+    if (!n) return -ENOMEM;
+    *n = *o;
+    *o = 0;
+  }
+  sfence();
+  tlb_shootdown(p);
+  int r = vma_remove(p, from, from + len, NULL, NULL, 0);
+  return r < 0 ? r : vm_add_vma(p, to, to + len, flags);
+}
+
+struct vma *vm_vma_at(struct proc *p, u64 va) { return vma_find(p, va); }
 
 int vm_protect(struct proc *p, u64 start, u64 end, u32 flags) {
   // A DAX window page is read-only (the host maps it MAP_PRIVATE: a store would silently vanish),
@@ -111,6 +165,7 @@ int vm_protect(struct proc *p, u64 start, u64 end, u32 flags) {
     if (pte && (*pte & PTE_V)) *pte = (*pte & ~(u64)(PTE_R | PTE_W | PTE_X)) | perm_bits(flags);
   }
   sfence();
+  tlb_shootdown(p);
   struct vma pieces[16];
   int n = 0;
   int r = vma_remove(p, start, end, pieces, &n, 16);
@@ -121,12 +176,19 @@ int vm_protect(struct proc *p, u64 start, u64 end, u32 flags) {
 
 // Demand paging: a first touch inside an anonymous VMA gets a zeroed page.
 bool vm_handle_fault(struct proc *p, u64 va, bool write, bool exec) {
+  if (va < USER_MIN || va > USER_MAX) return false;
+  u64 *pte = walk(p->pagetable, va, false);
+  if (pte && (*pte & PTE_V)) {
+    // Present. Another hart may have widened the permissions (mprotect) after this hart cached the
+    // old entry: then a local sfence.vma is the whole fix. Otherwise it is a real permission fault.
+    bool allowed = (*pte & PTE_U) && (write ? (*pte & PTE_W) : exec ? (*pte & PTE_X) : (*pte & PTE_R));
+    if (allowed) sfence();
+    return allowed;
+  }
   struct vma *v = vma_find(p, va);
   if (!v || !(v->flags & VMA_ANON)) return false;
   if ((write && !(v->flags & VMA_W)) || (exec && !(v->flags & VMA_X)) || (!write && !exec && !(v->flags & VMA_R)))
     return false;
-  u64 *pte = walk(p->pagetable, va, false);
-  if (pte && (*pte & PTE_V)) return false;  // present: a real permission fault
   void *pg = page_alloc(1);
   if (!pg) {
     kprintf("%s: out of memory at %lx\n", p->exe, (unsigned long)va);

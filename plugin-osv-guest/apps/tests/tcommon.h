@@ -36,7 +36,11 @@ enum {
   NR_clock_nanosleep = 115, NR_rt_sigaction = 134, NR_rt_sigprocmask = 135, NR_uname = 160,
   NR_gettimeofday = 169, NR_getpid = 172, NR_getuid = 174, NR_gettid = 178, NR_sysinfo = 179, NR_brk = 214,
   NR_munmap = 215, NR_mmap = 222, NR_mprotect = 226, NR_prlimit64 = 261, NR_renameat2 = 276, NR_getrandom = 278,
-  NR_statx = 291
+  NR_statx = 291, NR_eventfd2 = 19, NR_fchmod = 52, NR_fchmodat = 53, NR_fchownat = 54, NR_pipe2 = 59,
+  NR_pselect6 = 72, NR_ppoll = 73, NR_utimensat = 88, NR_exit = 93, NR_futex = 98, NR_set_robust_list = 99,
+  NR_sched_setaffinity = 122, NR_sched_getaffinity = 123, NR_sched_yield = 124, NR_kill = 129, NR_tgkill = 131,
+  NR_sigaltstack = 132, NR_rt_sigpending = 136, NR_getrusage = 165, NR_mremap = 216, NR_clone = 220,
+  NR_madvise = 233, NR_wait4 = 260, NR_clone3 = 435
 };
 #define FDCWD (-100)
 #define L_O_RDONLY 0
@@ -53,6 +57,13 @@ static inline const char *ename(long r) {
   switch (-r) {
     case 1: return "EPERM";
     case 2: return "ENOENT";
+    case 3: return "ESRCH";
+    case 4: return "EINTR";
+    case 10: return "ECHILD";
+    case 11: return "EAGAIN";
+    case 28: return "ENOSPC";
+    case 32: return "EPIPE";
+    case 110: return "ETIMEDOUT";
     case 9: return "EBADF";
     case 12: return "ENOMEM";
     case 13: return "EACCES";
@@ -78,6 +89,13 @@ static inline const char *ename(long r) {
 #define OK(label, expr) do { long _r = (long)(expr); \
     if (_r < 0 && _r > -4096) printf("%s = -%s\n", label, ename(_r)); else printf("%s = ok\n", label); } while (0)
 #define CHECK(label, cond) printf("%s: %s\n", label, (cond) ? "ok" : "FAIL")
+
+// monotonic time in milliseconds (for timeouts: printed only as "took at least N ms")
+static inline long now_ms(void) {
+  long ts[2];
+  sc(NR_clock_gettime, 1, (long)ts, 0, 0, 0, 0);
+  return ts[0] * 1000 + ts[1] / 1000000;
+}
 
 static inline const char *base_of(const char *p) {
   const char *s = strrchr(p, '/');
