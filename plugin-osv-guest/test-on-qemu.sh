@@ -60,8 +60,19 @@ out=$($runner -e /cli <<< $'cat /data/edit.txt\nexit' 2>&1 | tr -d '\r')
 echo "version two" > build/export/data/edit.txt
 out2=$($runner -e /cli <<< $'cat /data/edit.txt\nexit' 2>&1 | tr -d '\r')
 if grep -q "version one" <<< "$out" && grep -q "version two" <<< "$out2"; then ok "host edit seen on next boot"; else bad "host edit on next boot" "$out2"; fi
+# The edit is made only once the guest has printed the old text (a fixed sleep raced slow boots).
 echo "before" > build/export/data/live.txt
-out=$( { echo "cat /data/live.txt"; sleep 3; echo "after" > build/export/data/live.txt; echo "cat /data/live.txt"; echo exit; } | $runner -e /cli 2>&1 | tr -d '\r')
+mkfifo "$tmp/live.in"
+$runner --timeout 120 -e /cli < "$tmp/live.in" > "$tmp/live.out" 2>&1 &
+live=$!
+exec 3> "$tmp/live.in"
+echo "cat /data/live.txt" >&3
+for _ in $(seq 1200); do grep -q '^before' "$tmp/live.out" 2>/dev/null && break; sleep 0.1; done
+echo "after" > build/export/data/live.txt
+printf 'cat /data/live.txt\nexit\n' >&3
+exec 3>&-
+wait "$live"
+out=$(tr -d '\r' < "$tmp/live.out")
 if grep -q "^before" <<< "$out" && grep -q "^after" <<< "$out"; then ok "host edit seen by the running guest (cache=none)"; else bad "host edit while running" "$out"; fi
 
 # 4. bad command lines and faults
