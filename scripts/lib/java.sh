@@ -2,7 +2,13 @@
 # Order: $JAVA_HOME if it is 25 or newer, then the Temurin 25 install path, then `java` on PATH.
 
 java_major() { # the major version of a java binary, or 0 when it does not run
-    local v
+    local v home
+    # The JDK's release file says it without starting a JVM (that alone would cost scripts/run ~50 ms).
+    home="$(dirname "$(dirname "$(readlink -f "$1")")")"
+    if [[ -f "$home/release" ]]; then
+        v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")"
+        [[ -n "$v" ]] && { echo "$v"; return; }
+    fi
     v="$("$1" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n1)" || true
     echo "${v:-0}"
 }
@@ -22,13 +28,81 @@ drydock_select_java() {
     return 1
 }
 
-# aot_cache_fresh CACHE LIBDIR: true when the AOT cache exists and is newer than every jar of the class path.
-# A cache recorded before a rebuild would otherwise still be mapped and run the old classes.
+# drydock_entry ROOT NAME: the JVM command line of an entry point, in this one place: its script starts it
+# so, and scripts/aot records its AOT cache with exactly these options and class path (a cache serves only a
+# JVM started the same way). Sets ENTRY_CP, ENTRY_OPTS (array), ENTRY_MAIN, ENTRY_TRAIN (array: the main
+# class and arguments of the training run), ENTRY_WATCH (array: files and directories whose change makes
+# the cache stale).
+#   run        scripts/run: a lean class path (no Groovy, no JLine, no picocli), only what a boot loads
+#   drydock    scripts/drydock: the shell, every jar of build/lib
+#   virtiofsd  scripts/virtiofsd: plugin-virtiofs's jar and its dependencies (trained by scripts/aot itself)
+drydock_entry() {
+    local root=$1 name=$2 lib="$1/build/lib" jar
+    ENTRY_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:-UsePerfData -Ddrydock.home="$root")
+    ENTRY_WATCH=()
+    case "$name" in
+        run)
+            ENTRY_CP=""
+            for jar in drydock-shell.jar drydock-kernel-*.jar pf4j-*.jar java-semver-*.jar slf4j-api-*.jar \
+                       logback-classic-*.jar logback-core-*.jar HdrHistogram-*.jar; do
+                for jar in "$lib"/$jar; do ENTRY_CP+="${ENTRY_CP:+:}$jar"; done
+            done
+            ENTRY_OPTS+=(-XX:+UseParallelGC)
+            ENTRY_MAIN=io.drydock.shell.RunMain
+            ENTRY_TRAIN=(io.drydock.shell.AotTraining)
+            ENTRY_WATCH=("$lib"/*.jar "$root"/build/plugins/*.jar) ;;
+        drydock)
+            ENTRY_CP=""
+            for jar in "$lib"/*.jar; do ENTRY_CP+="${ENTRY_CP:+:}$jar"; done
+            ENTRY_MAIN=io.drydock.shell.Main
+            ENTRY_TRAIN=(io.drydock.shell.Main -e $'def x = [1, 2].collect { it * 2 }\n:plugins\nprintln x')
+            ENTRY_WATCH=("$lib"/*.jar "$root"/build/plugins/*.jar) ;;
+        virtiofsd)
+            local target="$root/plugin-virtiofs/target" deps=""
+            [[ -f "$target/classpath.txt" ]] && { read -r deps < "$target/classpath.txt" || true; }  # no final newline
+            for jar in "$target"/drydock-plugin-virtiofs-*.jar; do [[ "$jar" == *-tests.jar || "$jar" == *-sources.jar ]] || break; done
+            ENTRY_CP="$jar${deps:+:$deps}"
+            ENTRY_MAIN=io.drydock.virtiofs.devfuse.VirtiofsdMain
+            ENTRY_TRAIN=()
+            IFS=: read -r -a ENTRY_WATCH <<< "$ENTRY_CP" ;;
+        *) echo "drydock_entry: unknown entry point '$name'" >&2; return 2 ;;
+    esac
+}
+
+# drydock_aot ROOT NAME: sets AOT_OPTS (array) to use the entry point's AOT cache, build/aot/NAME.aot, when
+# it is newer than everything in ENTRY_WATCH (call drydock_entry first). When it is missing or stale (a
+# rebuild, a plugin added) this start runs without it, and scripts/aot NAME records a fresh one in the
+# background (one at a time; DRYDOCK_NO_AOT=1 turns all of this off, DRYDOCK_AOT_SYNC=1 records in the
+# foreground first).
+drydock_aot() {
+    local root=$1 name=$2 cache="$1/build/aot/$2.aot"
+    AOT_OPTS=()
+    [[ -z "${DRYDOCK_NO_AOT:-}" ]] || return 0
+    if aot_cache_fresh "$cache" "${ENTRY_WATCH[@]}"; then
+        AOT_OPTS=(-XX:AOTCache="$cache" -Xlog:aot=off -Xlog:cds=off)
+        return 0
+    fi
+    if [[ -n "${DRYDOCK_AOT_SYNC:-}" ]]; then
+        "$root/scripts/aot" "$name" >&2 && AOT_OPTS=(-XX:AOTCache="$cache" -Xlog:aot=off -Xlog:cds=off)
+    elif [[ -d "$root/build" ]]; then
+        mkdir -p "$root/build/aot"
+        setsid "$root/scripts/aot" --quiet "$name" </dev/null >>"$root/build/aot/$name.log" 2>&1 &
+    fi
+    return 0
+}
+
+# aot_cache_fresh CACHE FILE...: true when the cache exists, is newer than every FILE, and was recorded
+# with exactly these FILEs (CACHE.files, written by scripts/aot, lists them: a jar added or removed makes
+# it stale too). A cache recorded before a rebuild would otherwise still be mapped and run the old classes.
+# Only shell builtins: scripts/run pays for this at every start.
 aot_cache_fresh() {
-    local cache=$1 lib=$2 jar
-    [[ -f "$cache" && -z "${DRYDOCK_NO_AOT:-}" ]] || return 1
-    for jar in "$lib"/*.jar; do
-        [[ "$cache" -nt "$jar" ]] || return 1
+    local cache=$1 f recorded=""
+    shift
+    [[ -f "$cache" && -f "$cache.files" ]] || return 1
+    read -r recorded < "$cache.files" || true
+    [[ "$recorded" == "$*" ]] || return 1
+    for f in "$@"; do
+        [[ "$cache" -nt "$f" ]] || return 1
     done
     return 0
 }

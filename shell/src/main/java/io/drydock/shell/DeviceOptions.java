@@ -1,7 +1,5 @@
 package io.drydock.shell;
 
-import picocli.CommandLine.Option;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +12,14 @@ import java.util.Map;
  * scripts/run. Values that read as integers (decimal or 0x hex) are numbers, the others strings.
  */
 final class DeviceOptions {
-    @Option(names = "--device", paramLabel = "WORD[,KEY=VALUE...]",
-            description = "add a plugin's machine word with its options, like QEMU's -device (repeatable), e.g. mailbox,base=0x10200000,irq=9")
-    List<String> devices = new ArrayList<>();
+    final List<String> devices = new ArrayList<>();
+
+    /** The option, for RunMain's table. */
+    static CommandOptions<RunMain> options(CommandOptions<RunMain> o) {
+        return o.value("--device", "WORD[,KEY=VALUE...]",
+                "add a plugin's machine word with its options, like QEMU's -device (repeatable), e.g. mailbox,base=0x10200000,irq=9",
+                (r, v) -> r.devices.devices.add(v));
+    }
 
     /** A word and its options. */
     record Device(String word, Map<String, Object> options) {}

@@ -4,7 +4,6 @@ import io.drydock.kernel.debug.DebugServer;
 import io.drydock.kernel.machine.Machine;
 import io.drydock.kernel.machine.MachineException;
 import io.drydock.kernel.machine.MachineState;
-import picocli.CommandLine.Option;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -18,15 +17,17 @@ import java.util.regex.Pattern;
 public final class GdbOptions {
     private static final Pattern ENDPOINT = Pattern.compile("(?:tcp:(127\\.0\\.0\\.1|localhost)?:)?(\\d{1,5})");
 
-    @Option(names = {"--gdb", "-gdb"}, paramLabel = "tcp::PORT",
-            description = "serve gdb's remote protocol on 127.0.0.1:PORT (gdb: target remote :PORT)")
     String endpoint;
-
-    @Option(names = "-s", description = "shorthand for --gdb tcp::1234, as in QEMU")
     boolean shorthand;
-
-    @Option(names = "-S", description = "with --gdb or -s: do not start the harts until gdb continues")
     boolean frozen;
+
+    /** The options, for RunMain's table. */
+    static CommandOptions<RunMain> options(CommandOptions<RunMain> o) {
+        return o.value("--gdb,-gdb", "tcp::PORT", "serve gdb's remote protocol on 127.0.0.1:PORT (gdb: target remote :PORT)",
+                        (r, v) -> r.gdb.endpoint = v)
+                .flag("-s", "shorthand for --gdb tcp::1234, as in QEMU", r -> r.gdb.shorthand = true)
+                .flag("-S", "with --gdb or -s: do not start the harts until gdb continues", r -> r.gdb.frozen = true);
+    }
 
     boolean enabled() { return endpoint != null || shorthand; }
 
@@ -51,9 +52,9 @@ public final class GdbOptions {
      *
      * @throws MachineException on timeout, on a core failure, or when gdb killed the machine
      */
-    int run(Machine m, Duration timeout) {
+    int run(Machine m, Duration timeout, java.io.PrintStream err) {
         DebugServer server = m.gdb(port());
-        System.err.println("run: " + server + (frozen ? "; the harts wait for gdb's continue (-S)" : ""));
+        err.println("run: " + server + (frozen ? "; the harts wait for gdb's continue (-S)" : ""));
         if (frozen) m.powerOn();
         else m.start();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,6 +1,5 @@
 package io.drydock.shell;
 
-import io.drydock.kernel.sys.NativeCall;
 import io.drydock.shell.groovy.ScriptError;
 import io.drydock.shell.log.Logging;
 import io.drydock.shell.plugin.PluginHost;
@@ -18,14 +17,11 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
@@ -162,22 +158,7 @@ public final class Main implements Callable<Integer> {
     /** --plugins, else $DRYDOCK_PLUGINS, else build/plugins of the installation. */
     Path pluginsDirectory() { return pluginsDirectoryFrom(env); }
 
-    Path pluginsDirectoryFrom(Map<String, String> env) {
-        if (pluginsDir != null) return pluginsDir;
-        String fromEnv = env.get("DRYDOCK_PLUGINS");
-        if (fromEnv != null && !fromEnv.isBlank()) return Path.of(fromEnv);
-        String home = System.getProperty("drydock.home");
-        if (home != null) return Path.of(home, "build", "plugins");
-        try { // the shell jar lives in ROOT/build/lib
-            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (jar.getParent() != null && jar.getParent().getFileName().toString().equals("lib")) {
-                return jar.getParent().resolveSibling("plugins");
-            }
-        } catch (Exception e) {
-            // not run from a jar: fall through
-        }
-        return Path.of("build", "plugins");
-    }
+    Path pluginsDirectoryFrom(Map<String, String> env) { return PluginHost.directoryFor(pluginsDir, env); }
 
     /** $DRYDOCK_HOME/history, else ~/.drydock_history. */
     Path historyFile() {
@@ -187,31 +168,13 @@ public final class Main implements Callable<Integer> {
     }
 
     /** isatty(0): the shell is interactive only when a person can type at it. */
-    static boolean stdinIsTerminal() {
-        try {
-            var isatty = NativeCall.plain("isatty", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            return (int) isatty.invokeExact(0) == 1;
-        } catch (Throwable e) {
-            return System.console() != null && System.console().isTerminal();
-        }
-    }
+    static boolean stdinIsTerminal() { return RunIo.stdinIsTerminal(); }
 
     /** The version from the build (drydock-version.properties, filtered by Maven). */
     public static final class Version implements CommandLine.IVersionProvider {
-        private static final String NUMBER = load();
+        private static final String NUMBER = DrydockVersion.number();
 
         public static String number() { return NUMBER; }
-
-        private static String load() {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("/drydock-version.properties")) {
-                if (in != null) p.load(in);
-            } catch (IOException e) {
-                // fall back below
-            }
-            String v = p.getProperty("version", "0.0.0");
-            return v.startsWith("${") ? "0.0.0" : v;
-        }
 
         @Override public String[] getVersion() {
             return new String[]{"Drydock " + NUMBER + " (Java " + Runtime.version() + ")"};

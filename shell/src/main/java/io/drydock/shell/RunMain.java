@@ -1,8 +1,10 @@
 package io.drydock.shell;
 
+import io.drydock.kernel.clock.Durations;
 import io.drydock.kernel.machine.Machine;
 import io.drydock.kernel.machine.MachineException;
 import io.drydock.kernel.machine.MachineSpec;
+import io.drydock.kernel.machine.MachineState;
 import io.drydock.kernel.machine.Options;
 import io.drydock.kernel.machine.RunResult;
 import io.drydock.kernel.memory.Sizes;
@@ -10,11 +12,8 @@ import io.drydock.kernel.spi.MachineWord;
 import io.drydock.shell.log.Logging;
 import io.drydock.shell.plugin.PluginHost;
 import io.drydock.shell.plugin.PluginStatus;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code scripts/run}: the command-line twin of the machine DSL, in the conventions of QEMU and OSv's
@@ -30,134 +28,184 @@ import java.util.concurrent.Callable;
  * none -kernel}; without it, the OSv-like unikernel with {@code -e '/app args'}. {@code --virtio-fs-*}
  * attach a virtio-fs device (on PCI, or virtio-mmio). Headless: the UART on standard input and output; the
  * process exits with the guest's exit code (124 on --timeout, 1 when the machine fails, 2 for bad options).
- * The machine is assembled from the plugins' DSL words, exactly as {@code machine { ... }} does.
+ * The machine is assembled from the plugins' DSL words, exactly as {@code machine { ... }} does, and only
+ * the plugins that provide those words are loaded.
+ *
+ * <p>Start-up is part of what this command is for (edit, boot, look, again), so its path stays lean: the
+ * options are one {@link CommandOptions} table (an option is one entry in {@link #OPTIONS}: its names,
+ * help and what it sets), no Groovy, no picocli, no XML. A warm run ({@code scripts/run --warm}) runs
+ * {@link #run} inside a {@link RunServer} with the client's console ({@link RunIo}).
  */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        versionProvider = Main.Version.class,
-        description = {"Boot a guest on Drydock's RISC-V virt board, headless (UART on stdin/stdout, exit code = guest's).",
-                "Without --kernel: the OSv-like unikernel from the virtio-fs export, running the -e command line."})
-public final class RunMain implements Callable<Integer> {
-    @Option(names = "--kernel", paramLabel = "FILE", description = "an ELF or a RISC-V Linux Image to boot (default: the OSv-like unikernel)")
+public final class RunMain {
     Path kernel;
-
-    /** --bios, --initrd, --dtb (QEMU's words; their own file). */
-    @CommandLine.Mixin
-    BootOptions boot = new BootOptions();
-
-    @Option(names = "--image", paramLabel = "ELF",
-            description = "the unikernel image (default: plugin-osv-guest/build/osv-kernel.elf from scripts/build, else the prebuilt one)")
     Path image;
-
-    @Option(names = {"-e", "--execute"}, paramLabel = "CMDLINE",
-            description = "the unikernel's application and arguments (default: the app of scripts/build's image=, else /cli)")
     String execute;
-
-    @Option(names = "--append", paramLabel = "ARGS", description = "kernel command line (with the unikernel: extra kernel options)")
     List<String> append = new ArrayList<>();
-
-    @Option(names = {"--memory", "-m"}, paramLabel = "SIZE", description = "guest RAM, e.g. 256M (default: 128M, 256M for the unikernel)")
     String memory;
-
-    @Option(names = "--harts", defaultValue = "1", description = "number of harts (default: ${DEFAULT-VALUE})")
-    int harts;
-
-    @Option(names = "--virtio-fs-tag", paramLabel = "TAG", description = "tag of the virtio-fs device (default: myfs)")
+    int harts = 1;
     String fsTag;
-
-    @Option(names = "--virtio-fs-dir", paramLabel = "DIR", description = "host directory shared over virtio-fs")
     Path fsDir;
-
-    @Option(names = "--virtio-fs-readonly", description = "export the directory read-only")
     boolean fsReadonly;
-
-    @Option(names = "--virtio-fs-cache", paramLabel = "MODE", description = "never, auto or always (default: auto)")
     String fsCache;
-
-    @Option(names = "--virtio-fs-xattr", description = "pass extended attributes through (as virtiofsd -o xattr)")
     boolean fsXattr;
-
-    @Option(names = "--virtio-fs-transport", paramLabel = "pci|mmio", defaultValue = "pci",
-            description = "virtio transport of the device (default: ${DEFAULT-VALUE})")
-    String fsTransport;
-
-    @Option(names = "--dax", paramLabel = "SIZE", description = "give the virtio-fs device a DAX window of SIZE, e.g. 1G")
+    String fsTransport = "pci";
     String dax;
-
-    @Option(names = "--boot-time", description = "the unikernel prints its boot time (instructions and ms to the app's main)")
     boolean bootTime;
-
-    @Option(names = "--deterministic", description = "device work inline at the guest's notification (repeatable runs)")
     boolean deterministic;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0", description = "give up after SECONDS with exit code 124 (0: never)")
     long timeout;
-
-    @Option(names = "--stats", description = "print instructions, seconds, MIPS and the metrics to stderr at exit")
     boolean stats;
-
-    @Option(names = "--plugins", paramLabel = "DIR", description = "plugins directory (as for scripts/drydock)")
     Path pluginsDir;
-
-    @Option(names = "--log", paramLabel = "COMPONENT=LEVEL", description = "log level of a component (repeatable)")
     List<String> logs = new ArrayList<>();
+    boolean help;
+    boolean version;
+    /** --bios, --initrd, --dtb (QEMU's words; their own file). */
+    final BootOptions boot = new BootOptions();
+    /** --gdb, -s, -S (their own file). */
+    final GdbOptions gdb = new GdbOptions();
+    /** --device WORD,KEY=VALUE (its own file). */
+    final DeviceOptions devices = new DeviceOptions();
 
-    @Mixin GdbOptions gdb = new GdbOptions();
+    private RunIo io;
 
-    @Mixin DeviceOptions devices = new DeviceOptions();
+    /** The run's console, directory and environment (for the option setters in other files). */
+    RunIo io() { return io; }
+
+    /** Every option of scripts/run, in --help order. Paths are relative to the caller's working directory. */
+    static final CommandOptions<RunMain> OPTIONS = new CommandOptions<RunMain>()
+            .value("--kernel", "FILE", "an ELF or a RISC-V Linux Image to boot (default: the OSv-like unikernel)", (r, v) -> r.kernel = r.io.path(v))
+            .include(BootOptions::options)
+            .value("--image", "ELF", "the unikernel image (default: plugin-osv-guest/build/osv-kernel.elf from scripts/build, else the prebuilt one)",
+                    (r, v) -> r.image = r.io.path(v))
+            .value("-e,--execute", "CMDLINE", "the unikernel's application and arguments (default: the app of scripts/build's image=, else /cli)", (r, v) -> r.execute = v)
+            .value("--append", "ARGS", "kernel command line (with the unikernel: extra kernel options; repeatable)", (r, v) -> r.append.add(v))
+            .value("-m,--memory", "SIZE", "guest RAM, e.g. 256M (default: 128M, 256M for the unikernel)", (r, v) -> r.memory = v)
+            .number("--harts", "N", "number of harts (default: 1)", (r, v) -> r.harts = Math.toIntExact(v))
+            .value("--virtio-fs-tag", "TAG", "tag of the virtio-fs device (default: myfs)", (r, v) -> r.fsTag = v)
+            .value("--virtio-fs-dir", "DIR", "host directory shared over virtio-fs", (r, v) -> r.fsDir = r.io.path(v))
+            .flag("--virtio-fs-readonly", "export the directory read-only", r -> r.fsReadonly = true)
+            .value("--virtio-fs-cache", "MODE", "never, auto or always (default: auto)", (r, v) -> r.fsCache = v)
+            .flag("--virtio-fs-xattr", "pass extended attributes through (as virtiofsd -o xattr)", r -> r.fsXattr = true)
+            .value("--virtio-fs-transport", "pci|mmio", "virtio transport of the device (default: pci)", (r, v) -> r.fsTransport = v)
+            .value("--dax", "SIZE", "give the virtio-fs device a DAX window of SIZE, e.g. 1G", (r, v) -> r.dax = v)
+            .flag("--boot-time", "the unikernel prints its boot time (instructions and ms to the app's main)", r -> r.bootTime = true)
+            .flag("--deterministic", "device work inline at the guest's notification (repeatable runs)", r -> r.deterministic = true)
+            .number("--timeout", "SECONDS", "give up after SECONDS with exit code 124 (default: 0, never)", (r, v) -> r.timeout = v)
+            .flag("--stats", "print instructions, seconds, MIPS and the metrics to stderr at exit", r -> r.stats = true)
+            .value("--plugins", "DIR", "plugins directory (as for scripts/drydock)", (r, v) -> r.pluginsDir = r.io.path(v))
+            .value("--log", "COMPONENT=LEVEL", "log level of a component (repeatable)", (r, v) -> r.logs.add(v))
+            .include(GdbOptions::options)
+            .include(DeviceOptions::options)
+            .flag("--warm", "boot in a warm JVM (a drydock run server, started on first use, stops when idle); same console, exit code and options", r -> { })
+            .flag("-h,--help", "show this help message and exit", r -> r.help = true)
+            .flag("-V,--version", "print version information and exit", r -> r.version = true);
+
+    static final String USAGE = "run [OPTIONS]";
+    static final List<String> DESCRIPTION = List.of(
+            "Boot a guest on Drydock's RISC-V virt board, headless (UART on stdin/stdout, exit code = guest's).",
+            "Without --kernel: the OSv-like unikernel from the virtio-fs export, running the -e command line.");
 
     public static void main(String[] argv) {
-        int code = new CommandLine(new RunMain()).execute(argv);
+        StartupTrace.mark("main");
+        int code = run(argv, RunIo.system());
         System.out.flush();
+        StartupTrace.mark("exit");
+        StartupTrace.write();
         // exit, not return: the console's stdin reader (a daemon thread) may be blocked in read(). Not halt:
-        // an orderly exit lets the JVM write the AOT cache when scripts/setup records one.
+        // an orderly exit lets the JVM write the AOT cache when one is being recorded.
         System.exit(code);
     }
 
-    @Override public Integer call() {
+    /** One run with the console, directory and environment of {@code io}; returns the exit code. */
+    public static int run(String[] argv, RunIo io) {
+        return run(argv, io, null);
+    }
+
+    /** {@link #run(String[], RunIo)} with the plugins from {@code plugins} (a warm server's), when not null. */
+    public static int run(String[] argv, RunIo io, PluginSource plugins) {
+        RunMain r = new RunMain();
+        r.io = io;
+        if (plugins != null) r.pluginSource = plugins;
+        try {
+            OPTIONS.parse(r, argv);
+        } catch (CommandOptions.BadOptionException e) {
+            io.err().println("run: " + e.getMessage() + " (scripts/run --help lists the options)");
+            return 2;
+        }
+        StartupTrace.mark("options");
+        if (r.help) {
+            io.out().print(OPTIONS.usage(USAGE, DESCRIPTION));
+            io.out().flush();
+            return 0;
+        }
+        if (r.version) {
+            io.out().println("Drydock " + DrydockVersion.number() + " (Java " + Runtime.version() + ")");
+            io.out().flush();
+            return 0;
+        }
+        return r.call();
+    }
+
+    int call() {
+        PrintStream out = io.out(), err = io.err();
         try {
             for (String l : logs) Logging.apply(l);
         } catch (IllegalArgumentException e) {
-            System.err.println("run: " + e.getMessage());
+            err.println("run: " + e.getMessage());
             return 2;
         }
-        Main locator = new Main();
-        locator.pluginsDir = pluginsDir;
-        PluginHost plugins = PluginHost.load(locator.pluginsDirectoryFrom(System.getenv()), Main.Version.number());
-        for (PluginStatus p : plugins.problems()) System.err.println("run: plugin '" + p.id() + "' " + p.state() + ": " + p.problem());
-        MachineSpec spec;
+        MachineSpec spec = new MachineSpec();
+        List<Part> parts;
         try {
             gdb.check();
-            spec = spec(words(plugins));
+            parts = plan(spec);
+        } catch (IllegalArgumentException e) {
+            err.println("run: " + e.getMessage());
+            return 2;
+        }
+        if (StartupTrace.on()) {
+            org.slf4j.LoggerFactory.getILoggerFactory(); // else the first logger does it, inside the plugins' phase
+            StartupTrace.mark("logging");
+        }
+        PluginHost plugins = pluginSource.forWords(PluginHost.directoryFor(pluginsDir, io.env()),
+                parts.stream().map(Part::word).toList());
+        for (PluginStatus p : plugins.problems()) err.println("run: plugin '" + p.id() + "' " + p.state() + ": " + p.problem());
+        StartupTrace.mark("plugins");
+        try {
+            Map<String, MachineWord> words = words(plugins);
+            for (Part p : parts) add(spec, words, p.word(), p.options());
         } catch (IllegalArgumentException | MachineException e) {
-            System.err.println("run: " + e.getMessage());
+            err.println("run: " + e.getMessage());
             return 2;
         }
         try (Machine m = spec.build()) {
-            if (Main.stdinIsTerminal()) rawTerminal();
+            io.machine().set(m);
+            if (io.terminal()) rawTerminal();
             // Guest output reaches the terminal as it is written; at the end of piped input the guest
             // gets EOT (0x04) once, so a cli reading it exits like a shell at end of file.
-            m.console().bridge(System.in, System.out);
+            m.console().bridge(io.in(), out);
+            StartupTrace.mark("assembled");
             Duration limit = timeout > 0 ? Duration.ofSeconds(timeout) : Duration.ofDays(3650);
             RunResult r = gdb.enabled() ? underGdb(m, limit) : m.run(limit);
+            StartupTrace.mark("guest-exited");
             m.stop();
             m.console().flush();
-            System.out.flush();
+            out.flush();
             int code = switch (r.outcome()) {
                 case EXITED -> r.exitCode();
                 case TIMED_OUT -> 124;
                 case FAILED, STOPPED, PAUSED -> 1;
             };
-            if (r.outcome() != RunResult.Outcome.EXITED) System.err.printf("run: machine '%s' %s (%,d instructions)%n", m.name(), r.reason(), r.instructions());
+            if (r.outcome() != RunResult.Outcome.EXITED) err.printf("run: machine '%s' %s (%,d instructions)%n", m.name(), r.reason(), r.instructions());
             if (stats) {
                 long n = r.instructions();
                 double seconds = r.elapsed().toNanos() / 1e9;
-                System.err.printf("run: %,d instructions in %.3f s = %.1f MIPS%n", n, seconds, n / seconds / 1e6);
-                System.err.print(m.metrics().table("", false));
+                err.printf("run: %,d instructions in %.3f s = %.1f MIPS%n", n, seconds, n / seconds / 1e6);
+                err.print(m.metrics().table("", false));
             }
-            for (Machine.Fault f : m.faults()) System.err.println("run: fault: " + f);
+            for (Machine.Fault f : m.faults()) err.println("run: fault: " + f);
             return code;
         } catch (IllegalArgumentException | MachineException e) {
-            System.err.println("run: " + e.getMessage());
+            err.println("run: " + e.getMessage());
             return 2;
         }
         // The plugins are not stopped: main() exits the JVM right after, and a plugin's stop() must not be
@@ -171,24 +219,37 @@ public final class RunMain implements Callable<Integer> {
         String reason;
         Integer exit = null;
         try {
-            exit = gdb.run(m, limit);
+            exit = gdb.run(m, limit, io.err());
             outcome = RunResult.Outcome.EXITED;
             reason = "the guest exited";
         } catch (MachineException e) {
             if (m.failure() != null) {
                 outcome = RunResult.Outcome.FAILED;
                 reason = "failed: " + m.failure();
-            } else if (m.state() == io.drydock.kernel.machine.MachineState.STOPPED) {
+            } else if (m.state() == MachineState.STOPPED) {
                 outcome = RunResult.Outcome.STOPPED;
                 reason = "stopped by gdb (kill) before the guest exited";
             } else {
                 outcome = RunResult.Outcome.TIMED_OUT;
-                reason = "timed out after " + io.drydock.kernel.clock.Durations.format(limit);
+                reason = "timed out after " + Durations.format(limit);
             }
         }
         return new RunResult(m.name(), exit, outcome, reason, Duration.ofNanos(System.nanoTime() - t0),
                 m.instructionsRetired(), m.console().tail(RunResult.TAIL_LINES));
     }
+
+    /** Where a run's plugins come from: loaded for this run (cold), or a warm server's, loaded once. */
+    @FunctionalInterface
+    public interface PluginSource {
+        /** The plugins of {@code directory} that provide {@code words} (at least those). */
+        PluginHost forWords(Path directory, List<String> words);
+    }
+
+    /** A cold run loads only the plugins that provide the words it uses. */
+    private PluginSource pluginSource = (dir, words) -> PluginHost.loadFor(dir, DrydockVersion.number(), words);
+
+    /** One DSL word of the machine and its options: {@code riscv harts: 1}. */
+    record Part(String word, Map<String, Object> options) {}
 
     /**
      * At a terminal, the guest's console owns the keyboard, as with {@code qemu -nographic}: no line
@@ -228,8 +289,11 @@ public final class RunMain implements Callable<Integer> {
         return words;
     }
 
-    /** The machine these options describe, built from the plugins' words. */
-    MachineSpec spec(Map<String, MachineWord> words) {
+    /**
+     * Fills in the machine's own settings and returns the plugins' words these options need, in order:
+     * the words tell which plugins to load, then each makes its part.
+     */
+    List<Part> plan(MachineSpec spec) {
         boolean unikernel = kernel == null;
         if (!unikernel && image != null) throw new IllegalArgumentException("--image is for the unikernel; a bare ELF is --kernel");
         if (!unikernel && execute != null) throw new IllegalArgumentException("-e is for the unikernel; with --kernel use --append");
@@ -239,15 +303,14 @@ public final class RunMain implements Callable<Integer> {
         }
         if (kernel != null && !Files.isRegularFile(kernel)) throw new IllegalArgumentException("--kernel " + kernel + ": no such file");
         String tag = fsTag != null ? fsTag : "myfs";
-        MachineSpec spec = new MachineSpec().name("run")
-                .memory(Sizes.parse(memory != null ? memory : unikernel ? "256M" : "128M"))
-                .deterministic(deterministic);
+        spec.name("run").memory(Sizes.parse(memory != null ? memory : unikernel ? "256M" : "128M")).deterministic(deterministic);
         if (kernel != null) spec.kernel(kernel);
         boot.apply(spec, kernel);
         append.forEach(spec::appendBootargs);
-        add(spec, words, "riscv", Map.of("harts", harts));
+        List<Part> parts = new ArrayList<>();
+        parts.add(new Part("riscv", Map.of("harts", harts)));
         if (fsDir != null) {
-            add(spec, words, fsTransport.equals("mmio") ? "virtioMmio" : "pci", Map.of());
+            parts.add(new Part(fsTransport.equals("mmio") ? "virtioMmio" : "pci", Map.of()));
             Map<String, Object> fs = new LinkedHashMap<>();
             fs.put("tag", tag);
             fs.put("dir", fsDir.toString());
@@ -256,24 +319,24 @@ public final class RunMain implements Callable<Integer> {
             if (fsCache != null) fs.put("cache", fsCache);
             if (fsXattr) fs.put("xattr", true);
             if (dax != null) fs.put("dax", dax);
-            add(spec, words, "virtioFs", fs);
+            parts.add(new Part("virtioFs", fs));
         } else if (dax != null) {
             throw new IllegalArgumentException("--dax needs a virtio-fs device (--virtio-fs-dir)");
         }
-        for (DeviceOptions.Device d : devices.parsed()) add(spec, words, d.word(), d.options());
+        for (DeviceOptions.Device d : devices.parsed()) parts.add(new Part(d.word(), d.options()));
         if (unikernel) {
             Map<String, Object> osv = new LinkedHashMap<>();
-            osv.put("cmdline", execute != null ? execute : builtCmdline());
+            osv.put("cmdline", execute != null ? execute : builtCmdline(io.err()));
             osv.put("tag", tag);
             osv.put("dax", dax != null);
             osv.put("bootTime", bootTime);
             Path img = image != null ? image : builtImage();
             if (img != null) osv.put("image", img.toString());
-            add(spec, words, "osv", osv);
+            parts.add(new Part("osv", osv));
         } else if (bootTime) {
             throw new IllegalArgumentException("--boot-time is for the unikernel");
         }
-        return spec;
+        return parts;
     }
 
     /** The image scripts/build made in this installation, if any (else the osv plugin uses its prebuilt one). */
@@ -288,7 +351,7 @@ public final class RunMain implements Callable<Integer> {
      * The application command line scripts/build recorded for its {@code image=} (build/cmdline holds
      * {@code --rootfs=virtiofs /hello}, as OSv stores it in the image), else {@code /cli}.
      */
-    private static String builtCmdline() {
+    private static String builtCmdline(PrintStream err) {
         String home = System.getProperty("drydock.home");
         if (home != null) {
             Path p = Path.of(home, "plugin-osv-guest", "build", "cmdline");
@@ -298,7 +361,7 @@ public final class RunMain implements Callable<Integer> {
                     if (app.startsWith("/")) return app;
                 }
             } catch (java.io.IOException e) {
-                System.err.println("run: cannot read " + p + " (" + e.getMessage() + "); running /cli");
+                err.println("run: cannot read " + p + " (" + e.getMessage() + "); running /cli");
             }
         }
         return "/cli";

@@ -2,29 +2,30 @@ package io.drydock.shell.log;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import org.slf4j.Logger;
 
 /**
  * Drydock's default logging, set up in code (found by logback through {@code META-INF/services}; faster
- * at startup than parsing XML): WARN and above to standard error in one compact line, so script output on
+ * at startup than parsing XML): WARN and above to standard error in one compact line ({@link CompactLayout}, no pattern to compile), so script output on
  * standard out stays clean. Levels per logger change later through {@link Logging}. A user's own
  * {@code -Dlogback.configurationFile=...} still wins.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
-    public static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{30} - %msg%n";
-
     @Override public ExecutionStatus configure(LoggerContext context) {
         if (System.getProperty("logback.configurationFile") != null) return ExecutionStatus.INVOKE_NEXT_IF_ANY;
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        CompactLayout layout = new CompactLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setContext(context);

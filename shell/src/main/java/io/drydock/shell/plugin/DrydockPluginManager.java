@@ -7,6 +7,7 @@ import org.pf4j.ExtensionWrapper;
 import org.pf4j.Plugin;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginFactory;
+import org.pf4j.PluginRepository;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginWrapper;
 
@@ -54,6 +55,16 @@ final class DrydockPluginManager extends DefaultPluginManager {
     }
 
     String drydockVersion() { return drydockVersion; }
+
+    /** From now on {@link #loadPlugins()} loads only {@code jars} (in that order), not the whole directory. */
+    void restrictTo(List<Path> jars) {
+        List<Path> only = List.copyOf(jars);
+        pluginRepository = new PluginRepository() {
+            @Override public List<Path> getPluginPaths() { return only; }
+
+            @Override public boolean deletePluginPath(Path pluginPath) { return false; }
+        };
+    }
 
     Map<String, PluginStatus> broken() { return broken; }
 

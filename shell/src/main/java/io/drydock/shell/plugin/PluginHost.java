@@ -1,5 +1,6 @@
 package io.drydock.shell.plugin;
 
+import io.drydock.kernel.spi.MachineWord;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
@@ -10,6 +11,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -57,6 +59,51 @@ public final class PluginHost {
         PluginHost host = new PluginHost(dir, m);
         log.debug("{} plugins from {} in {} ms", m.getPlugins().size(), dir, (System.nanoTime() - t0) / 1_000_000);
         return host;
+    }
+
+    /**
+     * Loads and starts only the plugins of {@code directory} that provide {@code words}, with their
+     * dependencies and add-ons (see {@link PluginIndex}); the whole directory when it has no valid index
+     * yet or a word is not in it, and then writes the index for the next time.
+     */
+    public static PluginHost loadFor(Path directory, String drydockVersion, Collection<String> words) {
+        Path dir = directory.toAbsolutePath().normalize();
+        PluginIndex index = Files.isDirectory(dir) ? PluginIndex.read(dir) : null;
+        List<Path> jars = index == null ? null : index.jarsFor(dir, words);
+        if (jars != null) {
+            long t0 = System.nanoTime();
+            DrydockPluginManager m = new DrydockPluginManager(List.of(dir), drydockVersion);
+            m.restrictTo(jars);
+            m.loadPlugins();
+            m.startPlugins();
+            m.checkExtensionClasses();
+            PluginHost host = new PluginHost(dir, m);
+            log.debug("{} of the plugins in {} for {} in {} ms", m.getPlugins().size(), dir, words, (System.nanoTime() - t0) / 1_000_000);
+            return host;
+        }
+        PluginHost host = load(dir, drydockVersion);
+        if (Files.isDirectory(dir) && host.problems().isEmpty()) {
+            PluginIndex.write(dir, host.manager.getStartedPlugins(), host.extensions(MachineWord.class), host);
+        }
+        return host;
+    }
+
+    /** The plugins directory: {@code option} (--plugins), else $DRYDOCK_PLUGINS, else build/plugins of the installation. */
+    public static Path directoryFor(Path option, Map<String, String> env) {
+        if (option != null) return option;
+        String fromEnv = env.get("DRYDOCK_PLUGINS");
+        if (fromEnv != null && !fromEnv.isBlank()) return Path.of(fromEnv);
+        String home = System.getProperty("drydock.home");
+        if (home != null) return Path.of(home, "build", "plugins");
+        try { // the shell jar lives in ROOT/build/lib
+            Path jar = Path.of(PluginHost.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (jar.getParent() != null && jar.getParent().getFileName().toString().equals("lib")) {
+                return jar.getParent().resolveSibling("plugins");
+            }
+        } catch (Exception e) {
+            // not run from a jar: fall through
+        }
+        return Path.of("build", "plugins");
     }
 
     public Path directory() { return directory; }

@@ -1,0 +1,72 @@
+package io.drydock.shell;
+
+import io.drydock.shell.plugin.PluginHost;
+import io.drydock.shell.plugin.PluginStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** scripts/run loads only the plugins that provide the words its machine uses (PluginHost.loadFor). */
+class PluginIndexTest {
+    @TempDir Path dir;
+
+    private static Set<String> started(PluginHost host) {
+        return host.status().stream().filter(s -> s.state().equals("STARTED")).map(PluginStatus::id).collect(Collectors.toSet());
+    }
+
+    private void threePlugins() throws Exception {
+        PluginJars.write(dir, PluginJars.fakeBoard());                       // provides the word "fakeboard"
+        PluginJars.write(dir, new PluginJars.Spec("unrelated"));              // no word, no dependency
+        PluginJars.write(dir, new PluginJars.Spec("addon").manifest("Plugin-Dependencies", "fakeboard@>=1.0.0"));
+    }
+
+    @Test void theFirstRunLoadsEverythingAndLaterRunsOnlyTheProviderItsDependenciesAndAddOns() throws Exception {
+        threePlugins();
+        assertEquals(Set.of("fakeboard", "unrelated", "addon"), started(PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"))));
+        assertTrue(Files.isRegularFile(dir.resolve(".plugin-words")));
+
+        PluginHost lean = PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"));
+        assertEquals(Set.of("fakeboard", "addon"), started(lean));
+        assertEquals("fakeboard", lean.extensions(io.drydock.kernel.spi.MachineWord.class).getFirst().name());
+        assertTrue(lean.problems().isEmpty());
+    }
+
+    @Test void aChangedOrAddedJarMakesTheIndexStale() throws Exception {
+        threePlugins();
+        PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"));
+        Path jar = dir.resolve("unrelated-1.0.0.jar");
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5000));
+        assertEquals(3, started(PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"))).size(), "changed jar: full load");
+        assertEquals(2, started(PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"))).size(), "index rewritten");
+
+        PluginJars.write(dir, new PluginJars.Spec("newcomer"));
+        assertTrue(started(PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"))).contains("newcomer"), "added jar: full load");
+    }
+
+    @Test void aWordNoPluginProvidesLoadsEverythingSoTheErrorCanListAllWords() throws Exception {
+        threePlugins();
+        PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"));
+        assertEquals(3, started(PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard", "nosuchword"))).size());
+    }
+
+    @Test void aBrokenPluginIsReportedByEveryRunBecauseNoIndexIsWritten() throws Exception {
+        threePlugins();
+        Files.writeString(dir.resolve("broken.jar"), "not a zip");
+        for (int i = 0; i < 2; i++) {
+            PluginHost host = PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"));
+            assertFalse(host.problems().isEmpty());
+            assertEquals("broken.jar", host.problems().getFirst().id());
+        }
+        assertFalse(Files.exists(dir.resolve(".plugin-words")));
+    }
+}
