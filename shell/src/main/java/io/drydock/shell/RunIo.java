@@ -33,8 +33,14 @@ public record RunIo(InputStream in, PrintStream out, PrintStream err, Path cwd, 
         return new RunIo(System.in, System.out, System.err, Path.of("").toAbsolutePath(), System.getenv(), stdinIsTerminal());
     }
 
-    /** isatty(0). */
+    /**
+     * isatty(0). scripts/run says it with {@code -Ddrydock.stdin.terminal=true|false} (bash's {@code [ -t 0 ]}):
+     * asking through FFM links a downcall, which costs a cold start tens of milliseconds of method-handle
+     * spinning.
+     */
     public static boolean stdinIsTerminal() {
+        String told = System.getProperty("drydock.stdin.terminal");
+        if (told != null) return Boolean.parseBoolean(told);
         try {
             var isatty = NativeCall.plain("isatty", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
             return (int) isatty.invokeExact(0) == 1;
