@@ -1,7 +1,6 @@
 package io.drydock.shell;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -9,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.*;
 class GdbOptionsTest {
     static GdbOptions parse(String... argv) {
         RunMain run = new RunMain();
-        new CommandLine(run).parseArgs(argv);
+        try {
+            RunMain.OPTIONS.parse(run, argv);
+        } catch (CommandOptions.BadOptionException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
         return run.gdb;
     }
 
