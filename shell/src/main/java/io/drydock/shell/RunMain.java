@@ -120,17 +120,24 @@ public final class RunMain {
         return run(argv, io, null);
     }
 
-    /** {@link #run(String[], RunIo)} with the plugins from {@code plugins} (a warm server's), when not null. */
-    public static int run(String[] argv, RunIo io, PluginSource plugins) {
+    /** The options of {@code argv}, paths resolved against {@code io}'s working directory. */
+    static RunMain parse(String[] argv, RunIo io) throws CommandOptions.BadOptionException {
         RunMain r = new RunMain();
         r.io = io;
-        if (plugins != null) r.pluginSource = plugins;
+        OPTIONS.parse(r, argv);
+        return r;
+    }
+
+    /** {@link #run(String[], RunIo)} with the plugins from {@code plugins} (a warm server's), when not null. */
+    public static int run(String[] argv, RunIo io, PluginSource plugins) {
+        RunMain r;
         try {
-            OPTIONS.parse(r, argv);
+            r = parse(argv, io);
         } catch (CommandOptions.BadOptionException e) {
             io.err().println("run: " + e.getMessage() + " (scripts/run --help lists the options)");
             return 2;
         }
+        if (plugins != null) r.pluginSource = plugins;
         StartupTrace.mark("options");
         if (r.help) {
             io.out().print(OPTIONS.usage(USAGE, DESCRIPTION));

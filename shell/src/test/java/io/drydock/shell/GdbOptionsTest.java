@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.*;
 /** scripts/run's debugger options in QEMU's spellings, loopback only. */
 class GdbOptionsTest {
     static GdbOptions parse(String... argv) {
-        RunMain run = new RunMain();
         try {
-            RunMain.OPTIONS.parse(run, argv);
+            return RunMain.parse(argv, new RunIo(null, null, null, java.nio.file.Path.of("/"), java.util.Map.of(), false)).gdb;
         } catch (CommandOptions.BadOptionException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        return run.gdb;
     }
 
     @Test

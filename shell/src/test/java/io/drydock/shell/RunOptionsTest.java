@@ -28,16 +28,7 @@ class RunOptionsTest {
     }
 
     private RunMain parse(String... args) throws CommandOptions.BadOptionException {
-        RunMain r = new RunMain();
-        try {
-            var f = RunMain.class.getDeclaredField("io");
-            f.setAccessible(true);
-            f.set(r, new RunIo(null, null, null, cwd, Map.of(), false));
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-        RunMain.OPTIONS.parse(r, args);
-        return r;
+        return RunMain.parse(args, new RunIo(null, null, null, cwd, Map.of(), false));
     }
 
     @Test void everyFormOfAValueIsAccepted() throws Exception {
