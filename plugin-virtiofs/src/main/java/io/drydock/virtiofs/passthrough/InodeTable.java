@@ -56,15 +56,17 @@ final class InodeTable {
     private boolean closed, finished;
 
     /**
-     * @param handles whether inode descriptors may be dropped and re-opened by file handle
+     * @param mountFd a plain (not O_PATH: open_by_handle_at refuses those with EBADF) descriptor of the root,
+     *                open_by_handle_at's mount_fd, or -1: inode descriptors are then never dropped
      * @param closeLast descriptors to close once {@link #close} was called and no request runs any more
+     *                  (mountFd among them)
      */
-    InodeTable(int rootFd, Statx root, int maxInodes, int maxFds, boolean handles, int... closeLast) {
+    InodeTable(int rootFd, Statx root, int maxInodes, int maxFds, int mountFd, int... closeLast) {
         this.maxInodes = maxInodes;
         this.maxFds = maxFds;
         this.closeLast = closeLast;
-        FileHandle rootHandle = handles ? probeHandles(rootFd) : null;
-        this.mountFd = rootHandle != null ? rootFd : -1;
+        FileHandle rootHandle = mountFd >= 0 ? probeHandles(rootFd, mountFd) : null;
+        this.mountFd = rootHandle != null ? mountFd : -1;
         this.mountId = rootHandle != null ? rootHandle.mountId() : -1;
         Inode r = new Inode(ROOT_ID, root.dev(), root.ino(), root.type(), rootFd, null);
         r.nlookup = 1;
@@ -74,10 +76,10 @@ final class InodeTable {
     }
 
     /** The root's handle if handles work here (name_to_handle_at and open_by_handle_at both), else null. */
-    private static FileHandle probeHandles(int rootFd) {
+    private static FileHandle probeHandles(int rootFd, int mountFd) {
         try {
             FileHandle h = HostCalls.handleOf(rootFd);
-            Sys.close(HostCalls.openByHandle(rootFd, h, Sys.O_PATH | Sys.O_CLOEXEC));
+            Sys.close(HostCalls.openByHandle(mountFd, h, Sys.O_PATH | Sys.O_CLOEXEC));
             return h;
         } catch (ErrnoException e) {
             return null; // EOPNOTSUPP (no handles on this file system), EPERM (no CAP_DAC_READ_SEARCH)
@@ -223,7 +225,7 @@ final class InodeTable {
         byKey.clear();
         droppable.clear();
         closeDescriptor(r);
-        for (int fd : closeLast) Sys.closeQuietly(fd);
+        for (int fd : closeLast) if (fd >= 0) Sys.closeQuietly(fd);
     }
 
     synchronized int size() { return byNodeid.size(); }

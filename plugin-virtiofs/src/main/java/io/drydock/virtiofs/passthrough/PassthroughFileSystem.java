@@ -70,7 +70,13 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
     private PassthroughFileSystem(int rootFd, Statx rootStat, int procFd, PassthroughOptions options) {
         this.options = options;
         this.procFd = procFd;
-        this.inodes = new InodeTable(rootFd, rootStat, options.maxInodes(), options.maxInodeFds(), true, procFd);
+        int mountFd;
+        try { // open_by_handle_at's mount_fd: a plain descriptor of the root (O_PATH ones are refused)
+            mountFd = Sys.openat(procFd, procName(rootFd), Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_CLOEXEC, 0);
+        } catch (ErrnoException e) {
+            mountFd = -1; // then inode descriptors are never dropped
+        }
+        this.inodes = new InodeTable(rootFd, rootStat, options.maxInodes(), options.maxInodeFds(), mountFd, procFd, mountFd);
         this.handles = new HandleTable(options.maxOpenFds(), options.maxHandles(), inodes, (i, flags) -> {
             try (Credentials.Scope server = Credentials.asServer()) { // re-opening what was opened before
                 return reopen(i, flags);

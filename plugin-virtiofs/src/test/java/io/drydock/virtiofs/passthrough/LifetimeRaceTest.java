@@ -56,7 +56,7 @@ class LifetimeRaceTest {
         for (int i = 0; i < 4; i++) Files.writeString(share.resolve("f" + i), "0123456789");
         Files.createDirectory(share.resolve("d"));
 
-        PassthroughFileSystem fs = PassthroughFileSystem.open(share.toString(), PassthroughOptions.defaults().withMaxOpenFds(64));
+        PassthroughFileSystem fs = PassthroughFileSystem.open(share.toString(), PassthroughOptions.defaults().withMaxOpenFds(64).withMaxInodeFds(4)); // descriptors dropped and re-opened by handle all the time
         FuseServer server = new FuseServer(fs, FuseServerConfig.defaults(), null, null);
         new FuseTestClient(server).init();
 
