@@ -7,8 +7,11 @@
 // plus scripts/run --help and `echo 'println 6*7' | scripts/drydock`, cold. Tables, charts and reports under
 // build/bench/. Needs scripts/setup (build/export, the AOT caches) and, for the QEMU rows, qemu-system-misc
 // and qemu-system-common (virtiofsd needs root).
-//   scripts/drydock examples/startup-bench.groovy [RUNS]        (default 7 measured runs per variant)
+//   scripts/drydock examples/startup-bench.groovy [RUNS [OTHER]]   (default 7 measured runs per variant)
+// OTHER: another built checkout (e.g. an older commit with its own scripts/setup done); its scripts/run runs
+// cold beside this one's as "OTHER cold", in the same rounds.
 int nruns = args ? args[0] as int : 7
+def other = args.length > 1 ? new File(args[1]).canonicalFile : null
 def root = new File(System.getProperty('drydock.home', '.')).canonicalFile
 def elf = new File(root, 'plugins/cpu-riscv/guest/hello.elf').path
 def export = new File(root, 'build/export').path
@@ -36,6 +39,7 @@ bench('start-up: bare ELF (hello.elf), whole process') {
         run([qemu, '-M', 'virt', '-bios', 'none', '-kernel', elf, '-display', 'none', '-serial', 'stdio', '-monitor', 'none'], 'hello from rv64')
     }
     variant('scripts/run cold') { run(['scripts/run', '--kernel', elf], 'hello from rv64') }
+    if (other) variant("${other.name} cold") { run(["$other/scripts/run", '--kernel', elf], 'hello from rv64') }
     variant('scripts/run --warm') { run(['scripts/run', '--warm', '--kernel', elf], 'hello from rv64', warmEnv) }
 }
 bench('start-up: unikernel /hello over virtio-fs, whole process') {
@@ -45,6 +49,7 @@ bench('start-up: unikernel /hello over virtio-fs, whole process') {
         run(['plugin-osv-guest/scripts/run-qemu-osv', "--virtio-fs-dir=$export", '-e', '/hello'], 'Hello from the OSv-like guest!')
     }
     variant('scripts/run cold') { run(['scripts/run', "--virtio-fs-dir=$export", '-e', '/hello'], 'Hello from the OSv-like guest!') }
+    if (other) variant("${other.name} cold") { run(["$other/scripts/run", "--virtio-fs-dir=$export", '-e', '/hello'], 'Hello from the OSv-like guest!') }
     variant('scripts/run --warm') { run(['scripts/run', '--warm', "--virtio-fs-dir=$export", '-e', '/hello'], 'Hello from the OSv-like guest!', warmEnv) }
 }
 bench('start-up: the other commands, cold') {
@@ -52,5 +57,9 @@ bench('start-up: the other commands, cold') {
     runs Math.max(3, nruns.intdiv(2))
     variant('scripts/run --help') { run(['scripts/run', '--help'], 'Usage: run') }
     variant("echo 'println 6*7' | scripts/drydock") { run(sh("echo 'println 6*7' | scripts/drydock"), '42') }
+    if (other) {
+        variant("${other.name}: scripts/run --help") { run(["$other/scripts/run", '--help'], 'Usage: run') }
+        variant("${other.name}: echo 'println 6*7' | scripts/drydock") { run(sh("echo 'println 6*7' | $other/scripts/drydock"), '42') }
+    }
 }
 println "load: ${new File('/proc/loadavg').text.trim()}"

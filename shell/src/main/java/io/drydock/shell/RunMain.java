@@ -169,6 +169,7 @@ public final class RunMain {
             err.println("run: " + e.getMessage());
             return 2;
         }
+        StartupTrace.mark("plan");
         if (StartupTrace.on()) {
             org.slf4j.LoggerFactory.getILoggerFactory(); // else the first logger does it, inside the plugins' phase
             StartupTrace.mark("logging");
