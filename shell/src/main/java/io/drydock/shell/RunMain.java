@@ -45,6 +45,7 @@ public final class RunMain {
     int harts = 1;
     String fsTag;
     Path fsDir;
+    Path fsSocket;
     boolean fsReadonly;
     String fsCache;
     boolean fsXattr;
@@ -82,6 +83,8 @@ public final class RunMain {
             .number("--harts", "N", "number of harts (default: 1)", (r, v) -> r.harts = Math.toIntExact(v))
             .value("--virtio-fs-tag", "TAG", "tag of the virtio-fs device (default: myfs)", (r, v) -> r.fsTag = v)
             .value("--virtio-fs-dir", "DIR", "host directory shared over virtio-fs", (r, v) -> r.fsDir = r.io.path(v))
+            .value("--virtio-fs-socket", "PATH", "serve the virtio-fs device by the vhost-user backend (virtiofsd) at PATH",
+                    (r, v) -> r.fsSocket = r.io.path(v))
             .flag("--virtio-fs-readonly", "export the directory read-only", r -> r.fsReadonly = true)
             .value("--virtio-fs-cache", "MODE", "never, auto or always (default: auto)", (r, v) -> r.fsCache = v)
             .flag("--virtio-fs-xattr", "pass extended attributes through (as virtiofsd -o xattr)", r -> r.fsXattr = true)
@@ -305,7 +308,7 @@ public final class RunMain {
         boolean unikernel = kernel == null;
         if (!unikernel && image != null) throw new IllegalArgumentException("--image is for the unikernel; a bare ELF is --kernel");
         if (!unikernel && execute != null) throw new IllegalArgumentException("-e is for the unikernel; with --kernel use --append");
-        if (unikernel && fsDir == null) {
+        if (unikernel && fsDir == null && fsSocket == null) {
             throw new IllegalArgumentException("nothing to boot: give --kernel FILE.elf, or --virtio-fs-dir=DIR with the "
                     + "unikernel's root file system (e.g. build/export from scripts/build)");
         }
@@ -317,16 +320,21 @@ public final class RunMain {
         append.forEach(spec::appendBootargs);
         List<Part> parts = new ArrayList<>();
         parts.add(new Part("riscv", Map.of("harts", harts)));
-        if (fsDir != null) {
+        if (fsDir != null || fsSocket != null) {
             parts.add(new Part(fsTransport.equals("mmio") ? "virtioMmio" : "pci", Map.of()));
             Map<String, Object> fs = new LinkedHashMap<>();
             fs.put("tag", tag);
-            fs.put("dir", fsDir.toString());
-            fs.put("readonly", fsReadonly);
             fs.put("transport", fsTransport);
-            if (fsCache != null) fs.put("cache", fsCache);
-            if (fsXattr) fs.put("xattr", true);
-            if (dax != null) fs.put("dax", dax);
+            if (fsSocket != null) { // the backend serves its own directory with its own options
+                if (dax != null) throw new IllegalArgumentException("--dax is not available with --virtio-fs-socket");
+                fs.put("socket", fsSocket.toString());
+            } else {
+                fs.put("dir", fsDir.toString());
+                fs.put("readonly", fsReadonly);
+                if (fsCache != null) fs.put("cache", fsCache);
+                if (fsXattr) fs.put("xattr", true);
+                if (dax != null) fs.put("dax", dax);
+            }
             parts.add(new Part("virtioFs", fs));
         } else if (dax != null) {
             throw new IllegalArgumentException("--dax needs a virtio-fs device (--virtio-fs-dir)");

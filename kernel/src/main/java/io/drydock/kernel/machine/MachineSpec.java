@@ -24,6 +24,7 @@ public final class MachineSpec {
     private Path dtb;
     private String bootargs = "";
     private boolean deterministic;
+    private boolean sharedRam;
     private final List<MachinePart> parts = new ArrayList<>();
 
     public String name() { return name; }
@@ -102,6 +103,17 @@ public final class MachineSpec {
 
     public MachineSpec deterministic(boolean on) {
         this.deterministic = on;
+        return this;
+    }
+
+    /**
+     * Guest RAM on a shared memory file (memfd) instead of private anonymous memory, so another process can
+     * map it: set by a part whose device is served out of process (a vhost-user backend). Default false.
+     */
+    public boolean sharedRam() { return sharedRam; }
+
+    public MachineSpec sharedRam(boolean on) {
+        this.sharedRam = on;
         return this;
     }
 

@@ -36,6 +36,27 @@ public final class SharedMemoryFile implements MemoryBacking {
         }
     }
 
+    /**
+     * Maps {@code size} bytes at {@code offset} of a shared memory file another process passed us (a
+     * vhost-user frontend's guest RAM); this object owns {@code fd} from now on, also when mapping fails.
+     * The caller has checked the range against the file's size: pages past the end of the file would fault
+     * (SIGBUS) on access. The mapping starts at offset 0 of the file, as libvhost-user maps it, so
+     * {@code offset} need not be page-aligned.
+     */
+    public static SharedMemoryFile adopt(String name, int fd, long offset, long size) throws IOException {
+        if (size <= 0 || offset < 0 || offset > Long.MAX_VALUE - size)
+            throw new IllegalArgumentException("bad range " + offset + "+" + size);
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment whole = Mmap.map(offset + size, Mmap.PROT_READ | Mmap.PROT_WRITE, Mmap.MAP_SHARED, fd, 0, arena);
+            return new SharedMemoryFile(name, fd, arena, whole.asSlice(offset, size));
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            Mmap.close(fd);
+            throw e;
+        }
+    }
+
     /** The memfd's descriptor, valid until {@link #close()}. */
     public int fd() { return fd; }
 

@@ -9,7 +9,7 @@ public final class Errno {
             EBUSY = 16, EEXIST = 17, EXDEV = 18, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
             ENFILE = 23, EMFILE = 24, ENOTTY = 25, EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30,
             EMLINK = 31, EPIPE = 32, ERANGE = 34, EDEADLK = 35, ENAMETOOLONG = 36, ENOSYS = 38,
-            ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EOVERFLOW = 75, EOPNOTSUPP = 95, ENOTSUP = 95,
+            ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EOVERFLOW = 75, EMSGSIZE = 90, EOPNOTSUPP = 95, ENOTSUP = 95,
             ETIMEDOUT = 110;
 
     private static final String[] NAMES = new String[134];
@@ -22,7 +22,7 @@ public final class Errno {
             {"23", "ENFILE"}, {"24", "EMFILE"}, {"25", "ENOTTY"}, {"27", "EFBIG"}, {"28", "ENOSPC"},
             {"29", "ESPIPE"}, {"30", "EROFS"}, {"31", "EMLINK"}, {"32", "EPIPE"}, {"34", "ERANGE"},
             {"35", "EDEADLK"}, {"36", "ENAMETOOLONG"}, {"38", "ENOSYS"}, {"39", "ENOTEMPTY"},
-            {"40", "ELOOP"}, {"61", "ENODATA"}, {"75", "EOVERFLOW"}, {"95", "EOPNOTSUPP"},
+            {"40", "ELOOP"}, {"61", "ENODATA"}, {"75", "EOVERFLOW"}, {"90", "EMSGSIZE"}, {"95", "EOPNOTSUPP"},
             {"110", "ETIMEDOUT"},
         };
         for (String[] row : table) NAMES[Integer.parseInt(row[0])] = row[1];

@@ -49,6 +49,15 @@ public final class ActiveContext {
      */
     public void configChanged() { if (current()) core.configChanged(); }
 
+    /**
+     * A backend in another process used buffers of queue {@code index} and asks for the used-buffer
+     * interrupt (vhost-user: it signalled the call eventfd; it already applied the driver's suppression).
+     */
+    public void usedBuffersElsewhere(int index) {
+        Virtqueue q = queue(index);
+        if (q != null && current()) core.externalInterrupt(q);
+    }
+
     /** True until the device is reset: a context kept past its reset does nothing. */
     public boolean current() {
         return core.lifecycle() instanceof DeviceLifecycle.Active(ActiveContext c) && c == this;

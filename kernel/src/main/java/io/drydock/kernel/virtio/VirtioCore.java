@@ -337,6 +337,12 @@ public final class VirtioCore {
         }
     }
 
+    /** {@link ActiveContext#usedBuffersElsewhere}: an out-of-process backend completed chains of {@code queue}. */
+    void externalInterrupt(Virtqueue queue) {
+        queue.metrics().interrupts().increment();
+        raise(1);
+    }
+
     private final Virtqueue.Host queueHost = new Virtqueue.Host() {
         @Override public void usedBufferInterrupt(Virtqueue queue) { raise(1); }
 

@@ -66,6 +66,15 @@ public final class Virtqueue {
         this.mask = layout.size() - 1;
     }
 
+    /** Resumes a ring another party started: the next avail slot to read and our used idx (vhost-user SET_VRING_BASE). */
+    synchronized void resumeAt(int nextAvail, int usedIndex) {
+        lastAvail = nextAvail & 0xffff;
+        usedIdx = usedIndex & 0xffff;
+    }
+
+    /** The next available-ring slot this queue will read (vhost-user GET_VRING_BASE). */
+    public synchronized int nextAvail() { return lastAvail; }
+
     public int index() { return index; }
 
     public int size() { return layout.size(); }

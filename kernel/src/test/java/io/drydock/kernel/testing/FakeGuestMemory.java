@@ -20,9 +20,12 @@ public final class FakeGuestMemory implements AutoCloseable {
 
     public FakeGuestMemory() { this(DRAM_BASE, 16L << 20); }
 
-    public FakeGuestMemory(long base, long size) {
+    public FakeGuestMemory(long base, long size) { this(base, size, false); }
+
+    /** @param shared RAM on a memfd, as a vhost-user frontend shares it with a backend process */
+    public FakeGuestMemory(long base, long size, boolean shared) {
         try {
-            bus.addRam("dram", base, MemoryBacking.anonymous(size));
+            bus.addRam("dram", base, shared ? MemoryBacking.sharedFile("test-dram", size) : MemoryBacking.anonymous(size));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

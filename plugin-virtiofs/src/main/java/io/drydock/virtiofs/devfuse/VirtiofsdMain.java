@@ -8,26 +8,49 @@ import io.drydock.virtiofs.fuse.server.FuseServerConfig;
 import io.drydock.virtiofs.fuse.server.FuseStats;
 import io.drydock.virtiofs.passthrough.PassthroughFileSystem;
 import io.drydock.virtiofs.passthrough.PassthroughOptions;
+import io.drydock.virtiofs.vhostuser.Sandbox;
+import io.drydock.virtiofs.vhostuser.VhostUserMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code scripts/virtiofsd}: exports a host directory through the kernel's FUSE client at a mount point,
- * served by Drydock's FUSE server and passthrough file system, until SIGTERM/SIGINT or an external
- * unmount. Needs root (mount(2)).
+ * {@code scripts/virtiofsd}: serves a host directory with Drydock's FUSE server and passthrough file system,
+ * either as a vhost-user backend on a Unix socket ({@code --socket-path}: QEMU's {@code vhost-user-fs-pci}
+ * or Drydock's {@code virtioFs socket:}), or through the kernel's FUSE client at a mount point
+ * ({@code --mount}, needs root). Accepts the C virtiofsd's spellings {@code -o source=DIR},
+ * {@code -o cache=none|auto|always}, {@code -o xattr|no_xattr}, {@code --thread-pool-size=N}.
  */
 @Command(name = "virtiofsd", mixinStandardHelpOptions = true,
-        description = "Serve a host directory over FUSE (/dev/fuse) with Drydock's passthrough file system.")
+        description = "Serve a host directory as a vhost-user virtio-fs backend or over /dev/fuse with Drydock's passthrough file system.")
 public final class VirtiofsdMain implements Callable<Integer> {
-    @Option(names = "--shared-dir", required = true, description = "Directory to export.")
+    @Option(names = "--shared-dir", description = "Directory to export (or -o source=DIR).")
     String sharedDir;
 
-    @Option(names = "--mount", required = true, description = "Mount point (an existing directory).")
+    @Option(names = "--socket-path", description = "vhost-user: listen on this Unix socket.")
+    String socketPath;
+
+    @Option(names = "--mount", description = "/dev/fuse: mount point (an existing directory).")
     String mountpoint;
+
+    @Option(names = "-o", split = ",", description = "C virtiofsd options: source=DIR, cache=none|auto|always, xattr, no_xattr, readonly; others are ignored with a warning.")
+    List<String> legacy = new ArrayList<>();
+
+    @Option(names = "--thread-pool-size", defaultValue = "0", description = "Accepted for compatibility: requests are served by one worker per queue.")
+    int threadPoolSize;
+
+    @Option(names = "--sandbox", defaultValue = "${env:DRYDOCK_VIRTIOFSD_SANDBOX:-none}",
+            description = "none | namespace: a mount namespace holding only the shared directory (default: the environment variable DRYDOCK_VIRTIOFSD_SANDBOX, else none).")
+    String sandbox;
+
+    @Option(names = "--once", description = "vhost-user: exit when the first frontend disconnects (as the C virtiofsd does).")
+    boolean once;
 
     @Option(names = "--readonly", description = "Refuse every change with EROFS.")
     boolean readonly;
@@ -61,10 +84,27 @@ public final class VirtiofsdMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PassthroughOptions options = PassthroughOptions.defaults().withReadonly(readonly)
-                .withCache(PassthroughOptions.CacheMode.parse(cache)).withXattr(xattr && !noXattr)
-                .withSecurityXattrs(securityXattrs).withAllowDeviceNodes(allowDeviceNodes).withMaxHandles(maxHandles);
-        if (maxOpenFds > 0) options = options.withMaxOpenFds(maxOpenFds);
+        for (String o : legacy) {
+            String key = o.contains("=") ? o.substring(0, o.indexOf('=')) : o, value = o.substring(key.length()).replaceFirst("^=", "");
+            switch (key) {
+                case "source" -> sharedDir = value;
+                case "cache" -> cache = value;
+                case "xattr" -> xattr = true;
+                case "no_xattr" -> noXattr = true;
+                case "readonly" -> readonly = true;
+                default -> System.err.println("virtiofsd: ignoring -o " + o);
+            }
+        }
+        if (sharedDir == null) throw new CommandLine.ParameterException(new CommandLine(this), "--shared-dir DIR or -o source=DIR is required");
+        if ((socketPath == null) == (mountpoint == null))
+            throw new CommandLine.ParameterException(new CommandLine(this), "give exactly one of --socket-path and --mount");
+        if (socketPath != null) {
+            FuseStats counts = new FuseStats();
+            int rc = VhostUserMain.serve(Path.of(socketPath), sharedDir, options(), Sandbox.parse(sandbox), once, counts);
+            if (stats) print(counts);
+            return rc;
+        }
+        PassthroughOptions options = options();
         PassthroughFileSystem passthrough = PassthroughFileSystem.open(sharedDir, options);
         FuseFileSystem fs = readonly ? new ReadOnlyFileSystem(passthrough) : passthrough;
         FuseStats counts = new FuseStats();
@@ -92,7 +132,15 @@ public final class VirtiofsdMain implements Callable<Integer> {
         return 0;
     }
 
-    private static void print(FuseStats counts) {
+    /** The passthrough options the command line asked for. */
+    PassthroughOptions options() {
+        PassthroughOptions options = PassthroughOptions.defaults().withReadonly(readonly)
+                .withCache(PassthroughOptions.CacheMode.parse(cache)).withXattr(xattr && !noXattr)
+                .withSecurityXattrs(securityXattrs).withAllowDeviceNodes(allowDeviceNodes).withMaxHandles(maxHandles);
+        return maxOpenFds > 0 ? options.withMaxOpenFds(maxOpenFds) : options;
+    }
+
+    static void print(FuseStats counts) {
         System.err.printf("%-16s %10s %8s %12s%n", "opcode", "requests", "errors", "mean us");
         for (Map.Entry<FuseOpcode, FuseStats.Totals> e : counts.nonZero().entrySet()) {
             FuseStats.Totals t = e.getValue();

@@ -3,7 +3,6 @@ package io.drydock.virtiofs.device;
 import io.drydock.kernel.metrics.Counter;
 import io.drydock.kernel.metrics.MetricsRegistry;
 import io.drydock.kernel.virtio.ActiveContext;
-import io.drydock.kernel.virtio.DescriptorChain;
 import io.drydock.kernel.virtio.SharedMemoryRegion;
 import io.drydock.kernel.virtio.VirtioDevice;
 import io.drydock.kernel.virtio.VirtioFeatures;
@@ -11,23 +10,19 @@ import io.drydock.kernel.virtio.Virtqueue;
 import io.drydock.kernel.virtio.VirtqueueException;
 import io.drydock.virtiofs.fuse.dax.DaxRegion;
 import io.drydock.virtiofs.fuse.server.FuseObserver;
-import io.drydock.virtiofs.fuse.server.FuseOutcome;
 import io.drydock.virtiofs.fuse.server.FuseServer;
 import io.drydock.virtiofs.fuse.server.FuseServerConfig;
+import io.drydock.virtiofs.fuse.transport.VirtqueueTransport;
 import io.drydock.virtiofs.passthrough.Credentials;
 import io.drydock.virtiofs.passthrough.PassthroughFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The virtio-fs device (virtio 1.2 §5.11, device ID 26): a hiprio queue and N request queues carrying
@@ -62,7 +57,7 @@ public final class VirtioFsDevice implements VirtioDevice {
     private Active active;
 
     /** What exists between DRIVER_OK and reset. */
-    private record Active(ActiveContext context, FuseServer server, PassthroughFileSystem fs, List<QueueServer> queues) {}
+    private record Active(ActiveContext context, FuseServer server, PassthroughFileSystem fs, List<VirtqueueTransport> queues) {}
 
     /** How long a reset waits for a worker to finish its request before leaving it behind (stuck in the host kernel). */
     static final long STOP_GRACE_MILLIS = 1_000;
@@ -143,10 +138,30 @@ public final class VirtioFsDevice implements VirtioDevice {
             FuseServer server = new FuseServer(config.options().readonly() ? new io.drydock.virtiofs.fuse.filesystem.ReadOnlyFileSystem(fs) : fs,
                     FuseServerConfig.defaults(), dax == null ? null : dax.window(), observer);
             lastServer.set(server);
-            List<QueueServer> queues = new ArrayList<>();
+            List<VirtqueueTransport> queues = new ArrayList<>();
+            VirtqueueTransport.Hooks hooks = new VirtqueueTransport.Hooks() {
+                @Override public VirtqueueException deviceError(String reason, Throwable cause) {
+                    return context.deviceError(reason, cause);
+                }
+
+                @Override public void workerStarted() {
+                    Credentials.dropCapabilities(Credentials.SERVING_CAPS); // only what serving FUSE needs, on this thread
+                }
+
+                @Override public void dropped(String reason) {
+                    dropped.increment();
+                    if (dropped.get() == 1) log.warn("virtio-fs {}: request dropped unanswered: {} (counted in fuse.{}.dropped)",
+                            config.tag(), reason, config.tag());
+                    else log.debug("virtio-fs {}: request dropped: {}", config.tag(), reason);
+                }
+            };
             for (Virtqueue q : context.queues()) {
                 boolean inline = config.inline() || q.index() == HIPRIO;
-                queues.add(new QueueServer(q, context, server, inline));
+                VirtqueueTransport t = new VirtqueueTransport("virtio-fs-" + config.tag() + "-q" + q.index(), q,
+                        context.memory(), server, server.config().maxRequestSize(),
+                        inline ? null : VirtqueueTransport.parkingDoorbell(), null, hooks);
+                t.start();
+                queues.add(t);
             }
             active = new Active(context, server, fs, queues);
             log.debug("virtio-fs {} active: {} queues over {}", config.tag(), queues.size(), config.directory());
@@ -157,8 +172,8 @@ public final class VirtioFsDevice implements VirtioDevice {
         Active a;
         synchronized (lifecycle) { a = active; }
         if (a == null) return;
-        for (QueueServer s : a.queues()) {
-            if (s.queue == queue) {
+        for (VirtqueueTransport s : a.queues()) {
+            if (s.queue() == queue) {
                 s.kick();
                 return;
             }
@@ -172,7 +187,13 @@ public final class VirtioFsDevice implements VirtioDevice {
             active = null;
         }
         if (a == null) return;
-        a.queues().forEach(QueueServer::stop);
+        for (VirtqueueTransport t : a.queues()) {
+            if (!t.close(STOP_GRACE_MILLIS)) {
+                stuckWorkers.increment();
+                log.warn("virtio-fs {}: worker of queue {} is still in a request after {} ms (stuck in the host kernel?); "
+                        + "reset goes on without it", config.tag(), t.queue().index(), STOP_GRACE_MILLIS);
+            }
+        }
         if (dax != null) dax.removeAll(); // before the file system closes: mappings hold no descriptors, but start clean
         a.fs().close(); // a worker left behind keeps what it pinned; it closes the rest when it lets go
     }
@@ -182,116 +203,5 @@ public final class VirtioFsDevice implements VirtioDevice {
                 + (config.options().readonly() ? " (read-only)" : "") + " cache=" + config.options().cache()
                 + (dax != null ? " dax=" + io.drydock.kernel.memory.Sizes.format(dax.size()) : "")
                 + (active != null ? " active" : " inactive") + (trace.isOn() ? ", tracing" : "");
-    }
-
-    /**
-     * Serves one queue: inline on the notifier's thread, or on its own worker thread. Each has its own request
-     * buffer (its own arena), so a reset can leave a worker stuck in the host kernel behind without freeing
-     * memory it still uses: the worker frees it when it gets out (issue #11: a reset never waits on it).
-     */
-    private final class QueueServer {
-        final Virtqueue queue;
-        private final ActiveContext context;
-        private final FuseServer server;
-        private final Arena arena = Arena.ofShared();
-        private final MemorySegment buffer;
-        private final boolean inline;
-        private final AtomicBoolean pending = new AtomicBoolean();
-        private volatile boolean running = true;
-        private final Thread worker;
-
-        QueueServer(Virtqueue queue, ActiveContext context, FuseServer server, boolean inline) {
-            this.queue = queue;
-            this.context = context;
-            this.server = server;
-            this.buffer = arena.allocate(server.config().maxRequestSize());
-            this.inline = inline;
-            // platform threads: fsuid/fsgid and capabilities are per OS thread (Credentials)
-            this.worker = inline ? null : Thread.ofPlatform().daemon().name("virtio-fs-" + config.tag() + "-q" + queue.index())
-                    .start(this::loop);
-        }
-
-        void kick() {
-            if (inline) {
-                synchronized (this) { if (running) drain(); } // harts may notify one queue concurrently: one buffer
-            } else {
-                pending.set(true);
-                LockSupport.unpark(worker);
-            }
-        }
-
-        private void loop() {
-            Credentials.dropCapabilities(Credentials.SERVING_CAPS); // only what serving FUSE needs, on this thread
-            try {
-                while (running) {
-                    if (pending.getAndSet(false)) drain();
-                    else LockSupport.park(this);
-                }
-            } finally {
-                arena.close();
-            }
-        }
-
-        private void drain() {
-            try {
-                queue.drain(this::serve);
-            } catch (VirtqueueException e) {
-                // reported already (NEEDS_RESET); the worker waits for the reset
-            } catch (RuntimeException | Error e) {
-                // never a dead worker: the device goes to NEEDS_RESET and says why
-                log.warn("virtio-fs {}: queue {} failed", config.tag(), queue.index(), e);
-                context.deviceError("virtio-fs queue " + queue.index() + " failed", e);
-            }
-        }
-
-        void stop() {
-            running = false;
-            if (worker == null) {
-                synchronized (this) { arena.close(); }
-                return;
-            }
-            LockSupport.unpark(worker);
-            try {
-                worker.join(STOP_GRACE_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (worker.isAlive()) {
-                stuckWorkers.increment();
-                log.warn("virtio-fs {}: worker of queue {} is still in a request after {} ms (stuck in the host kernel?); "
-                        + "reset goes on without it", config.tag(), queue.index(), STOP_GRACE_MILLIS);
-            }
-        }
-
-        /** One request: copy it in, let the server answer into the guest's buffers; returns the used length. */
-        private long serve(DescriptorChain chain) {
-            FuseOutcome outcome;
-            try {
-                long limit = buffer.byteSize();
-                // An oversize request is copied up to the limit; its header's len then disagrees with the bytes
-                // given and the server answers EINVAL without looking further.
-                long take = Math.min(chain.readableLength(), limit);
-                chain.reader().read(buffer, 0, take);
-                GuestReplySink sink = new GuestReplySink(context.memory(), chain.writable(), chain.writableLength());
-                outcome = server.handle(buffer.asSlice(0, take), sink);
-            } catch (VirtqueueException e) {
-                throw e;
-            } catch (RuntimeException | InternalError e) {
-                // The request or reply buffers are not RAM (any more), or a page of them is a truncated file
-                // mapped in the DAX window (SIGBUS, InternalError): a broken destination, not an errno.
-                throw context.deviceError("FUSE request on queue " + queue.index() + " to or from a bad buffer", e);
-            }
-            return switch (outcome) {
-                case FuseOutcome.Replied r -> r.length();
-                case FuseOutcome.NoReply n -> 0;
-                case FuseOutcome.Dropped d -> {
-                    dropped.increment();
-                    if (dropped.get() == 1) log.warn("virtio-fs {}: request dropped unanswered: {} (counted in fuse.{}.dropped)",
-                            config.tag(), d.reason(), config.tag());
-                    else log.debug("virtio-fs {}: request dropped: {}", config.tag(), d.reason());
-                    yield 0;
-                }
-            };
-        }
     }
 }

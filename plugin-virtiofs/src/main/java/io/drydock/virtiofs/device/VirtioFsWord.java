@@ -10,6 +10,7 @@ import io.drydock.virtiofs.fuse.dax.DaxRegion;
 import io.drydock.virtiofs.fuse.dax.DaxWindowFactory;
 import io.drydock.virtiofs.fuse.server.FuseServerConfig;
 import io.drydock.virtiofs.passthrough.PassthroughOptions;
+import io.drydock.virtiofs.vhostuser.VhostUserFrontend;
 import org.pf4j.Extension;
 
 import java.io.IOException;
@@ -25,6 +26,9 @@ import java.util.OptionalInt;
  * directory, attached to the machine's virtio-pci (default) or virtio-mmio transport. {@code dax: SIZE} (a power
  * of two ≥ 4 KiB; default none) adds the DAX window, shared memory region 0, made by plugin-dax (found through
  * {@link DaxWindowFactory#find}); without it there is no window and SETUPMAPPING gets ENOSYS.
+ * {@code virtioFs tag: 'myfs', socket: PATH [, queues: 1, queueSize: 1024, transport: 'pci', slot: N]} instead
+ * hands the queues to a vhost-user backend listening at PATH (QEMU's C virtiofsd or {@code scripts/virtiofsd});
+ * guest RAM is then a shared memory file.
  */
 @Extension
 public final class VirtioFsWord implements MachineWord {
@@ -32,12 +36,14 @@ public final class VirtioFsWord implements MachineWord {
 
     @Override public String help() {
         return "virtioFs tag: 'myfs', dir: 'DIR' [, readonly: true, queues: 1, cache: 'never|auto|always', "
-                + "xattr: false, transport: 'pci|mmio', slot: N, dax: 1.GiB] — share a host directory over virtio-fs";
+                + "xattr: false, transport: 'pci|mmio', slot: N, dax: 1.GiB] — share a host directory over virtio-fs; "
+                + "or virtioFs tag: 'myfs', socket: 'PATH' — served by a vhost-user backend (virtiofsd)";
     }
 
     @Override public MachinePart create(Options o, List<Object> args) {
         if (!args.isEmpty()) throw o.error("takes only named options, e.g. virtioFs tag: 'myfs', dir: 'export'");
         String tag = o.requireString("tag");
+        if (o.has("socket")) return socketPart(o, tag);
         Path dir = o.path("dir", null);
         if (dir == null) throw o.error("needs dir: the host directory to share");
         if (!Files.isDirectory(dir)) throw o.error("dir '" + dir + "' is not a directory");
@@ -57,6 +63,42 @@ public final class VirtioFsWord implements MachineWord {
             throw o.error("dax: no DAX window implementation is loaded (the 'dax' plugin, plugin-dax)");
         o.finish();
         return new Part(tag, dir.toAbsolutePath().normalize(), queues, queueSize, fs, transport, slot, dax);
+    }
+
+    /** {@code virtioFs tag: T, socket: PATH}: the queues go to the vhost-user backend listening at PATH. */
+    private static MachinePart socketPart(Options o, String tag) {
+        String socket = o.requireString("socket");
+        int queues = o.integer("queues", 1);
+        int queueSize = o.integer("queueSize", 1024);
+        String transport = o.choice("transport", "pci", "pci", "mmio");
+        OptionalInt slot = o.has("slot") ? OptionalInt.of(o.integer("slot", 0)) : OptionalInt.empty();
+        o.finish();
+        new VirtioFsConfig(tag, Path.of("/"), queues, queueSize, PassthroughOptions.defaults(), false); // validate tag and queues
+        return new SocketPart(tag, socket, queues, queueSize, transport, slot);
+    }
+
+    private record SocketPart(String tag, String socket, int queues, int queueSize, String transport, OptionalInt slot)
+            implements MachinePart {
+        @Override public Phase phase() { return Phase.DEVICE; }
+
+        @Override public String describe() {
+            return "virtio-fs tag=" + tag + " vhost-user socket=" + socket + " queues=" + queues + " on " + transport;
+        }
+
+        /** The backend maps guest RAM: it must live in a memfd. */
+        @Override public void configure(io.drydock.kernel.machine.MachineSpec spec) { spec.sharedRam(true); }
+
+        @Override public void assemble(MachineAssembly a) {
+            VhostUserFrontend backend;
+            try {
+                backend = VhostUserFrontend.connect(socket);
+            } catch (IOException e) {
+                throw new io.drydock.kernel.machine.MachineException("virtioFs " + tag + ": vhost-user backend at " + socket + ": " + e.getMessage(), e);
+            }
+            a.closeOnShutdown(backend);
+            VhostUserFsDevice device = new VhostUserFsDevice(tag, queues, queueSize, backend);
+            VirtioTransportFactory.require(a.services(), transport, "virtioFs").attach(device, slot);
+        }
     }
 
     private record Part(String tag, Path dir, int queues, int queueSize, PassthroughOptions fs, String transport,

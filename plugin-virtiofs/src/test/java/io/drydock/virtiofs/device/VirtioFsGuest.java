@@ -35,9 +35,10 @@ public final class VirtioFsGuest implements AutoCloseable {
         public ByteBuffer args() { return ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN); }
     }
 
-    public final FakeGuestMemory ram = new FakeGuestMemory(RAM, 64L << 20);
+    public final FakeGuestMemory ram;
     public final TestLine line = new TestLine();
     public final RecordingControl control = new RecordingControl();
+    /** The in-process device, or null when another device (vhost-user) serves the guest. */
     public final VirtioFsDevice device;
     public final VirtioCore core;
     public VirtqueueDriver hiprio, requests;
@@ -48,6 +49,7 @@ public final class VirtioFsGuest implements AutoCloseable {
 
     /** With a DAX window of {@code daxSize} bytes from {@code dax} (placed by the test, as a transport would). */
     public VirtioFsGuest(VirtioFsConfig config, io.drydock.virtiofs.fuse.dax.DaxWindowFactory dax, long daxSize) {
+        ram = new FakeGuestMemory(RAM, 64L << 20);
         try {
             device = new VirtioFsDevice(config, ram.metrics(), dax == null ? null
                     : dax.create(config.tag(), daxSize, 12, ram.bus(), ram.metrics()));
@@ -55,6 +57,14 @@ public final class VirtioFsGuest implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         core = new VirtioCore(device, "virtio-fs", ram.memory(), line, ram.metrics(), control);
+        layRings();
+    }
+
+    /** A guest of {@code other} (a vhost-user frontend device), with RAM on a shared memory file. */
+    public VirtioFsGuest(io.drydock.kernel.virtio.VirtioDevice other) {
+        ram = new FakeGuestMemory(RAM, 64L << 20, true);
+        device = null;
+        core = new VirtioCore(other, "virtio-fs", ram.memory(), line, ram.metrics(), control);
         layRings();
     }
 
@@ -166,7 +176,7 @@ public final class VirtioFsGuest implements AutoCloseable {
 
     @Override public void close() {
         core.reset();
-        if (device.dax() != null) device.dax().close();
+        if (device != null && device.dax() != null) device.dax().close();
         arena.close();
         ram.close();
     }

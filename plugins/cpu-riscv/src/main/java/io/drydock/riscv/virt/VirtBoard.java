@@ -54,7 +54,9 @@ public final class VirtBoard implements MachinePart {
     @Override public void assemble(MachineAssembly m) {
         long ramSize = m.spec().memoryBytes();
         try {
-            m.memoryMap().addRam("dram", DRAM_BASE, MemoryBacking.anonymous(ramSize));
+            // a vhost-user backend maps guest RAM itself: then it lives in a memfd (MachineSpec.sharedRam)
+            m.memoryMap().addRam("dram", DRAM_BASE, m.spec().sharedRam()
+                    ? MemoryBacking.sharedFile("drydock-" + m.spec().name() + "-dram", ramSize) : MemoryBacking.anonymous(ramSize));
             m.memoryMap().addRam("mrom", MROM_BASE, MemoryBacking.anonymous(MROM_SIZE));
         } catch (IOException e) {
             throw new MachineException("riscv: cannot allocate " + ramSize + " bytes of guest RAM: " + e.getMessage(), e);

@@ -1,8 +1,7 @@
-package io.drydock.virtiofs.device;
+package io.drydock.virtiofs.fuse.transport;
 
 import io.drydock.kernel.memory.GuestMemory;
 import io.drydock.kernel.virtio.GuestRange;
-import io.drydock.virtiofs.fuse.transport.ReplySink;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
