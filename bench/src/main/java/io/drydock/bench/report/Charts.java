@@ -143,6 +143,9 @@ public final class Charts {
         double minX = Double.MAX_VALUE, maxX = 0;
         for (List<double[]> pts : series.values()) for (double[] p : pts) { minX = Math.min(minX, p[0]); maxX = Math.max(maxX, p[0]); }
         chart.getStyler().setXAxisLogarithmic(minX > 0 && maxX / minX >= 100);
+        // a wall time or a count is never negative: the axis starts at 0 and clips the lower error bars there
+        boolean nonNegative = series.values().stream().flatMap(List::stream).allMatch(p -> p[1] >= 0);
+        if (nonNegative) chart.getStyler().setYAxisMin(0.0);
         Map<String, Color> colours = new LinkedHashMap<>();
         for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
             List<double[]> pts = e.getValue();
