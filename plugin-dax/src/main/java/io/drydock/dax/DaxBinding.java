@@ -46,7 +46,7 @@ public final class DaxBinding implements ScriptBinding {
             return call(m);
         }
 
-        public Report call(Machine machine) { return new Report(windows(machine)); }
+        public Report call(Machine machine) { return new Report(windows(context.machine(machine))); }
 
         @Override public String toString() { return call().toString(); }
     }

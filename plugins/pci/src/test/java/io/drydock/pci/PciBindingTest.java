@@ -48,4 +48,30 @@ class PciBindingTest {
             assertEquals(2, new PciBinding().help().size());
         }
     }
+
+    private record TwoMachines(Machine current, Machine other) implements ShellContext {
+        public PrintWriter out() { return new PrintWriter(new StringWriter()); }
+        public PrintWriter err() { return out(); }
+        public boolean interactive() { return false; }
+        public Object variable(String name) { return null; }
+        public void setVariable(String name, Object value) {}
+        public List<Machine> machines() { return List.of(current, other); }
+        public Machine currentMachine() { return current; }
+        public <T> List<T> extensions(Class<T> type) { return List.of(); }
+    }
+
+    @Test void takesAMachineOtherThanTheCurrentOne() {
+        try (Machine plain = new MachineSpec().name("plain").memory(32L << 20).add(new TestBoard()).build();
+             Machine withPci = new MachineSpec().name("withpci").memory(32L << 20).add(new TestBoard()).add(new PciPart(false, false))
+                     .add(new EchoPart(new EchoDevice(), "pci", OptionalInt.empty())).build()) {
+            var b = new PciBinding().bindings(new TwoMachines(plain, withPci));
+            PciBinding.LspciCall lspci = (PciBinding.LspciCall) b.get("lspci");
+            assertEquals("(machine 'plain' has no PCI host: add 'pci')\n", lspci.call());
+            assertTrue(lspci.call(withPci).startsWith("00:00.0 Host bridge"), lspci.call(withPci));
+            PciBinding.VirtioCall virtio = (PciBinding.VirtioCall) b.get("virtio");
+            assertEquals("(no virtio devices)\n", virtio.call());
+            assertTrue(virtio.call(withPci).contains("pci 00:01.0: echo"), virtio.call(withPci));
+            assertTrue(virtio.call(withPci, "echo").startsWith("pci 00:01.0"));
+        }
+    }
 }
