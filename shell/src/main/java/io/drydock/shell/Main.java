@@ -116,6 +116,12 @@ public final class Main implements Callable<Integer> {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
         try (Session session = new Session(plugins, out, err, false)) {
             report(plugins, session, err);
+            try {
+                for (String l : logs) Logging.requireKnown(l);
+            } catch (IllegalArgumentException e) {
+                err.println("drydock: --log: " + e.getMessage());
+                return 2;
+            }
             List<String> args = new ArrayList<>(scriptArgs);
             if (code != null && file != null) args.addFirst(file); // with -e, every word is an argument
             session.setVariable("args", args.toArray(String[]::new));

@@ -183,6 +183,16 @@ public final class RunMain {
         StartupTrace.mark("plugins");
         try {
             Map<String, MachineWord> words = words(plugins);
+            // Only the plugins this command line needs are loaded: an unknown --log component is worth a
+            // warning (it may belong to a plugin not loaded), not a refusal.
+            for (MachineWord w : words.values()) Logging.registerPackage(w.getClass().getPackageName());
+            for (String l : logs) {
+                try {
+                    Logging.requireKnown(l);
+                } catch (IllegalArgumentException e) {
+                    err.println("run: warning: --log " + l + ": " + e.getMessage());
+                }
+            }
             for (Part p : parts) add(spec, words, p.word(), p.options());
         } catch (IllegalArgumentException | MachineException e) {
             err.println("run: " + e.getMessage());

@@ -13,6 +13,7 @@ import io.drydock.shell.dsl.MachineDsl;
 import io.drydock.shell.groovy.DrydockBinding;
 import io.drydock.shell.groovy.GroovyEngine;
 import io.drydock.shell.groovy.ScriptError;
+import io.drydock.shell.log.Logging;
 import io.drydock.shell.plugin.PluginHost;
 import org.codehaus.groovy.runtime.InvokerHelper;
 import org.slf4j.Logger;
@@ -67,6 +68,10 @@ public final class Session implements ShellContext, AutoCloseable {
             if (commands.putIfAbsent(c.name(), c) != null) {
                 warnings.add("command :" + c.name() + " of " + c.getClass().getName() + " is already defined; ignored");
             }
+        }
+        // :log riscv debug must work before the plugin's classes have made their loggers
+        for (Class<?> point : List.of(MachineWord.class, ShellCommand.class, ScriptBinding.class)) {
+            for (Object e : plugins.extensions(point)) Logging.registerPackage(e.getClass().getPackageName());
         }
         for (ScriptBinding b : plugins.extensions(ScriptBinding.class)) {
             try {
@@ -145,7 +150,9 @@ public final class Session implements ShellContext, AutoCloseable {
         if (words.isEmpty()) throw ScriptError.of(script, lineNumber, "empty command (try :help)", null);
         ShellCommand cmd = commands.get(words.getFirst());
         if (cmd == null) {
-            throw ScriptError.of(script, lineNumber, "unknown command ':" + words.getFirst() + "' (try :help)", null);
+            String hint = io.drydock.kernel.machine.Suggestions.didYouMean(words.getFirst(), commands.keySet());
+            throw ScriptError.of(script, lineNumber, "unknown command ':" + words.getFirst() + "'"
+                    + (hint.isEmpty() ? "" : hint.replace("'", "").replace("mean ", "mean ':").replace("?", "'?")) + " (try :help)", null);
         }
         try {
             cmd.execute(this, List.copyOf(words.subList(1, words.size())));

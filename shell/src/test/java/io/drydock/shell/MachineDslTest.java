@@ -70,7 +70,31 @@ class MachineDslTest {
 
     @Test void unknownWordsListTheKnownOnes() {
         ScriptError e = assertThrows(ScriptError.class, () -> s.run("machine {\n  riscv harts: 1\n}", "-e"));
-        assertEquals("-e:2: unknown machine word 'riscv' (words: append, bios, deterministic, dtb, fakeboard, initrd, kernel, memory, name)", e.oneLine());
+        assertEquals("-e:2: unknown word 'riscv': not a variable or machine word (words: append, bios, deterministic, dtb, fakeboard, initrd, kernel, memory, name)", e.oneLine());
+    }
+
+    @Test void typosOfWordsAndOptionsGetADidYouMean() {
+        ScriptError alone = assertThrows(ScriptError.class, () -> s.run("machine { fakebord }", "-e"));
+        assertTrue(alone.oneLine().startsWith("-e:1: unknown word 'fakebord' — did you mean 'fakeboard'? (words: "), alone.oneLine());
+        ScriptError withArgs = assertThrows(ScriptError.class, () -> s.run("machine { fakeboard exit: 0; memroy 64.MiB }", "-e"));
+        assertTrue(withArgs.oneLine().startsWith("-e:1: unknown word 'memroy' — did you mean 'memory'?"), withArgs.oneLine());
+        ScriptError option = assertThrows(ScriptError.class, () -> s.run("machine { fakeboard exitt: 1 }", "-e"));
+        assertEquals("-e:1: fakeboard: unknown option 'exitt' — did you mean 'exit'? (known: instructions, exit, spin)", option.oneLine());
+    }
+
+    @Test void singleValuedWordsGivenTwiceAreRefused() {
+        ScriptError memory = assertThrows(ScriptError.class, () -> s.run("machine { fakeboard; memory 64.MiB\n memory '128M' }", "-e"));
+        assertEquals("-e:2: memory given twice (64 MiB, then 128M): a machine has one; keep one of them", memory.oneLine());
+        ScriptError name = assertThrows(ScriptError.class, () -> s.run("machine { fakeboard; name 'a'; name 'b' }", "-e"));
+        assertTrue(name.oneLine().contains("name given twice (a, then b)"), name.oneLine());
+        ScriptError boards = assertThrows(ScriptError.class, () -> s.run("machine { fakeboard; fakeboard }", "-e"));
+        assertTrue(boards.oneLine().contains("has 2 boards"), boards.oneLine());
+    }
+
+    @Test void aMissingKernelFailsWhenTheMachineIsBuilt() {
+        ScriptError e = assertThrows(ScriptError.class, () -> s.run("m = machine { fakeboard; kernel 'no/such.elf' }", "-e"));
+        assertTrue(e.oneLine().startsWith("-e:1: kernel no/such.elf: no such file"), e.oneLine());
+        assertTrue(s.machines().isEmpty(), "nothing was built");
     }
 
     @Test void badOptionsAndMissingBoardsAreShortErrors() {
@@ -105,6 +129,8 @@ class MachineDslTest {
         String json = c.output().strip();
         assertTrue(json.contains("\"cpu0.instructions\":10"), json);
         assertFalse(json.contains("machine.instructions"), "the prefix selects: " + json);
+        ScriptError none = assertThrows(ScriptError.class, () -> eval(":metrics cpu9"));
+        assertTrue(none.getMessage().matches("no metric of machine 'm\\d+' starts with 'cpu9' — did you mean 'cpu0'\\? .*"), none.getMessage());
         ScriptError bad = assertThrows(ScriptError.class, () -> eval(":metrics --jsn"));
         assertTrue(bad.getMessage().startsWith("unknown option --jsn — did you mean '--json'?"), bad.getMessage());
     }

@@ -94,6 +94,9 @@ class MainTest {
         Result bad = run("", "--log", "bus=loud", "-e", "1");
         assertEquals(2, bad.code());
         assertTrue(bad.err().startsWith("drydock: unknown level 'loud'"), bad.err());
+        Result unknown = run("", "--log", "nosuch=debug", "-e", "println 1");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().startsWith("drydock: --log: unknown log component 'nosuch' (components: "), unknown.err());
     }
 
     @Test void helpVersionAndUsageErrors() {

@@ -107,8 +107,24 @@ class SessionTest {
         assertEquals(4, e.line());
         ScriptError cmd = assertThrows(ScriptError.class, () -> s.run("x = 1\n:frobnicate", "s.groovy"));
         assertEquals("s.groovy:2: unknown command ':frobnicate' (try :help)", cmd.oneLine());
+        ScriptError typo = assertThrows(ScriptError.class, () -> s.run(":metrcs", "-e"));
+        assertEquals("-e:1: unknown command ':metrcs' — did you mean ':metrics'? (try :help)", typo.oneLine());
         ScriptError usage = assertThrows(ScriptError.class, () -> s.run(":log bus loud", "-e"));
         assertTrue(usage.oneLine().startsWith("-e:1: unknown level 'loud'"), usage.oneLine());
+    }
+
+    @Test void unknownLogComponentsAreRefusedWithTheList() {
+        ScriptError e = assertThrows(ScriptError.class, () -> s.run(":log nosuch trace", "-e"));
+        assertTrue(e.oneLine().startsWith("-e:1: unknown log component 'nosuch' (components: root, "), e.oneLine());
+        assertTrue(e.oneLine().contains("machine"), e.oneLine());
+        ScriptError typo = assertThrows(ScriptError.class, () -> s.run(":log machin debug", "-e"));
+        assertTrue(typo.oneLine().contains("unknown log component 'machin' — did you mean 'machine'?"), typo.oneLine());
+    }
+
+    @Test void durationsPrintAsPeopleWriteThem() throws Exception {
+        eval("println Duration.ofSeconds(5)");
+        assertEquals("5 s" + System.lineSeparator(), c.output());
+        assertEquals("1.5 s", Session.render(eval("Duration.ofMillis(1500)")));
     }
 
     @Test void aColonInsideAnUnfinishedStatementIsCode() throws Exception {

@@ -127,7 +127,17 @@ public final class MachineSpec {
     /** Configures and assembles every part; the machine is returned in state CREATED. */
     public Machine build() {
         for (MachinePart p : List.copyOf(parts)) p.configure(this);
-        if (parts.stream().noneMatch(p -> p.phase() == MachinePart.Phase.BOARD)) {
+        // Files are checked now, not when the machine first starts: a typo fails where it was written.
+        checkFile("kernel", kernel);
+        checkFile("initrd", initrd);
+        checkFile("dtb", dtb);
+        if (bios != null && !bios.equals("none") && !bios.equals("default")) checkFile("bios", Path.of(bios));
+        List<String> boards = parts.stream().filter(p -> p.phase() == MachinePart.Phase.BOARD).map(MachinePart::describe).toList();
+        if (boards.size() > 1) {
+            throw new MachineException("machine '" + name + "' has " + boards.size() + " boards (" + String.join("; ", boards)
+                    + "): a machine has one");
+        }
+        if (boards.isEmpty()) {
             throw new MachineException("machine '" + name + "' has no board: add one, e.g. 'riscv harts: 1'");
         }
         MachineAssembly assembly = new MachineAssembly(this);
@@ -140,6 +150,15 @@ public final class MachineSpec {
             assembly.abandon();
             throw e;
         }
+    }
+
+    private static void checkFile(String word, Path file) {
+        if (file == null) return;
+        if (!java.nio.file.Files.exists(file)) {
+            throw new MachineException(word + " " + file + ": no such file (in " + Path.of("").toAbsolutePath() + ")");
+        }
+        if (!java.nio.file.Files.isRegularFile(file)) throw new MachineException(word + " " + file + ": not a regular file");
+        if (!java.nio.file.Files.isReadable(file)) throw new MachineException(word + " " + file + ": cannot be read");
     }
 
     @Override public String toString() {

@@ -39,7 +39,13 @@ public final class Options {
 
     public String requireString(String key) {
         String v = string(key, null);
-        if (v == null || v.isBlank()) throw error("needs " + key + ": ...");
+        if (v == null || v.isBlank()) {
+            // "tagg: 'x'" means tag: the typo is the error, not the missing option
+            for (String given : values.keySet()) {
+                if (!known.contains(given) && key.equals(Suggestions.closest(given, Set.of(key)))) throw unknown(given);
+            }
+            throw error("needs " + key + ": ...");
+        }
         return v;
     }
 
@@ -100,11 +106,13 @@ public final class Options {
     /** Fails if an option was given that no reader asked for. */
     public void finish() {
         for (String k : values.keySet()) {
-            if (!known.contains(k)) {
-                throw error("unknown option '" + k + "'" + (known.isEmpty() ? " (it takes none)"
-                        : " (known: " + String.join(", ", known) + ")"));
-            }
+            if (!known.contains(k)) throw unknown(k);
         }
+    }
+
+    private IllegalArgumentException unknown(String k) {
+        return error("unknown option '" + k + "'" + Suggestions.didYouMean(k, known) + (known.isEmpty() ? " (it takes none)"
+                : " (known: " + String.join(", ", known) + ")"));
     }
 
     public IllegalArgumentException error(String message) {

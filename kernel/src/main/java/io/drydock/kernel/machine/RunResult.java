@@ -41,8 +41,8 @@ public record RunResult(String machine, Integer exitCode, Outcome outcome, Strin
         sb.append("machine '").append(machine).append("': ");
         sb.append(exitCode != null ? "exit code " + exitCode : "no exit code");
         sb.append(" — ").append(reason);
-        if (outcome == Outcome.TIMED_OUT) sb.append(", still running (stop() ends it)");
         sb.append(String.format(" (%s, %,d instructions)", Durations.format(elapsed), instructions));
+        if (outcome == Outcome.TIMED_OUT) sb.append("; still running, stop() ends it");
         if (consoleTail.isEmpty()) {
             sb.append("\nconsole: (no output)");
         } else {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+
 class ConsoleAndOptionsTest {
     private static void guestPrints(MachineConsole c, String s) {
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) c.guestWrite(b);
@@ -168,11 +169,38 @@ class ConsoleAndOptionsTest {
         Options typo = new Options("virtioFs", Map.of("tga", "x"));
         typo.string("tag", null);
         var e = assertThrows(IllegalArgumentException.class, typo::finish);
-        assertEquals("virtioFs: unknown option 'tga' (known: tag)", e.getMessage());
+        assertEquals("virtioFs: unknown option 'tga' — did you mean 'tag'? (known: tag)", e.getMessage());
+        Options far = new Options("virtioFs", Map.of("colour", "x"));
+        far.string("tag", null);
+        assertEquals("virtioFs: unknown option 'colour' (known: tag)", assertThrows(IllegalArgumentException.class, far::finish).getMessage());
+        Options required = new Options("virtioFs", Map.of("tagg", "x", "dir", "d"));
+        assertEquals("virtioFs: unknown option 'tagg' — did you mean 'tag'? (known: tag)",
+                assertThrows(IllegalArgumentException.class, () -> required.requireString("tag")).getMessage(),
+                "a typo of a required option is reported as the typo, not as the option missing");
         assertThrows(IllegalArgumentException.class, () -> new Options("w", Map.of("n", "x")).integer("n", 0));
         assertThrows(IllegalArgumentException.class, () -> new Options("w", Map.of("b", "maybe")).bool("b", false));
         assertThrows(IllegalArgumentException.class, () -> new Options("w", Map.of("c", "sometimes")).choice("c", "auto", "never", "auto"));
         assertThrows(IllegalArgumentException.class, () -> new Options("w", Map.of()).requireString("tag"));
+    }
+
+    @Test
+    void suggestionsAreForTyposOnly() {
+        assertEquals("pci", Suggestions.closest("pcii", List.of("memory", "pci", "riscv", "virtioFs")));
+        assertEquals("virtioFs", Suggestions.closest("virtiofs", List.of("pci", "virtioFs", "virtioMmio")));
+        assertEquals("riscv", Suggestions.closest("rsicv", List.of("pci", "riscv")), "a swap is one edit");
+        assertNull(Suggestions.closest("banana", List.of("pci", "riscv")));
+        assertEquals(" — did you mean 'memory'?", Suggestions.didYouMean("memroy", List.of("memory", "kernel")));
+        assertEquals("", Suggestions.didYouMean("x", List.of()));
+    }
+
+    @Test
+    void aMissingFileFailsWhenTheMachineIsBuilt() {
+        var e = assertThrows(MachineException.class, () -> new MachineSpec().kernel(java.nio.file.Path.of("no/such/kernel.elf"))
+                .add(new FakeBoard(1)).build());
+        assertTrue(e.getMessage().startsWith("kernel no/such/kernel.elf: no such file"), e.getMessage());
+        var d = assertThrows(MachineException.class, () -> new MachineSpec().initrd(java.nio.file.Path.of("."))
+                .add(new FakeBoard(1)).build());
+        assertEquals("initrd .: not a regular file", d.getMessage());
     }
 
     @Test

@@ -130,7 +130,7 @@ public final class BuiltinCommands {
                 return;
             }
             if (args.size() != 2) throw new IllegalArgumentException("needs a component and a level");
-            String logger = Logging.setLevel(args.get(0), args.get(1));
+            String logger = Logging.setKnownLevel(args.get(0), args.get(1));
             c.out().println(logger + " = " + args.get(1).toLowerCase(java.util.Locale.ROOT));
         }
 
@@ -192,6 +192,15 @@ public final class BuiltinCommands {
                 }
             }
             Machine m = c.machine(machine);
+            if (!prefix.isEmpty() && m.metrics().list(prefix).isEmpty()) {
+                java.util.Set<String> groups = new java.util.TreeSet<>();
+                for (var x : m.metrics().list("")) {
+                    groups.add(x.name());
+                    groups.add(x.name().contains(".") ? x.name().substring(0, x.name().indexOf('.')) : x.name());
+                }
+                throw new IllegalArgumentException("no metric of machine '" + m.name() + "' starts with '" + prefix + "'"
+                        + Suggestions.didYouMean(prefix, groups));
+            }
             switch (mode) {
                 case "reset" -> {
                     m.metrics().reset(prefix);

@@ -1,7 +1,6 @@
 package io.drydock.shell.dsl;
 
 import groovy.lang.GString;
-import groovy.lang.MissingPropertyException;
 import io.drydock.kernel.machine.MachinePart;
 import io.drydock.kernel.machine.MachineSpec;
 import io.drydock.kernel.machine.Options;
@@ -34,7 +33,20 @@ public final class MachineBuilder {
     /** The spec being filled (for scripts that want to inspect it). */
     public MachineSpec getSpec() { return spec; }
 
+    /** Single-valued words already given, with the value shown in a "given twice" error. */
+    private final Map<String, String> given = new LinkedHashMap<>();
+
+    /** A machine has one memory size, one kernel, one name ...: a second one is a mistake, not an override. */
+    private void once(String word, Object value) {
+        String before = given.putIfAbsent(word, String.valueOf(value));
+        if (before != null) {
+            throw new IllegalArgumentException(word + " given twice (" + before + ", then " + value
+                    + "): a machine has one; keep one of them");
+        }
+    }
+
     public void memory(Object size) {
+        once("memory", size instanceof Number n ? Sizes.format(n.longValue()) : size);
         long bytes = switch (size) {
             case Number n -> n.longValue();
             case null -> throw new IllegalArgumentException("memory: needs a size, e.g. memory 256.MiB or memory '256M'");
@@ -43,17 +55,27 @@ public final class MachineBuilder {
         spec.memory(bytes);
     }
 
-    public void kernel(Object image) { spec.kernel(file("kernel", image, "kernel 'build/guest.elf'")); }
+    public void kernel(Object image) {
+        once("kernel", image);
+        spec.kernel(file("kernel", image, "kernel 'build/guest.elf'"));
+    }
 
     /** {@code bios 'fw_jump.elf'}, {@code bios 'none'} or {@code bios 'default'}, as QEMU's -bios. */
     public void bios(Object firmware) {
         if (firmware == null) throw new IllegalArgumentException("bios: needs a file, 'none' or 'default'");
+        once("bios", firmware);
         spec.bios(firmware instanceof File f ? f.getPath() : firmware.toString());
     }
 
-    public void initrd(Object file) { spec.initrd(file("initrd", file, "initrd 'initramfs.cpio'")); }
+    public void initrd(Object file) {
+        once("initrd", file);
+        spec.initrd(file("initrd", file, "initrd 'initramfs.cpio'"));
+    }
 
-    public void dtb(Object file) { spec.dtb(file("dtb", file, "dtb 'board.dtb'")); }
+    public void dtb(Object file) {
+        once("dtb", file);
+        spec.dtb(file("dtb", file, "dtb 'board.dtb'"));
+    }
 
     private static Path file(String word, Object value, String example) {
         return switch (value) {
@@ -66,11 +88,17 @@ public final class MachineBuilder {
 
     public void append(Object args) { spec.appendBootargs(args == null ? null : args.toString()); }
 
-    public void name(Object name) { spec.name(name == null ? null : name.toString()); }
+    public void name(Object name) {
+        once("name", name);
+        spec.name(name == null ? null : name.toString());
+    }
 
-    public void deterministic(boolean on) { spec.deterministic(on); }
+    public void deterministic(boolean on) {
+        once("deterministic", on);
+        spec.deterministic(on);
+    }
 
-    public void deterministic() { spec.deterministic(true); }
+    public void deterministic() { deterministic(true); }
 
     /** A plugin's word with arguments: {@code mailbox base: 0x10002000}. */
     public Object methodMissing(String name, Object args) {
@@ -92,12 +120,12 @@ public final class MachineBuilder {
         return part;
     }
 
-    /** A plugin's word alone on a line: {@code riscv}. */
+    /**
+     * A plugin's word alone on a line: {@code riscv}. Not a MissingPropertyException for an unknown one:
+     * the closure would report the script's own "No such property" instead, losing the suggestion.
+     */
     public Object propertyMissing(String name) {
-        if (!dsl.words().containsKey(name)) {
-            throw new MissingPropertyException("no variable or machine word '" + name + "' (words: "
-                    + String.join(", ", dsl.allWords()) + ")", name, MachineBuilder.class);
-        }
+        if (!dsl.words().containsKey(name)) throw dsl.unknownWord(name);
         return methodMissing(name, new Object[0]);
     }
 

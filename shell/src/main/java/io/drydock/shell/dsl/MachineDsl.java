@@ -4,6 +4,7 @@ import groovy.lang.Closure;
 import io.drydock.kernel.machine.Machine;
 import io.drydock.kernel.machine.MachineSpec;
 import io.drydock.kernel.machine.Options;
+import io.drydock.kernel.machine.Suggestions;
 import io.drydock.kernel.spi.MachineWord;
 
 import java.util.Collections;
@@ -87,6 +88,8 @@ public final class MachineDsl {
     }
 
     IllegalArgumentException unknownWord(String name) {
-        return new IllegalArgumentException("unknown machine word '" + name + "' (words: " + String.join(", ", allWords()) + ")");
+        String hint = Suggestions.didYouMean(name, allWords());
+        return new IllegalArgumentException("unknown word '" + name + "'" + (hint.isEmpty() ? ": not a variable or machine word" : hint)
+                + " (words: " + String.join(", ", allWords()) + ")");
     }
 }
