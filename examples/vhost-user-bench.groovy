@@ -4,8 +4,10 @@
 // (pread through FUSE_READ), and writes 16 MiB with 1 MiB writes then fsyncs (fsbench --create). MB/s is
 // what the guest measured with its clock; for 4 KiB reads, one FUSE request per block, so the per-request
 // latency is 4096 B / (MB/s). Each run boots a fresh guest and a fresh virtiofsd (the runners
-// plugin-osv-guest/scripts/run-qemu-osv and run-drydock-osv), so wall time includes boot. Not measured:
-// a metadata workload (fsbench has none).
+// plugin-osv-guest/scripts/run-qemu-osv and run-drydock-osv), so wall time includes boot, and our virtiofsd
+// is a cold JVM each time: its first requests run interpreted, which dominates a 16 MiB run (a daemon kept
+// across boots — it serves one frontend after another — reaches the C virtiofsd's 1 MiB read rate from the
+// third boot on). Not measured: a metadata workload (fsbench has none).
 //   scripts/drydock examples/vhost-user-bench.groovy [RUNS]      (default 2 measured runs per variant; root)
 // The chart is guest.KBps (MB/s × 1000) per variant; the table "MB/s" gives the means.
 import io.drydock.kernel.metrics.MetricsRegistry
