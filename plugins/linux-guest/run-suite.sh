@@ -77,6 +77,8 @@ echo "suite: $engine $transport harts=$harts dax=$dax rc=$rc in ${seconds} s (lo
 if [ "$engine" = drydock ]; then
   grep -E 'instructions in|^fuse\.[^.]+\.(read|write|setupmapping|removemapping)\.requests' "$work/stats.txt" | sed 's/^/  /' || true
 fi
+bugs=$(tr -d '\r' < "$log" | grep -cE '^(BUG|WARNING):' || true)
+[ "$bugs" = 0 ] || { echo "kernel: $bugs BUG/WARNING lines (see plugins/linux-guest/README.md):"; tr -d '\r' < "$log" | grep -E '^(BUG|WARNING):' | sort | uniq -c | sed 's/^/  /'; }
 if [ "$engine" = drydock ] && [ "$dax" = on ]; then
   # DAX: the guest maps file ranges (SETUPMAPPING) instead of asking for data (FUSE_READ)
   count() { awk -v k="$1" '$1 ~ "^fuse\\.[^.]+\\." k "\\.requests$" { gsub(",", "", $2); n += $2 } END { print n + 0 }' "$work/stats.txt"; }
