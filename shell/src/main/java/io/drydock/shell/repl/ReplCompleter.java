@@ -22,19 +22,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Tab completion: colon commands and their arguments (each command's own {@link ShellCommand#complete},
  * file names for FILE arguments), then for Groovy code the session's variables, the machine DSL's words
- * and functions, keywords, and after a dot the members of the value before it — found by reflection on the
- * variable's current value (a chain of properties is followed; nothing with parentheses is evaluated).
+ * and functions, keywords, and after a dot the members of the expression before it: of a variable's value
+ * and its chain of properties, and from a call on of the call's declared return type ({@link ReceiverTypes}:
+ * {@code m.console().}, {@code hart(0).}, {@code 'x'.}); nothing with parentheses is evaluated.
  *
  * <p>Called by JLine on the reading thread while no evaluation runs.
  */
 final class ReplCompleter implements Completer {
-    private static final Pattern RECEIVER = Pattern.compile("([A-Za-z_$][\\w$]*(?:\\.[A-Za-z_$][\\w$]*)*)\\.$");
     private static final List<String> KEYWORDS = List.of("def", "var", "if", "else", "for", "while", "return",
             "new", "import", "class", "true", "false", "null", "try", "catch", "finally", "throw", "switch", "case");
     private static final Set<String> HIDDEN_METHODS = Set.of("wait", "notify", "notifyAll", "getMetaClass",
@@ -89,11 +87,11 @@ final class ReplCompleter implements Completer {
     }
 
     private void completeGroovy(ReplParser.Line line, List<Candidate> out) {
-        Matcher m = RECEIVER.matcher(line.before());
-        if (m.find()) {
-            Object receiver = resolve(m.group(1));
-            if (receiver != null) members(receiver, out);
-            return;
+        if (line.before().endsWith(".") && !line.before().endsWith("..")) {
+            ReceiverTypes.Receiver r = new ReceiverTypes(session::variable).resolve(line.before());
+            if (r != null && r.value() != null) members(r.value(), out);
+            else if (r != null) members(r.type(), out);
+            return; // after a dot only members make sense, never the globals
         }
         for (String v : session.variableNames()) {
             if (!v.equals("out")) out.add(new Candidate(v, v, "variables", null, null, null, true));
@@ -109,23 +107,31 @@ final class ReplCompleter implements Completer {
         for (String k : KEYWORDS) out.add(new Candidate(k, k, "keywords", null, null, null, true));
     }
 
-    /** The value of "a" or "a.b.c" (properties only), or null. */
-    private Object resolve(String chain) {
-        String[] parts = chain.split("\\.");
-        Object v = session.variable(parts[0]);
-        for (int i = 1; i < parts.length && v != null; i++) {
-            try {
-                v = InvokerHelper.getProperty(v, parts[i]);
-            } catch (RuntimeException e) {
-                return null;
+    static void members(Object receiver, List<Candidate> out) {
+        Set<String> seen = members(InvokerHelper.getMetaClass(receiver), out);
+        if (receiver instanceof Map<?, ?> map) {
+            for (Object k : map.keySet()) {
+                if (k instanceof String s && s.matches("[A-Za-z_$][\\w$]*") && seen.add(s)) {
+                    out.add(new Candidate(s, s, "keys", null, null, null, true));
+                }
             }
         }
-        return v;
     }
 
-    static void members(Object receiver, List<Candidate> out) {
+    /** The members of a type, when only the type of the expression is known ({@code m.console().}). */
+    static void members(Class<?> type, List<Candidate> out) {
+        Set<String> seen = members(groovy.lang.GroovySystem.getMetaClassRegistry().getMetaClass(type), out);
+        // an interface's meta-class (List, Map) leaves out the interface's own methods
+        for (java.lang.reflect.Method m : type.getMethods()) {
+            if (HIDDEN_METHODS.contains(m.getName()) || m.getName().contains("$")) continue;
+            boolean noArgs = m.getParameterCount() == 0;
+            String value = m.getName() + (noArgs ? "()" : "(");
+            if (seen.add(value)) out.add(new Candidate(value, value, "methods", null, null, null, noArgs));
+        }
+    }
+
+    private static Set<String> members(MetaClass mc, List<Candidate> out) {
         Set<String> seen = new TreeSet<>();
-        MetaClass mc = InvokerHelper.getMetaClass(receiver);
         List<MetaMethod> methods = new ArrayList<>(mc.getMethods());
         methods.addAll(mc.getMetaMethods());
         for (MetaMethod mm : methods) {
@@ -143,12 +149,6 @@ final class ReplCompleter implements Completer {
             if (p.getName().equals("class") || p.getName().equals("metaClass")) continue;
             if (seen.add(p.getName())) out.add(new Candidate(p.getName(), p.getName(), "properties", null, null, null, true));
         }
-        if (receiver instanceof Map<?, ?> map) {
-            for (Object k : map.keySet()) {
-                if (k instanceof String s && s.matches("[A-Za-z_$][\\w$]*") && seen.add(s)) {
-                    out.add(new Candidate(s, s, "keys", null, null, null, true));
-                }
-            }
-        }
+        return seen;
     }
 }

@@ -69,4 +69,23 @@ class ReplCompleterTest {
         assertFalse(complete("machineName.").contains("wait()"));
         assertTrue(complete("nothing.").isEmpty());
     }
+
+    @Test void membersAfterAnyExpressionNotOnlyAVariable() throws Exception {
+        session.run("m = machineSpec { memory 2.MiB }", "<test>");
+        assertTrue(complete("m.toString().").contains("toUpperCase()"), "the declared return type of a call");
+        assertTrue(complete("machineName.trim().").contains("length()"));
+        assertTrue(complete("'abc'.").contains("length()"), "a string literal");
+        assertTrue(complete("[1, 2].").contains("size()"), "a list literal");
+        assertTrue(complete("(machineName + 'x').").contains("length()"), "a parenthesised expression");
+        assertTrue(complete("x = m.parts().").contains("size()"));
+        assertTrue(complete("machineSpec { memory 2.MiB }.").contains("bootargs()"), "a script function with a closure");
+        assertFalse(complete("m.toString().").contains("machine"), "no globals after a dot");
+        session.run("class Fn { String call(int n) { 'x' * n } }\nfn = new Fn()", "<test>");
+        assertTrue(complete("fn(3).").contains("length()"), "a binding called like a function (hart(0).)");
+        assertEquals(io.drydock.kernel.machine.MachineConsole.class,
+                ReceiverTypes.returnType(io.drydock.kernel.machine.Machine.class, "console", 0), "m.console(). is a console");
+        List<Candidate> console = new ArrayList<>();
+        ReplCompleter.members(io.drydock.kernel.machine.MachineConsole.class, console);
+        assertTrue(console.stream().map(Candidate::value).toList().containsAll(List.of("attach()", "waitFor(", "send(")));
+    }
 }
