@@ -109,14 +109,21 @@ static struct thread *rq_pop(int hart, bool peek) {
   return NULL;
 }
 
+// Wake one idle hart that may run t. The hart is marked busy at once, so the next runnable thread
+// wakes another one (an IPI'd hart clears its own flag only once it gets the lock).
+static void kick_idle_hart(u64 affinity) {
+  for (int h = 0; h < nharts; h++)
+    if (cpus[h].idle && (affinity & (1ULL << h))) {
+      cpus[h].idle = false;
+      ipi_send(h);
+      return;
+    }
+}
+
 void thread_make_runnable(struct thread *t) {
   t->state = T_RUNNABLE;
   rq_push(t);
-  for (int h = 0; h < nharts; h++)
-    if (cpus[h].idle && (t->affinity & (1ULL << h))) {
-      ipi_send(h);
-      break;
-    }
+  kick_idle_hart(t->affinity);
 }
 
 static void thread_start(void);
@@ -370,6 +377,7 @@ void scheduler(void) {
       idle(c);
       continue;
     }
+    if (rq_head) kick_idle_hart(rq_head->affinity);  // more work waiting: another idle hart takes it
     t->state = T_RUNNING;
     t->hart = c->hartid;
     t->ran_since = timer_ns();
