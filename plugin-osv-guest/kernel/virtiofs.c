@@ -18,7 +18,7 @@ static const char *const op_names[FUSE_OPCODE_MAX] = {
     [FUSE_RENAME] = "RENAME",   [FUSE_OPEN] = "OPEN",       [FUSE_READ] = "READ",       [FUSE_WRITE] = "WRITE",
     [FUSE_STATFS] = "STATFS",   [FUSE_RELEASE] = "RELEASE", [FUSE_FSYNC] = "FSYNC", [FUSE_FLUSH] = "FLUSH",     [FUSE_INIT] = "INIT",
     [FUSE_OPENDIR] = "OPENDIR", [FUSE_READDIR] = "READDIR", [FUSE_RELEASEDIR] = "RELEASEDIR",
-    [FUSE_CREATE] = "CREATE",   [FUSE_RENAME2] = "RENAME2", [FUSE_SETUPMAPPING] = "SETUPMAPPING",
+    [FUSE_CREATE] = "CREATE", [FUSE_READDIRPLUS] = "READDIRPLUS",   [FUSE_RENAME2] = "RENAME2", [FUSE_SETUPMAPPING] = "SETUPMAPPING",
     [FUSE_REMOVEMAPPING] = "REMOVEMAPPING",
 };
 
@@ -104,14 +104,14 @@ void fuse_attr_to_kstat(const struct fuse_attr *a, struct kstat *st) {
 }
 
 // fuse.h 7.36: fuse_init_in / fuse_init_out. We offer 7.36 and ask for MAP_ALIGNMENT (for the
-// DAX window, issue 7), BIG_WRITES and MAX_PAGES.
+// DAX window, issue 7), BIG_WRITES, MAX_PAGES and DO_READDIRPLUS.
 static int fuse_init(struct vfs_dev *fs) {
   struct fuse_init_in in = {0};
   struct fuse_init_out out = {0};
   in.major = FUSE_KERNEL_VERSION;
   in.minor = FUSE_KERNEL_MINOR;
   in.max_readahead = 128 * 1024;
-  in.flags = FUSE_MAP_ALIGNMENT | FUSE_BIG_WRITES | FUSE_MAX_PAGES;
+  in.flags = FUSE_MAP_ALIGNMENT | FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_DO_READDIRPLUS;
   long n = fuse_req1(fs, FUSE_INIT, 0, &in, sizeof(in), &out, sizeof(out));
   if (n < 0) return (int)n;
   if (n < 24 || out.major != FUSE_KERNEL_VERSION || out.minor < 31) {

@@ -17,6 +17,7 @@ struct vfs_dev {
   int map_alignment;     // log2, -1 if the server did not set FUSE_MAP_ALIGNMENT
   u64 unique;
   bool broken;
+  bool no_readdirplus;  // the server answered READDIRPLUS with ENOSYS
   // statistics (for /proc/fuse-stats)
   u64 requests, ops[FUSE_OPCODE_MAX], errors, bytes_read, bytes_written;
   // vnode cache by nodeid

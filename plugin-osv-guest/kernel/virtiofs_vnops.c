@@ -189,30 +189,50 @@ static long vfs_write_op(struct file *f, const struct vq_seg *segs, int nseg, u6
 }
 
 // fuse_dirent records: {ino, off, namelen, type, name}, each padded to 8 bytes.
+// READDIR, or READDIRPLUS when the server offered DO_READDIRPLUS at INIT: each entry then carries a
+// fuse_entry_out (fuse.h) that counts as a LOOKUP of it — except "." and "..", as in Linux's
+// fs/fuse/readdir.c — so the vnode cache takes it (and FORGETs it in time), and a following stat or open
+// of the entry finds it cached. A server answering ENOSYS turns it off.
 static int vfs_readdir_op(struct file *f, dirent_emit emit, void *ctx) {
   struct vfs_dev *fs = FS(f->vn);
   char *buf = malloc(8192);
   if (!buf) return -ENOMEM;
   for (;;) {
+    bool plus = (fs->init_flags & FUSE_DO_READDIRPLUS) && !fs->no_readdirplus;
     struct fuse_read_in in = {0};
     in.fh = f->fh;
     in.offset = f->dir_cookie;
     in.size = 8192;
-    long n = fuse_req1(fs, FUSE_READDIR, f->vn->fsid, &in, sizeof(in), buf, 8192);
+    long n = fuse_req1(fs, plus ? FUSE_READDIRPLUS : FUSE_READDIR, f->vn->fsid, &in, sizeof(in), buf, 8192);
+    if (n == -ENOSYS && plus) {
+      fs->no_readdirplus = true;
+      continue;
+    }
     if (n <= 0) {
       free(buf);
       return n < 0 ? (int)n : 0;
     }
-    size_t o = 0;
-    while (o + sizeof(struct fuse_dirent) <= (size_t)n) {
+    size_t o = 0, head = plus ? sizeof(struct fuse_entry_out) : 0;
+    while (o + head + sizeof(struct fuse_dirent) <= (size_t)n) {
       struct fuse_dirent d;
-      memcpy(&d, buf + o, sizeof(d));
-      size_t rec = ALIGN_UP(sizeof(d) + d.namelen, 8);
-      if (d.namelen == 0 || d.namelen > 255 || o + sizeof(d) + d.namelen > (size_t)n) {
+      memcpy(&d, buf + o + head, sizeof(d));
+      size_t rec = ALIGN_UP(head + sizeof(d) + d.namelen, 8);
+      const char *name = buf + o + head + sizeof(d);
+      if (d.namelen == 0 || d.namelen > 255 || o + head + sizeof(d) + d.namelen > (size_t)n) {
         free(buf);
         return -EIO;
       }
-      if (emit(ctx, d.ino, (u8)d.type, buf + o + sizeof(d), d.namelen)) {
+      if (plus) {
+        struct fuse_entry_out e;
+        memcpy(&e, buf + o, sizeof(e));
+        bool dot = (d.namelen == 1 && name[0] == '.') || (d.namelen == 2 && name[0] == '.' && name[1] == '.');
+        if (e.nodeid && !dot) {
+          struct vnode *v = vn_find_or_new(fs, &e);  // the lookup the server counted
+          if (v) vn_put(v);
+          else fuse_forget(fs, e.nodeid, 1);
+        }
+      }
+      if (emit(ctx, d.ino, (u8)d.type, name, d.namelen)) {
         free(buf);
         return 0;
       }

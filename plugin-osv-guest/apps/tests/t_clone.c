@@ -62,7 +62,17 @@ static int ping(void *a) {  // waits for odd values, answers with the next even 
   return 0;
 }
 
-static char stacks[NT + 1][65536] __attribute__((aligned(16)));
+// Two threads that spin without system calls, each waiting for the other: on one hart only the
+// timer's preemption lets them both make progress.
+static volatile int started, go;
+static int spinner(void *a) {
+  started = 1;
+  while (!go) {
+  }
+  return 0;
+}
+
+static char stacks[NT + 2][65536] __attribute__((aligned(16)));
 
 int main(void) {
   struct part parts[NT];
@@ -95,6 +105,13 @@ int main(void) {
   }
   join(&pc);
   printf("ping-pong turns = %d, word = %d\n", turns, word);
+  int sc_ = -1, sp_;
+  spawn(spinner, NULL, stacks[NT + 1] + sizeof(stacks[NT + 1]), &sp_, &sc_);
+  while (!started) {
+  }
+  go = 1;
+  join(&sc_);
+  CHECK("threads spinning on each other (preemption)", started && go);
   // WAIT with a value that does not match: EAGAIN at once; with a timeout: ETIMEDOUT after it
   int w = 5;
   SHOW("futex WAIT on a changed value", S6(NR_futex, &w, FUTEX_WAIT, 4, 0, 0, 0));
