@@ -78,6 +78,7 @@ for readme in README.md examples/plugin-template/README.md; do
             # Known hang, under investigation: in a fresh clone, right after scripts/setup, the piped cli
             # session prints every line up to '/> exit' and the guest never exits (Machine.waitForExit
             # waits; seen in CI-like runs, not reproduced in a built tree). Run by hand until it is fixed.
+            *'$O/Image'*|"--virtio-fs-dir DIR "*) echo "not run: $line (the Linux-guest example names placeholders: \$O, DIR; plugins/linux-guest/test-ci.sh runs it)"; continue ;;
             "scripts/setup && scripts/run "*) echo "not run: $line (known hang after a fresh setup, see the comment)"; continue ;;
             "cd "*) dir="$(cd "$dir" && eval "${line%%#*}" && pwd)" || { echo "FAIL $line"; fails=$((fails + 1)); }
                     echo "ok: $line"; continue ;;
