@@ -202,7 +202,7 @@ public final class RunMain {
             io.machine().set(m);
             if (io.terminal()) rawTerminal();
             // Guest output reaches the terminal as it is written; at the end of piped input the guest
-            // gets EOT (0x04) once, so a cli reading it exits like a shell at end of file.
+            // gets EOT (0x04), twice after a partial last line, so a cli reading it exits like a shell at end of file.
             m.console().bridge(io.in(), out);
             StartupTrace.mark("assembled");
             Duration limit = timeout > 0 ? Duration.ofSeconds(timeout) : Duration.ofDays(3650);

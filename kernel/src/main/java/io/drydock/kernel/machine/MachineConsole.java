@@ -28,8 +28,10 @@ import java.util.regex.Pattern;
  * {@link #flush()} waits until the echo stream has everything.
  *
  * <p>End of input: when a bridged input stream ends (a pipe closed, {@code echo ls | scripts/run}), the
- * guest receives the single byte {@link #EOT} (0x04, what Ctrl-D sends at a raw terminal), once; the
- * unikernel's console takes it as end of file.
+ * guest receives {@link #EOT} (0x04, what Ctrl-D sends at a raw terminal) as a person at a terminal would
+ * type it to end their input: once after a complete line, twice after a partial one ({@code printf exit |
+ * scripts/run}). In canonical mode (POSIX termios VEOF) the first ^D after a partial line only hands that
+ * line over; only a ^D at the start of a line is end of file, so a single EOT would leave a shell waiting.
  */
 public final class MachineConsole {
     /** The capture keeps at most this many bytes; older output is dropped (and counted). */
@@ -252,23 +254,37 @@ public final class MachineConsole {
 
     /**
      * Bridges the console to a terminal or pipe: output echoed to {@code out} as written, bytes read from
-     * {@code in} sent to the guest by a daemon thread; when {@code in} ends, the guest gets {@link #EOT}
-     * once. Returns that thread.
+     * {@code in} sent to the guest by a daemon thread; when {@code in} ends, the guest gets the end of
+     * input ({@link #endOfInput}). Returns that thread.
      */
     public Thread bridge(InputStream in, OutputStream out) {
         echoTo(out);
         return Thread.ofPlatform().daemon().name("console-input").start(() -> {
             byte[] buf = new byte[256];
+            int last = '\n'; // nothing sent yet: at the start of a line
             try {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    if (n > 0) send(Arrays.copyOf(buf, n));
+                    if (n > 0) {
+                        send(Arrays.copyOf(buf, n));
+                        last = buf[n - 1] & 0xff;
+                    }
                 }
             } catch (IOException e) {
                 // input closed: that is its end too
             }
-            send(new byte[]{EOT});
+            send(endOfInput(last));
         });
+    }
+
+    /**
+     * What ends a guest's input after the byte {@code last}: one {@link #EOT} at the start of a line (after
+     * a newline, a carriage return or an EOT), two after a partial line — at a POSIX terminal the first ^D
+     * only completes a partial line, the second is end of file (termios VEOF, POSIX.1-2017 §11.1.9).
+     */
+    static byte[] endOfInput(int last) {
+        boolean lineStart = last == '\n' || last == '\r' || last == EOT;
+        return lineStart ? new byte[]{EOT} : new byte[]{EOT, EOT};
     }
 
     /** The terminal {@link #attach()} uses; the shell sets it on the machines it builds. */

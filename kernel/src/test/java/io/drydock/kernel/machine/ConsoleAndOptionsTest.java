@@ -66,7 +66,17 @@ class ConsoleAndOptionsTest {
         assertEquals("login: ", terminal.toString());
         StringBuilder got = new StringBuilder();
         for (int b; (b = c.guestRead()) >= 0; ) got.append((char) b);
-        assertEquals("typed\u0004", got.toString(), "the end of piped input reaches the guest as one EOT");
+        assertEquals("typed\u0004\u0004", got.toString(),
+                "input ending in a partial line: one EOT hands the line over, the second is end of file");
+    }
+
+    @Test
+    void inputEndingWithALineEndsWithOneEot() throws Exception {
+        MachineConsole c = new MachineConsole();
+        c.bridge(new ByteArrayInputStream("ls\nexit\n".getBytes()), new ByteArrayOutputStream()).join(5000);
+        StringBuilder got = new StringBuilder();
+        for (int b; (b = c.guestRead()) >= 0; ) got.append((char) b);
+        assertEquals("ls\nexit\n\u0004", got.toString(), "a ^D at the start of a line is end of file by itself");
     }
 
     @Test
