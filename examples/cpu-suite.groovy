@@ -1,0 +1,118 @@
+// The CPU benchmark suite (issue #16, item 7), run by scripts/bench-cpu: the guest programs of
+// plugins/cpu-riscv/guest (int = bench.c, mark, interp, mem, fp, sys; see suite.h) on QEMU 7.2
+// (qemu-system-riscv64 -M virt -bios none -kernel X.elf) and on Drydock (scripts/run --kernel X.elf), both as
+// whole processes, interleaved round by round in the same run. Per workload:
+//   whole-process speed ratio = median QEMU wall time / median Drydock wall time (JVM start-up, translation
+//                               and warm-up included)
+//   steady-state speed ratio  = median QEMU ticks / median Drydock ticks of the timed rounds, which the guest
+//                               measures itself with the CLINT's mtime (10 MHz of host time on both engines)
+//                               after its warm-up rounds
+// and the geometric means. Every run's checksum must equal QEMU's first one (else the script fails).
+//   scripts/drydock examples/cpu-suite.groovy [RUNS [SCALE [WORKLOADS]]]
+// RUNS: measured rounds (default 2); SCALE: multiplies each workload's warm-up and timed rounds (default 1;
+// 0 = the tiny CI check: 1 warm-up and 2 timed rounds, only the checksums mean anything); WORKLOADS: a
+// comma-separated subset. Files: build/bench-cpu/<time>/<workload>/ (the bench DSL's result.json, report.md,
+// charts) and build/bench-cpu/<time>/suite.json + suite.md (the table below). Note the load: it is printed.
+import groovy.json.JsonOutput
+import io.drydock.kernel.metrics.MetricsRegistry
+
+int nruns = args.length > 0 ? args[0] as int : 2
+double scale = args.length > 1 ? args[1] as double : 1
+def only = args.length > 2 ? args[2].split(',') as List : null
+def root = new File(System.getProperty('drydock.home', '.')).canonicalFile
+def guest = new File(root, 'plugins/cpu-riscv/guest')
+def qemu = ['/usr/bin/qemu-system-riscv64', '/usr/local/bin/qemu-system-riscv64'].find { new File(it).canExecute() }
+assert qemu: 'qemu-system-riscv64 is not installed (apt-get install qemu-system-misc)'
+
+// warm-up and timed rounds at SCALE 1: about 1 s of timed work on QEMU each, on the 2-core machine
+def workloads = [
+        [name: 'int', elf: 'bench', warm: 15, rounds: 60],
+        [name: 'mark', elf: 'mark', warm: 500, rounds: 2000],
+        [name: 'interp', elf: 'interp', warm: 25, rounds: 90],
+        [name: 'mem', elf: 'mem', warm: 45, rounds: 180],
+        [name: 'fp', elf: 'fp', warm: 70, rounds: 280],
+        [name: 'sys', elf: 'sys', warm: 20, rounds: 80],
+].findAll { (only == null || it.name in only) && new File(guest, "${it.elf}.elf").exists() }
+
+def stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern('yyyyMMdd-HHmmss'))
+def outRoot = new File(root, "build/bench-cpu/$stamp")
+def load = { new File('/proc/loadavg').text.trim() }
+
+/** Runs one engine's process; returns [checksum, steady ticks, instructions]. */
+def runGuest = { List<String> cmd, String name ->
+    def p = new ProcessBuilder(cmd*.toString()).directory(root).redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File('/dev/null'))).start()
+    def out = p.inputStream.text.replace('\r\n', '\n')
+    int rc = p.waitFor()
+    def sum = (out =~ /(?m)^$name checksum ([0-9a-f]+)$/)
+    def steady = (out =~ /(?m)^$name steady ticks (\d+) instructions (\d+)$/)
+    assert rc == 0 && sum.find() && steady.find(): "${cmd.join(' ')} exited $rc: ${out.take(600)}"
+    [sum.group(1), steady.group(1) as long, steady.group(2) as long]
+}
+
+println "load before: ${load()}"
+def rows = []
+def checksums = [:]
+workloads.each { w ->
+    long warm = scale == 0 ? 1 : Math.max(1, Math.round(w.warm * scale))
+    long rounds = scale == 0 ? 2 : Math.max(1, Math.round(w.rounds * scale))
+    def elf = new File(guest, "${w.elf}.elf").path
+    def append = "suite.warm=$warm suite.rounds=$rounds"
+    def cmds = [qemu   : [qemu, '-M', 'virt', '-bios', 'none', '-kernel', elf, '-append', append,
+                          '-display', 'none', '-serial', 'stdio', '-monitor', 'none'],
+                drydock: ['scripts/run', '--kernel', elf, '--append', append]]
+    def steady = [qemu: [], drydock: []]
+    def instructions = []
+    def r = bench("cpu suite: ${w.name} ($append)") {
+        warmup 0
+        runs nruns
+        outputDir new File(outRoot, w.name).path
+        charts 'wall', 'guest.steady_ns'
+        ['qemu', 'drydock'].each { engine ->
+            variant(engine) {
+                def reg = metricsFrom(new MetricsRegistry())
+                def (sum, ticks, n) = runGuest(cmds[engine], w.name)
+                if (checksums[w.name] == null) checksums[w.name] = sum
+                assert sum == checksums[w.name]: "${w.name}: $engine checksum $sum differs from ${checksums[w.name]}"
+                reg.counter('guest.steady_ns', 'ns of the timed rounds by the guest\'s mtime').add(ticks * 100)
+                steady[engine] << ticks * 100
+                if (engine == 'drydock') {
+                    reg.counter('guest.steady_instructions', 'instructions retired in the timed rounds (Drydock minstret)').add(n)
+                    instructions << n
+                }
+            }
+        }
+    }
+    def median = { List<Long> xs -> def s = xs.sort(false); s.size() % 2 ? s[s.size().intdiv(2)] : (s[s.size().intdiv(2) - 1] + s[s.size().intdiv(2)]) / 2 }
+    double qWall = r.variant('qemu').wall().median(), dWall = r.variant('drydock').wall().median()
+    double qSteady = median(steady.qemu), dSteady = median(steady.drydock)
+    double n = median(instructions)
+    def row = [workload: w.name, checksum: checksums[w.name], warm: warm, rounds: rounds,
+               'qemu wall s': String.format('%.2f', qWall / 1e9), 'drydock wall s': String.format('%.2f', dWall / 1e9),
+               'whole ratio': String.format('%.3f', qWall / dWall),
+               'qemu steady s': String.format('%.3f', qSteady / 1e9), 'drydock steady s': String.format('%.3f', dSteady / 1e9),
+               'steady ratio': String.format('%.3f', qSteady / dSteady),
+               'drydock steady MIPS': String.format('%.1f', n / (dSteady / 1e9) / 1e6),
+               'qemu steady MIPS': String.format('%.1f', n / (qSteady / 1e9) / 1e6)]
+    report(r, 'steady state (the guest\'s own timing of its timed rounds)', [row],
+            note: 'speed ratios are QEMU time / Drydock time (> 1: Drydock faster); MIPS from Drydock\'s minstret (the same program on both)')
+    rows << row + [wholeRatio: qWall / dWall, steadyRatio: qSteady / dSteady, result: new File(outRoot, "${w.name}/result.json").path]
+}
+def geo = { List<Double> xs -> Math.exp(xs.sum { Math.log(it) } / xs.size()) }
+def table = rows.collect { it.findAll { k, v -> !(k in ['wholeRatio', 'steadyRatio', 'result', 'checksum', 'warm', 'rounds']) } }
+def gWhole = geo(rows*.wholeRatio), gSteady = geo(rows*.steadyRatio)
+def loadAfter = load()
+def head = table[0].keySet() as List
+def md = new StringBuilder("# CPU suite, ${java.time.Instant.now()}\n\n")
+md << "`scripts/drydock examples/cpu-suite.groovy ${args.join(' ')}` — $nruns runs per engine, load at the end: $loadAfter\n\n"
+md << '| ' << head.join(' | ') << ' |\n|' << head.collect { '---' }.join('|') << '|\n'
+table.each { md << '| ' << it.values().join(' | ') << ' |\n' }
+md << "\ngeometric mean: whole-process ${String.format('%.3f', gWhole)}, steady state ${String.format('%.3f', gSteady)}\n"
+outRoot.mkdirs()
+new File(outRoot, 'suite.md').text = md.toString()
+new File(outRoot, 'suite.json').text = JsonOutput.prettyPrint(JsonOutput.toJson([
+        name: 'cpu suite', command: "scripts/drydock examples/cpu-suite.groovy ${args.join(' ')}".trim(), runs: nruns, scale: scale,
+        loadAfter: loadAfter, workloads: rows, geomean: [whole: gWhole, steady: gSteady]]))
+println()
+println md
+println "files: $outRoot"
