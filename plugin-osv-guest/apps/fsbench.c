@@ -6,7 +6,10 @@
 // of the block, that is the checksum of the whole file, comparable with one computed on the host.
 // MB/s includes the checksum (the app consumes each byte once in every mode).
 //   fsbench FILE [-b BLOCK] [-m seq|rand|both] [-n PASSES] [--mmap] [--json]
-//   fsbench --create FILE MIB      (writes MIB MiB of a deterministic pattern, then fsyncs)
+//   fsbench --create FILE MIB [BLOCK]   (writes MIB MiB of a deterministic pattern in BLOCK-byte writes,
+//                                        default 1 MiB, then fsyncs)
+//   fsbench --meta DIR N           (metadata: in a new DIR, create N small files, stat each, list DIR,
+//                                   unlink each, rmdir DIR; operations/s and FUSE requests per phase)
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +42,16 @@ static unsigned long long fnv_words(unsigned long long h, const unsigned char *p
   return h;
 }
 
-static int create(const char *path, long mib) {
+static long parse_size(const char *a) {
+  char *e;
+  long v = strtol(a, &e, 10);
+  if (*e == 'k' || *e == 'K') v *= 1024;
+  if (*e == 'm' || *e == 'M') v *= 1024 * 1024;
+  return v;
+}
+
+static int create(const char *path, long mib, long bs) {
+  if (bs <= 0 || bs > (1 << 20) || (1 << 20) % bs) return fprintf(stderr, "fsbench: block must divide 1 MiB\n"), 2;
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return perror(path), 1;
   static unsigned char buf[1 << 20];
@@ -47,21 +59,75 @@ static int create(const char *path, long mib) {
   long r0 = osv_fuse_requests();
   for (long m = 0; m < mib; m++) {
     for (size_t i = 0; i < sizeof(buf); i++) buf[i] = (unsigned char)(i * 7 + m * 13);
-    if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf)) return perror("write"), 1;
+    for (long o = 0; o < (1 << 20); o += bs)
+      if (write(fd, buf + o, (size_t)bs) != (ssize_t)bs) return perror("write"), 1;
   }
   osv_fsync(fd);
   close(fd);
   double dt = now_s() - t0;
-  printf("create %s: %ld MiB in %.3f s, %.1f MB/s, %ld FUSE requests\n", path, mib, dt, mib * 1.048576 / dt,
+  printf("create %s: %ld MiB in %.3f s, %.1f MB/s, bs=%ld, %ld FUSE requests\n", path, mib, dt, mib * 1.048576 / dt,
+         bs, osv_fuse_requests() - r0);
+  return 0;
+}
+
+// One phase of --meta: its operations per second and FUSE requests, on one line.
+static void meta_report(const char *phase, long ops, double t0, long r0) {
+  double dt = now_s() - t0;
+  printf("meta %-6s %6ld ops in %7.3f s = %9.1f ops/s, %6ld FUSE requests\n", phase, ops, dt, ops / dt,
          osv_fuse_requests() - r0);
+}
+
+static int meta(const char *dir, long n) {
+  if (n <= 0 || n > 1000000) return fprintf(stderr, "fsbench: --meta N out of range\n"), 2;
+  char path[512];
+  static const char body[100] = "fsbench metadata file\n";
+  if (osv_mkdir(dir, 0755) < 0) return perror(dir), 1;
+  double all = now_s();
+  long rall = osv_fuse_requests();
+  double t0 = now_s();
+  long r0 = osv_fuse_requests();
+  for (long i = 0; i < n; i++) {
+    snprintf(path, sizeof path, "%s/f%06ld", dir, i);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0) return perror(path), 1;
+    if (write(fd, body, sizeof body) != (ssize_t)sizeof body) return perror("write"), 1;
+    close(fd);
+  }
+  meta_report("create", n, t0, r0);
+  t0 = now_s(), r0 = osv_fuse_requests();
+  for (long i = 0; i < n; i++) {
+    struct stat st;
+    snprintf(path, sizeof path, "%s/f%06ld", dir, i);
+    if (stat(path, &st) < 0) return perror(path), 1;
+    if (st.st_size != (off_t)sizeof body) return fprintf(stderr, "fsbench: %s: size %ld\n", path, (long)st.st_size), 1;
+  }
+  meta_report("stat", n, t0, r0);
+  t0 = now_s(), r0 = osv_fuse_requests();
+  OSV_DIR *d = osv_opendir(dir);
+  if (!d) return perror(dir), 1;
+  long seen = 0;
+  for (struct osv_dirent *e; (e = osv_readdir(d));)
+    if (e->name[0] == 'f') seen++;
+  osv_closedir(d);
+  if (seen != n) return fprintf(stderr, "fsbench: readdir saw %ld of %ld files\n", seen, n), 1;
+  meta_report("list", n, t0, r0);
+  t0 = now_s(), r0 = osv_fuse_requests();
+  for (long i = 0; i < n; i++) {
+    snprintf(path, sizeof path, "%s/f%06ld", dir, i);
+    if (unlink(path) < 0) return perror(path), 1;
+  }
+  meta_report("unlink", n, t0, r0);
+  if (osv_rmdir(dir) < 0) return perror(dir), 1;
+  meta_report("total", 3 * n + seen, all, rall);
   return 0;
 }
 
 int main(int argc, char **argv) {
-  if (argc >= 4 && !strcmp(argv[1], "--create")) return create(argv[2], atol(argv[3]));
+  if (argc >= 4 && !strcmp(argv[1], "--create")) return create(argv[2], atol(argv[3]), argc >= 5 ? parse_size(argv[4]) : 1 << 20);
+  if (argc == 4 && !strcmp(argv[1], "--meta")) return meta(argv[2], atol(argv[3]));
   if (argc < 2) {
     fprintf(stderr, "usage: fsbench FILE [-b BLOCK] [-m seq|rand|both] [-n PASSES] [--mmap] [--json]\n"
-                    "       fsbench --create FILE MIB\n");
+                    "       fsbench --create FILE MIB [BLOCK]\n       fsbench --meta DIR N\n");
     return 2;
   }
   const char *path = argv[1], *mode = "both";
@@ -69,10 +135,7 @@ int main(int argc, char **argv) {
   int json = 0, use_mmap = 0;
   for (int i = 2; i < argc; i++) {
     if (!strcmp(argv[i], "-b") && i + 1 < argc) {
-      char *e;
-      bs = strtol(argv[++i], &e, 10);
-      if (*e == 'k' || *e == 'K') bs *= 1024;
-      if (*e == 'm' || *e == 'M') bs *= 1024 * 1024;
+      bs = parse_size(argv[++i]);
     } else if (!strcmp(argv[i], "-m") && i + 1 < argc) mode = argv[++i];
     else if (!strcmp(argv[i], "-n") && i + 1 < argc) passes = atol(argv[++i]);
     else if (!strcmp(argv[i], "--json")) json = 1;

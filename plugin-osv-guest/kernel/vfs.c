@@ -271,49 +271,62 @@ int vfs_mkdir(const char *abspath, u32 mode) {
 }
 
 // Look the victim up first, as Linux does: errors are then the same on every filesystem, and
-// C virtiofsd answers UNLINK/RMDIR of a missing name with EIO instead of ENOENT.
-static int check_victim(const char *abspath, int want_dir) {
+// C virtiofsd answers UNLINK/RMDIR of a missing name with EIO instead of ENOENT. The victim's vnode is
+// held until the UNLINK/RMDIR is answered: an unreferenced vnode may be evicted (FORGET) at once, and
+// the C virtiofsd answers EIO to an UNLINK of a name whose inode the client holds no lookup of.
+static int check_victim(const char *abspath, int want_dir, struct vnode **held) {
   struct vnode *vn;
   int r = vfs_lookup(abspath, 0, &vn);
   if (r < 0) return r;
   bool d = S_ISDIR(vn->mode);
-  vn_put(vn);
-  if (want_dir == 1 && !d) return -ENOTDIR;
-  if (want_dir == 0 && d) return -EISDIR;
+  if ((want_dir == 1 && !d) || (want_dir == 0 && d)) {
+    vn_put(vn);
+    return d ? -EISDIR : -ENOTDIR;
+  }
+  *held = vn;
   return 0;
 }
 
 int vfs_unlink(const char *abspath, bool isdir) {
-  struct vnode *dir;
+  struct vnode *dir, *victim;
   char name[256];
-  int r = check_victim(abspath, isdir);
+  int r = check_victim(abspath, isdir, &victim);
   if (r < 0) return r;
   r = vfs_lookup_parent(abspath, &dir, name);
-  if (r < 0) return r;
+  if (r < 0) {
+    vn_put(victim);
+    return r;
+  }
   if (isdir)
     r = dir->ops->rmdir ? dir->ops->rmdir(dir, name) : -EROFS;
   else
     r = dir->ops->unlink ? dir->ops->unlink(dir, name) : -EROFS;
+  vn_put(victim);
   vn_put(dir);
   return r;
 }
 
 int vfs_rename(const char *from, const char *to) {
-  struct vnode *od, *nd;
+  struct vnode *od, *nd, *victim;
   char on[256], nn[256];
-  int r = check_victim(from, -1);
+  int r = check_victim(from, -1, &victim);
   if (r < 0) return r;
   r = vfs_lookup_parent(from, &od, on);
-  if (r < 0) return r;
+  if (r < 0) {
+    vn_put(victim);
+    return r;
+  }
   r = vfs_lookup_parent(to, &nd, nn);
   if (r < 0) {
     vn_put(od);
+    vn_put(victim);
     return r;
   }
   if (od->mnt != nd->mnt)
     r = -EXDEV;
   else
     r = od->ops->rename ? od->ops->rename(od, on, nd, nn) : -EROFS;
+  vn_put(victim);
   vn_put(od);
   vn_put(nd);
   return r;
