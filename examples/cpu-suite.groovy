@@ -31,7 +31,7 @@ def workloads = [
         [name: 'interp', elf: 'interp', warm: 25, rounds: 90],
         [name: 'mem', elf: 'mem', warm: 45, rounds: 180],
         [name: 'fp', elf: 'fp', warm: 70, rounds: 280],
-        [name: 'sys', elf: 'sys', warm: 20, rounds: 80],
+        [name: 'sys', elf: 'sys', warm: 40, rounds: 150],
 ].findAll { (only == null || it.name in only) && new File(guest, "${it.elf}.elf").exists() }
 
 def stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern('yyyyMMdd-HHmmss'))

@@ -47,8 +47,15 @@ static inline u64 suite_mix(u64 h, u64 v) { return (h ^ v) * 0x100000001b3UL + (
 /* One round of the workload: deterministic, returns its result (folded into the checksum). */
 typedef u64 (*suite_round_fn)(u64 round);
 
+/* Prints the suite's two lines for a run whose timed rounds took `ticks` of mtime and `instructions`. */
+static void suite_report(const char *name, u64 h, u64 ticks, u64 instructions) {
+    puts_(name); puts_(" checksum "); puthex(h); putc_('\n');
+    puts_(name); puts_(" steady ticks "); putdec((i64)ticks);
+    puts_(" instructions "); putdec((i64)instructions); putc_('\n');
+}
+
 /* Runs warm-up and timed rounds of `round_fn` and prints the suite lines; returns 0 (the exit code). */
-static int suite_run(const char *name, const unsigned char *fdt, u64 warm_default, u64 rounds_default,
+static __attribute__((unused)) int suite_run(const char *name, const unsigned char *fdt, u64 warm_default, u64 rounds_default,
                      suite_round_fn round_fn) {
     u64 warm = suite_arg(fdt, "suite.warm=", warm_default);
     u64 rounds = suite_arg(fdt, "suite.rounds=", rounds_default);
@@ -58,9 +65,7 @@ static int suite_run(const char *name, const unsigned char *fdt, u64 warm_defaul
     u64 t0 = MTIME, i0 = csr_read(minstret);
     for (; r < warm + rounds; r++) h = suite_mix(h, round_fn(r));
     u64 t1 = MTIME, i1 = csr_read(minstret);
-    puts_(name); puts_(" checksum "); puthex(h); putc_('\n');
-    puts_(name); puts_(" steady ticks "); putdec((i64)(t1 - t0));
-    puts_(" instructions "); putdec((i64)(i1 - i0)); putc_('\n');
+    suite_report(name, h, t1 - t0, i1 - i0);
     return 0;
 }
 #endif
