@@ -127,6 +127,20 @@ class SessionTest {
         assertEquals("1.5 s", Session.render(eval("Duration.ofMillis(1500)")));
     }
 
+    @Test void durationsInStringsReadAsPeopleWriteThem() throws Exception {
+        assertEquals("waited 5 s", eval("\"waited ${5.s}\".toString()"));
+        assertEquals("5 s and 250 ms", eval("d = 5.s; \"$d and ${250.ms}\".toString()"));
+        assertEquals("t = 2 min 30 s", eval("'t = ' + 150.s"));
+        assertEquals("3 runs, 1.5 s", eval("n = 3; \"$n runs, \" + 1.5.s"));
+        assertEquals("in a closure: 5 s", eval("[5.s].collect { \"in a closure: $it\" }[0].toString()"));
+        assertEquals("in a method: 1 ms", eval("def f(x) { \"in a method: ${x}\" }\nf(1.ms).toString()"));
+        assertEquals("not a duration: 42 [1, 2]", eval("\"not a duration: ${42} ${[1, 2]}\".toString()"));
+        assertEquals("lazy 5 s, then lazy 7 s", eval("d = 5.s; g = \"lazy ${-> d}\"; a = g.toString(); d = 7.s; a + ', then ' + g"));
+        assertEquals("with a writer PT1S", eval("\"with a writer ${w -> w << 1.s}\".toString()"), "a writer closure writes what it writes");
+        eval("print 5.s; println ''; println \"${5.s}\"");
+        assertEquals("5 s" + System.lineSeparator() + "5 s" + System.lineSeparator(), c.output());
+    }
+
     @Test void aColonInsideAnUnfinishedStatementIsCode() throws Exception {
         assertEquals("no", eval("r = false ?\n  'yes'\n  :'no'\nr"));
     }

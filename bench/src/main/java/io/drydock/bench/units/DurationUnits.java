@@ -1,5 +1,7 @@
 package io.drydock.bench.units;
 
+import io.drydock.kernel.clock.Durations;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -7,7 +9,9 @@ import java.time.Duration;
 /**
  * Groovy extension properties for durations on any number: {@code 10.ns}, {@code 10.us}, {@code 100.ms},
  * {@code 5.s}, {@code 2.min}, {@code 1.h}, {@code 1.5.s}; each a {@link Duration} (fractions rounded to
- * the nanosecond). Registered with {@link SizeUnits} by the module's ExtensionModule descriptor.
+ * the nanosecond). Registered with {@link SizeUnits} by the module's ExtensionModule descriptor. A string
+ * plus a duration reads as people write it ({@code "t = " + 5.s} is "t = 5 s"; the shell does the same for
+ * {@code "${5.s}"}).
  */
 public final class DurationUnits {
     private DurationUnits() {}
@@ -23,6 +27,12 @@ public final class DurationUnits {
     public static Duration getMin(Number self) { return of(self, 60_000_000_000L); }
 
     public static Duration getH(Number self) { return of(self, 3_600_000_000_000L); }
+
+    /** {@code "waited " + 5.s} reads "waited 5 s", as people write it, not ISO-8601's "waited PT5S". */
+    public static String plus(String self, Duration d) { return self + Durations.format(d); }
+
+    /** {@code "${n} runs, " + 5.s}: the same for a GString or any other character sequence on the left. */
+    public static String plus(CharSequence self, Duration d) { return self + Durations.format(d); }
 
     static Duration of(Number n, long nanosPerUnit) {
         return switch (n) {

@@ -34,10 +34,10 @@ public abstract class DrydockScript extends Script {
         throw new IllegalStateException("machine selection is not available in this session");
     }
 
-    /** println of a duration reads "5 s", not ISO-8601's "PT5S". */
-    @Override public void println(Object value) {
-        super.println(value instanceof java.time.Duration d ? io.drydock.kernel.clock.Durations.format(d) : value);
-    }
+    /** print and println of a duration read "5 s", not ISO-8601's "PT5S" (inside "${...}" too: {@link DurationText}). */
+    @Override public void println(Object value) { super.println(DurationText.text(value)); }
+
+    @Override public void print(Object value) { super.print(DurationText.text(value)); }
 
     private MachineDsl dsl() {
         if (getBinding() instanceof DrydockBinding b && b.dsl() != null) return b.dsl();

@@ -67,6 +67,7 @@ public final class GroovyEngine {
                 "io.drydock.kernel.metrics", "java.time", "java.nio.file");
         config.addCompilationCustomizers(
                 new InterpreterMode(pendingImports::add),
+                new DurationText(),
                 imports,
                 new ASTTransformationCustomizer(ThreadInterrupt.class));
         this.shell = new GroovyShell(parent, binding, config);
