@@ -1,0 +1,154 @@
+package io.drydock.riscv;
+
+import io.drydock.kernel.bus.SystemBus;
+import io.drydock.kernel.memory.MemoryBacking;
+import io.drydock.kernel.metrics.MetricsRegistry;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.statistics.Statistics;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Differential test of the translator against the interpreter (issue #16, item 6): a random valid RV64IMAFDC
+ * sequence ({@link RandomProgram}) runs once on a fresh hart — every block boundary is entered at most once,
+ * below the translation threshold, so that run is the interpreter alone — and {@value #PASSES} times on
+ * another hart from the same initial state each time, so that from the threshold on (32 entries today,
+ * {@code Interpreter.HOT}) the same path runs through translated blocks. The last pass must leave exactly
+ * what the interpreter left: x1–x31 (x31 is minstret at the end or at the trap vector, i.e. the retired
+ * count), f0–f31, fcsr, mscratch, mstatus, mcause, mepc, mtval (the trap: cause, pc, tval), pc, and every
+ * byte of the scratch page and the page after it. The property also checks that the translated hart did
+ * translate blocks (else it would compare the interpreter with itself).
+ *
+ * <p>CI: the fixed seed and {@code jqwik.tries.default} (src/test/resources/junit-platform.properties). A
+ * larger run by hand, e.g. 20,000 sequences:
+ * {@code mvn -o -pl plugins/cpu-riscv test -Dtest=TranslatorDifferentialProperties -Djqwik.tries.default=20000};
+ * {@code -Ddrydock.difftest.salt=N} is mixed into every sequence's seed, for other sequences than CI's.
+ */
+class TranslatorDifferentialProperties {
+    static final long BASE = 0x8000_0000L, VECTOR = BASE + 0x800, SCRATCH = BASE + 0x8000;
+    static final int PASSES = 40;
+    static final int MAX_LENGTH = 48;
+    static final long SALT = Long.getLong("drydock.difftest.salt", 0);
+    static final int MSTATUS = 0x300, MTVEC = 0x305, MSCRATCH = 0x340, MEPC = 0x341, MCAUSE = 0x342, MTVAL = 0x343, FCSR = 0x003;
+    static final int CSRR_X31_MINSTRET = Asm.csrrs(31, 0xb02, 0), SPIN = 0x6f; // jal x0, 0
+
+    @Property(seed = "16016", shrinking = ShrinkingMode.OFF)
+    void translatedCodeLeavesWhatTheInterpreterLeaves(@ForAll long seed) throws Exception {
+        RandomProgram p = RandomProgram.generate(seed ^ SALT, MAX_LENGTH);
+        List<Integer> hw = new ArrayList<>();
+        p.encode(BASE, hw);
+        long budget = hw.size() + 40;
+
+        Map<String, String> interpreted, translated;
+        int blocks;
+        try (Machine ref = new Machine(hw)) {
+            ref.load(p);
+            ref.h.step(budget);
+            interpreted = ref.state();
+        }
+        try (Machine jit = new Machine(hw)) {
+            for (int pass = 0; pass < PASSES; pass++) {
+                jit.load(p);
+                jit.h.step(budget);
+            }
+            translated = jit.state();
+            blocks = jit.translatedBlocks(hw.size());
+        }
+        Statistics.label("translated blocks").collect(blocks > 0);
+        if (!interpreted.equals(translated)) {
+            StringBuilder sb = new StringBuilder("translated code differs from the interpreter (seed " + seed + ", salt " + SALT + ")\n");
+            interpreted.forEach((k, v) -> {
+                if (!v.equals(translated.get(k))) sb.append("  ").append(k).append(": interpreter ").append(v)
+                        .append(", translated ").append(translated.get(k)).append('\n');
+            });
+            sb.append(p.listing(BASE));
+            fail(sb.toString());
+        }
+        Statistics.label("translated blocks").coverage(c -> c.check(true).percentage(pct -> pct > 50.0));
+    }
+
+    /** A bare hart over 64 KiB of RAM with the sequence at BASE, its end and the trap vector. */
+    static final class Machine implements AutoCloseable {
+        final SystemBus bus = new SystemBus(new MetricsRegistry());
+        final Hart h;
+
+        Machine(List<Integer> hw) throws java.io.IOException {
+            bus.addRam("dram", BASE, MemoryBacking.anonymous(64 * 1024));
+            h = new Hart(0, bus, () -> 0);
+            long a = BASE;
+            for (int v : hw) { bus.write(a, 2, v); a += 2; }
+            bus.write(a, 4, CSRR_X31_MINSTRET);       // the end: the retired count into x31, then spin
+            bus.write(a + 4, 4, SPIN);
+            bus.write(VECTOR, 4, CSRR_X31_MINSTRET);  // the trap vector: the same
+            bus.write(VECTOR + 4, 4, SPIN);
+        }
+
+        /** The program's initial state (again): registers, CSRs, scratch memory, pc; no reservation. */
+        void load(RandomProgram p) {
+            for (int i = 1; i < 32; i++) h.setX(i, p.x()[i]);
+            h.setX(2, SCRATCH);
+            h.setX(30, SCRATCH + 2048);
+            for (int i = 0; i < 32; i++) h.setF(i, p.f()[i]);
+            h.setCsr(MSTATUS, 3L << 13);              // FS = Dirty, MIE = 0
+            h.setCsr(FCSR, p.fcsr());
+            h.setCsr(MSCRATCH, p.mscratch());
+            h.setCsr(MTVEC, VECTOR);
+            h.setCsr(MEPC, 0);
+            h.setCsr(MCAUSE, 0);
+            h.setCsr(MTVAL, 0);
+            h.reservation = -1;
+            h.instret = 0;
+            byte[] s = p.scratch();
+            for (int i = 0; i < s.length; i++) bus.write(SCRATCH + i, 1, s[i]);
+            for (int i = 0; i < 4096; i += 8) bus.write(SCRATCH + 4096 + i, 8, 0);
+            h.setPc(BASE);
+        }
+
+        Map<String, String> state() {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int i = 1; i < 32; i++) m.put(Disassembler.xName(i), Long.toHexString(h.x(i)));
+            for (int i = 0; i < 32; i++) m.put(Disassembler.fName(i), Long.toHexString(h.f(i)));
+            m.put("fcsr", Long.toHexString(h.csr(FCSR)));
+            m.put("mscratch", Long.toHexString(h.csr(MSCRATCH)));
+            m.put("mstatus", Long.toHexString(h.csr(MSTATUS)));
+            m.put("mcause", Long.toHexString(h.csr(MCAUSE)));
+            m.put("mepc", Long.toHexString(h.csr(MEPC)));
+            m.put("mtval", Long.toHexString(h.csr(MTVAL)));
+            m.put("pc", Long.toHexString(h.pc()));
+            for (long a = SCRATCH; a < SCRATCH + 8192; a += 8) m.put("mem " + Long.toHexString(a), Long.toHexString(bus.read(a, 8)));
+            return m;
+        }
+
+        /**
+         * Translated blocks that start inside the sequence (not its end's spin loop); the one place that knows
+         * where the translator keeps them.
+         */
+        int translatedBlocks(int halfwords) {
+            Block[] blocks = h.mmu.codePage(BASE).blocks;
+            int n = 0;
+            for (int slot = 0; slot < halfwords; slot++) if (blocks[slot] != null) n++;
+            return n;
+        }
+
+        @Override public void close() { bus.closeAll(); }
+    }
+
+    @Property(seed = "16016", tries = 20)
+    void generatedSequencesAreValidForTheDecoder(@ForAll long seed) {
+        // every generated halfword sequence decodes without falling off its end: the last instruction ends exactly there
+        RandomProgram p = RandomProgram.generate(seed, MAX_LENGTH);
+        List<Integer> hw = new ArrayList<>();
+        p.encode(BASE, hw);
+        int i = 0;
+        while (i < hw.size()) i += (hw.get(i) & 3) == 3 ? 2 : 1;
+        assertEquals(hw.size(), i);
+    }
+}
