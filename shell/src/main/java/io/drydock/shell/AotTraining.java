@@ -1,5 +1,6 @@
 package io.drydock.shell;
 
+import io.drydock.shell.log.LogProvider;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -19,6 +20,7 @@ public final class AotTraining {
     private AotTraining() {}
 
     public static void main(String[] args) {
+        LogProvider.select();
         Path home = Path.of(System.getProperty("drydock.home", "."));
         System.exit(runAll(home, null) == 0 ? 0 : 1);
     }

@@ -1,5 +1,6 @@
 package io.drydock.shell;
 
+import io.drydock.shell.log.LogProvider;
 import io.drydock.shell.groovy.ScriptError;
 import io.drydock.shell.log.Logging;
 import io.drydock.shell.plugin.PluginHost;
@@ -59,6 +60,7 @@ public final class Main implements Callable<Integer> {
     private boolean stdinIsTerminal;
 
     public static void main(String[] argv) {
+        LogProvider.select();
         warmUpGroovy();
         int code = run(argv, System.in, System.out, System.err, System.getenv(), stdinIsTerminal());
         System.exit(code); // machines' threads and plugin threads must not keep the JVM alive

@@ -1,5 +1,6 @@
 package io.drydock.shell;
 
+import io.drydock.shell.log.LogProvider;
 import io.drydock.kernel.clock.Durations;
 import io.drydock.kernel.machine.Machine;
 import io.drydock.kernel.machine.MachineException;
@@ -108,6 +109,7 @@ public final class RunMain {
             "Without --kernel: the OSv-like unikernel from the virtio-fs export, running the -e command line.");
 
     public static void main(String[] argv) {
+        LogProvider.select();
         StartupTrace.mark("main");
         int code = run(argv, RunIo.system());
         System.out.flush();

@@ -1,5 +1,6 @@
 package io.drydock.shell;
 
+import io.drydock.shell.log.LogProvider;
 import io.drydock.kernel.machine.Machine;
 import io.drydock.shell.plugin.PluginHost;
 
@@ -66,6 +67,7 @@ public final class RunServer {
 
     /** {@code RunServer SOCKET [IDLE_SECONDS]} (default 600). */
     public static void main(String[] args) throws IOException {
+        LogProvider.select();
         if (args.length < 1) {
             System.err.println("usage: RunServer SOCKET [IDLE_SECONDS]");
             System.exit(2);

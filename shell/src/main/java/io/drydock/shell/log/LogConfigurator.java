@@ -11,8 +11,9 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 import org.slf4j.Logger;
 
 /**
- * Drydock's default logging, set up in code (found by logback through {@code META-INF/services}; faster
- * at startup than parsing XML): WARN and above to standard error in one compact line ({@link CompactLayout}, no pattern to compile), so script output on
+ * Drydock's default logging, set up in code (called by {@link LogProvider}, the entry points' SLF4J
+ * provider, and found through {@code META-INF/services} when logback's own provider runs instead, as in
+ * tests; faster at startup than parsing XML): WARN and above to standard error in one compact line ({@link CompactLayout}, no pattern to compile), so script output on
  * standard out stays clean. Levels per logger change later through {@link Logging}. A user's own
  * {@code -Dlogback.configurationFile=...} still wins.
  */
