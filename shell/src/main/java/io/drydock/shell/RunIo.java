@@ -43,7 +43,7 @@ public record RunIo(InputStream in, PrintStream out, PrintStream err, Path cwd, 
         if (told != null) return Boolean.parseBoolean(told);
         try {
             var isatty = NativeCall.plain("isatty", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            return (int) isatty.invokeExact(0) == 1;
+            return (int) isatty.handle().invokeExact(0) == 1;
         } catch (Throwable e) {
             return System.console() != null && System.console().isTerminal();
         }

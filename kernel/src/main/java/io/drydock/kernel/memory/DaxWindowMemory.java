@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -35,7 +34,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <p>Thread-safe: changes and {@link #close} are serialised; accesses need no lock.
  */
 public final class DaxWindowMemory implements MemoryBacking {
-    private static final MethodHandle GETPAGESIZE = NativeCall.plain("getpagesize", FunctionDescriptor.of(JAVA_INT));
+    private static final NativeCall GETPAGESIZE = NativeCall.plain("getpagesize", FunctionDescriptor.of(JAVA_INT));
     /** The host page size: offsets, lengths and file offsets must be multiples of it. */
     public static final long PAGE_SIZE = pageSize();
 
@@ -102,7 +101,7 @@ public final class DaxWindowMemory implements MemoryBacking {
 
     private static long pageSize() {
         try {
-            return (int) GETPAGESIZE.invokeExact();
+            return (int) GETPAGESIZE.handle().invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException("getpagesize downcall failed", t);
         }

@@ -6,7 +6,6 @@ import io.drydock.kernel.sys.NativeCall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -27,9 +26,9 @@ final class Mmap {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final NativeCall FTRUNCATE = NativeCall.of("ftruncate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = NativeCall.plain("munmap",
+    private static final NativeCall MUNMAP = NativeCall.plain("munmap",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CLOSE = NativeCall.plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final NativeCall CLOSE = NativeCall.plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     /** Maps {@code size} bytes; the returned segment is unmapped when {@code arena} closes. */
     static MemorySegment map(long size, int prot, int flags, int fd, long offset, Arena arena) throws ErrnoException {
@@ -68,7 +67,7 @@ final class Mmap {
 
     private static void unmapQuietly(MemorySegment segment) {
         try {
-            int rc = (int) MUNMAP.invokeExact(segment, segment.byteSize());
+            int rc = (int) MUNMAP.handle().invokeExact(segment, segment.byteSize());
             if (rc != 0) throw new IllegalStateException("munmap of " + segment.byteSize() + " bytes failed");
         } catch (Throwable t) {
             throw new IllegalStateException("munmap downcall failed", t);
@@ -102,7 +101,7 @@ final class Mmap {
 
     static void close(int fd) {
         try {
-            int ignored = (int) CLOSE.invokeExact(fd);
+            int ignored = (int) CLOSE.handle().invokeExact(fd);
         } catch (Throwable t) {
             throw new IllegalStateException("close downcall failed", t);
         }

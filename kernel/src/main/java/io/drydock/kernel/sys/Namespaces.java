@@ -25,17 +25,10 @@ public final class Namespaces {
 
     private static final NativeCall UNSHARE = NativeCall.of("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final NativeCall CHDIR = NativeCall.of("chdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final NativeCall SYSCALL2 = variadicSyscall();
+    private static final NativeCall SYSCALL2 = NativeCall.variadic("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
     private static final ThreadLocal<java.lang.foreign.MemorySegment> STATE =
             ThreadLocal.withInitial(() -> NativeCall.newCallState(Arena.ofAuto()));
-
-    private static NativeCall variadicSyscall() {
-        var linker = java.lang.foreign.Linker.nativeLinker();
-        var symbol = linker.defaultLookup().find("syscall").orElseThrow(() -> new UnsatisfiedLinkError("libc has no syscall"));
-        return new NativeCall("syscall", linker.downcallHandle(symbol,
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-                java.lang.foreign.Linker.Option.captureCallState("errno"), java.lang.foreign.Linker.Option.firstVariadicArg(1)));
-    }
 
     /** unshare(CLONE_NEWNS): the calling thread gets a private copy of the mount table. */
     public static void unshareMountNamespace() throws ErrnoException {

@@ -6,10 +6,11 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place where Drydock binds C library functions through {@code java.lang.foreign}, with
@@ -19,20 +20,42 @@ import java.lang.invoke.VarHandle;
  * <p>Usage: {@code static final NativeCall OPENAT = NativeCall.of("openat", FunctionDescriptor.of(JAVA_INT, ...));}
  * then {@code int fd = (int) OPENAT.handle().invokeExact(state, dirfd, path, flags, mode);} where
  * {@code state} comes from {@link #newCallState(Arena)}, and {@link #errno(MemorySegment)} reads the
- * captured value. Thread-safe: handles are immutable; each thread brings its own call-state segment.
+ * captured value.
+ *
+ * <p>Bound lazily, once per symbol: declaring a call costs nothing; its downcall handle is linked on the
+ * first {@link #handle()} (linking spins a stub and a dozen or more lambda-form classes, which the JDK's AOT
+ * cache cannot hold: binding every declared call at class initialisation cost a cold {@code scripts/run}
+ * hundreds of milliseconds for calls the run never made). The same name, descriptor and options anywhere
+ * give the same {@code NativeCall}, so it is linked once. Thread-safe: two threads may both link on a
+ * first call, one handle wins; each thread brings its own call-state segment.
  */
-public record NativeCall(String name, MethodHandle handle) {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+public final class NativeCall {
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    /** Every call declared, by name, descriptor and options: one binding per symbol and shape. */
+    private static final ConcurrentHashMap<List<Object>, NativeCall> CALLS = new ConcurrentHashMap<>();
 
-    /** Binds a libc function whose handle takes a call-state segment as its first argument. */
+    private final String name;
+    private final FunctionDescriptor descriptor;
+    private final boolean captureErrno;
+    private final int firstVariadic;   // -1: not variadic
+    private volatile MethodHandle handle;
+
+    private NativeCall(String name, FunctionDescriptor descriptor, boolean captureErrno, int firstVariadic) {
+        this.name = name;
+        this.descriptor = descriptor;
+        this.captureErrno = captureErrno;
+        this.firstVariadic = firstVariadic;
+    }
+
+    private static NativeCall declare(String name, FunctionDescriptor descriptor, boolean captureErrno, int firstVariadic) {
+        return CALLS.computeIfAbsent(List.of(name, descriptor, captureErrno, firstVariadic),
+                k -> new NativeCall(name, descriptor, captureErrno, firstVariadic));
+    }
+
+    /** A libc function whose handle takes a call-state segment as its first argument. */
     public static NativeCall of(String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LIBC.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
-        return new NativeCall(name, LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO));
+        return declare(name, descriptor, true, -1);
     }
 
     /**
@@ -40,17 +63,36 @@ public record NativeCall(String name, MethodHandle handle) {
      * the SysV ABI wants the variadic marker at argument {@code firstVariadic}.
      */
     public static NativeCall variadic(String name, FunctionDescriptor descriptor, int firstVariadic) {
-        MemorySegment symbol = LIBC.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
-        return new NativeCall(name, LINKER.downcallHandle(symbol, descriptor, CAPTURE_ERRNO,
-                Linker.Option.firstVariadicArg(firstVariadic)));
+        return declare(name, descriptor, true, firstVariadic);
     }
 
-    /** Binds a libc function without errno capture (for calls that cannot fail). */
-    public static MethodHandle plain(String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = LIBC.find(name)
+    /** A libc function without errno capture (for calls that cannot fail): its handle takes no call state. */
+    public static NativeCall plain(String name, FunctionDescriptor descriptor) {
+        return declare(name, descriptor, false, -1);
+    }
+
+    /** The function's name in libc. */
+    public String name() { return name; }
+
+    /** The downcall handle, linked on the first call. */
+    public MethodHandle handle() {
+        MethodHandle h = handle;
+        return h != null ? h : link();
+    }
+
+    private MethodHandle link() {
+        Linker linker = Linker.nativeLinker();
+        MemorySegment symbol = linker.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
-        return LINKER.downcallHandle(symbol, descriptor);
+        Linker.Option[] options = captureErrno && firstVariadic >= 0
+                ? new Linker.Option[] {Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(firstVariadic)}
+                : captureErrno ? new Linker.Option[] {Linker.Option.captureCallState("errno")}
+                : new Linker.Option[0];
+        MethodHandle h = linker.downcallHandle(symbol, descriptor, options);
+        synchronized (this) {
+            if (handle == null) handle = h;
+            return handle;
+        }
     }
 
     /** A segment to pass as the first argument of a capturing handle. */
@@ -62,6 +104,8 @@ public record NativeCall(String name, MethodHandle handle) {
     public static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
+
+    @Override public String toString() { return "NativeCall[" + name + " " + descriptor + "]"; }
 
     /** {@code size_t} / {@code long} on LP64 Linux. */
     public static final ValueLayout.OfLong C_LONG = ValueLayout.JAVA_LONG;

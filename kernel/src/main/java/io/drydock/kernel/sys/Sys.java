@@ -2,10 +2,7 @@ package io.drydock.kernel.sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -52,9 +49,9 @@ public final class Sys {
     /** asm-generic/unistd.h and x86-64: {@code __NR_openat2}. */
     private static final long SYS_OPENAT2 = 437;
 
-    private static final NativeCall OPENAT = variadic("openat",
+    private static final NativeCall OPENAT = NativeCall.variadic("openat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 3);
-    private static final NativeCall SYSCALL4 = variadic("syscall",
+    private static final NativeCall SYSCALL4 = NativeCall.variadic("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
     private static final NativeCall CLOSE = NativeCall.of("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final NativeCall DUP = NativeCall.of("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -113,24 +110,11 @@ public final class Sys {
     private static final NativeCall MOUNT = NativeCall.of("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final NativeCall UMOUNT2 = NativeCall.of("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle UMASK = NativeCall.plain("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle GETEUID = NativeCall.plain("geteuid", FunctionDescriptor.of(JAVA_INT));
+    private static final NativeCall UMASK = NativeCall.plain("umask", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final NativeCall GETEUID = NativeCall.plain("geteuid", FunctionDescriptor.of(JAVA_INT));
 
     private static final ThreadLocal<MemorySegment> STATE =
             ThreadLocal.withInitial(() -> NativeCall.newCallState(Arena.ofAuto()));
-
-    /**
-     * Like {@link NativeCall#of} for a variadic libc function ({@code openat}'s mode, {@code syscall}'s
-     * arguments): the SysV ABI wants the variadic marker, so the handle is built here with the same
-     * errno capture and wrapped in a {@link NativeCall}.
-     */
-    private static NativeCall variadic(String name, FunctionDescriptor descriptor, int firstVariadic) {
-        Linker linker = Linker.nativeLinker();
-        SymbolLookup libc = linker.defaultLookup();
-        MemorySegment symbol = libc.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
-        return new NativeCall(name, linker.downcallHandle(symbol, descriptor,
-                Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(firstVariadic)));
-    }
 
     private static MemorySegment state() { return STATE.get(); }
 
@@ -454,11 +438,11 @@ public final class Sys {
 
     /** umask(2): sets the process umask and returns the previous one. */
     public static int umask(int mask) {
-        try { return (int) UMASK.invokeExact(mask); } catch (Throwable t) { throw linkage(t); }
+        try { return (int) UMASK.handle().invokeExact(mask); } catch (Throwable t) { throw linkage(t); }
     }
 
     public static int geteuid() {
-        try { return (int) GETEUID.invokeExact(); } catch (Throwable t) { throw linkage(t); }
+        try { return (int) GETEUID.handle().invokeExact(); } catch (Throwable t) { throw linkage(t); }
     }
 
     /** {@code /proc/self/fd/N}: the magic link through which an O_PATH fd is re-opened or used by path. */

@@ -3,7 +3,6 @@ package io.drydock.kernel.sys;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +42,7 @@ public final class UnixSocket implements AutoCloseable {
     private static final NativeCall SENDMSG = NativeCall.of("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final NativeCall SOCKETPAIR = NativeCall.of("socketpair",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle SHUTDOWN = NativeCall.plain("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final NativeCall SHUTDOWN = NativeCall.plain("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final ThreadLocal<MemorySegment> STATE = ThreadLocal.withInitial(() -> NativeCall.newCallState(Arena.ofAuto()));
 
     private final int fd;
@@ -189,7 +188,7 @@ public final class UnixSocket implements AutoCloseable {
     public synchronized void shutdown() {
         if (closed) return;
         try {
-            int ignored = (int) SHUTDOWN.invokeExact(fd, SHUT_RDWR);
+            int ignored = (int) SHUTDOWN.handle().invokeExact(fd, SHUT_RDWR);
         } catch (Throwable t) {
             throw linkage(t);
         }

@@ -6,7 +6,6 @@ import io.drydock.kernel.sys.NativeCall;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -15,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 /** A host file descriptor for tests (open(2)/close(2)): what the DAX engine gets from the passthrough. */
 record HostFd(int fd) implements AutoCloseable {
     private static final NativeCall OPEN = NativeCall.of("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle CLOSE = NativeCall.plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final NativeCall CLOSE = NativeCall.plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     static HostFd open(Path file, boolean write) throws ErrnoException {
         try (Arena a = Arena.ofConfined()) {
@@ -32,7 +31,7 @@ record HostFd(int fd) implements AutoCloseable {
 
     @Override public void close() {
         try {
-            int ignored = (int) CLOSE.invokeExact(fd);
+            int ignored = (int) CLOSE.handle().invokeExact(fd);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
