@@ -9,9 +9,8 @@ import org.pf4j.Extension;
 import java.io.IOException;
 
 /**
- * Makes {@link DaxWindowEngine}s for {@code virtioFs ..., dax: SIZE}. Found by plugin-virtiofs through
- * {@link DaxWindowFactory#find}: registered by {@link DaxPlugin} when PF4J starts this plugin, and listed in
- * META-INF/services for a flat class path (tests).
+ * Makes {@link DaxWindowEngine}s for {@code virtioFs ..., dax: SIZE}. A PF4J extension: plugin-virtiofs finds it
+ * through the machine's extension lookup ({@link DaxWindowFactory#find}).
  */
 @Extension
 public final class DaxFactory implements DaxWindowFactory {

@@ -1,5 +1,17 @@
 package io.drydock.dax;
 
+import io.drydock.kernel.machine.Extensions;
+import io.drydock.kernel.machine.MachineAssembly;
+import io.drydock.kernel.machine.MachineException;
+import io.drydock.kernel.machine.MachinePart;
+import io.drydock.kernel.machine.MachineSpec;
+import io.drydock.kernel.machine.Options;
+import io.drydock.kernel.testing.TestBoard;
+import io.drydock.kernel.virtio.VirtioDevice;
+import io.drydock.kernel.virtio.VirtioTransport;
+import io.drydock.kernel.virtio.VirtioTransportFactory;
+import io.drydock.virtiofs.device.VirtioFsDevice;
+import io.drydock.virtiofs.device.VirtioFsWord;
 import io.drydock.kernel.sys.Errno;
 import io.drydock.kernel.virtio.SharedMemoryRegion;
 import io.drydock.virtiofs.device.VirtioFsConfig;
@@ -9,7 +21,6 @@ import io.drydock.virtiofs.fuse.abi.FuseDax;
 import io.drydock.virtiofs.fuse.abi.FuseFileIo;
 import io.drydock.virtiofs.fuse.abi.FuseInit;
 import io.drydock.virtiofs.fuse.abi.FuseOpcode;
-import io.drydock.virtiofs.fuse.dax.DaxWindowFactory;
 import io.drydock.virtiofs.fuse.server.FuseRequest;
 import io.drydock.virtiofs.passthrough.PassthroughOptions;
 import org.junit.jupiter.api.Test;
@@ -20,7 +31,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Random;
 
@@ -120,7 +134,7 @@ class DaxDeviceTest {
         try (VirtioFsGuest g = guest(false, 8 * MIB)) {
             g.init();
             long node = lookup(g, "f");
-            List<FuseDax.RemovemappingOne> ranges = new java.util.ArrayList<>();
+            List<FuseDax.RemovemappingOne> ranges = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 assertEquals(0, setup(g, node, -1, 0, 4096, FLAG_READ, i * 8192L));
                 ranges.add(new FuseDax.RemovemappingOne(i * 8192L, 4096));
@@ -167,15 +181,42 @@ class DaxDeviceTest {
         }
     }
 
+    /** A BUS part offering a virtio "pci" transport that only records what is attached. */
+    private record RecordingTransport(List<VirtioDevice> attached) implements MachinePart {
+        @Override public Phase phase() { return Phase.BUS; }
+
+        @Override public String describe() { return "recording transport"; }
+
+        @Override public void assemble(MachineAssembly a) {
+            a.services().add(VirtioTransportFactory.class, new VirtioTransportFactory() {
+                @Override public String kind() { return "pci"; }
+
+                @Override public VirtioTransport attach(VirtioDevice d, OptionalInt at) {
+                    attached.add(d);
+                    return null;
+                }
+            });
+        }
+    }
+
+    private MachineSpec daxMachine() {
+        var word = new VirtioFsWord().create(new Options("virtioFs",
+                Map.of("tag", "myfs", "dir", share.toString(), "dax", "1M")), List.of());
+        return new MachineSpec().memory(16 * MIB).add(new TestBoard()).add(word);
+    }
+
     @Test
-    void virtioFsFindsThisPluginsFactory() {
-        assertInstanceOf(DaxFactory.class, DaxWindowFactory.find().orElseThrow(), "META-INF/services on a flat class path");
-        DaxFactory mine = new DaxFactory();
-        DaxWindowFactory.register(mine);
-        try {
-            assertSame(mine, DaxWindowFactory.find().orElseThrow(), "the plugin's registration wins");
-        } finally {
-            DaxWindowFactory.unregister(mine);
+    void theWordFindsTheFactoryThroughTheMachinesExtensionsOnly() {
+        // no extensions given to the machine: no window, a clear error (there is no global registry to fall back on)
+        var e = assertThrows(MachineException.class, () -> daxMachine().add(new RecordingTransport(new ArrayList<>())).build());
+        assertTrue(e.getMessage().contains("no DAX window implementation is loaded"), e.getMessage());
+        // the factory among the machine's extensions (as PF4J gives plugin-dax's @Extension): the device gets its window
+        List<VirtioDevice> attached = new ArrayList<>();
+        try (var m = daxMachine().add(new RecordingTransport(attached)).extensions(Extensions.of(new DaxFactory())).build()) {
+            var device = assertInstanceOf(VirtioFsDevice.class, attached.getFirst());
+            assertInstanceOf(DaxWindowEngine.class, device.dax());
+            assertEquals(MIB, device.dax().size());
+            assertEquals(List.of(new SharedMemoryRegion(0, MIB, "dax window")), device.sharedMemoryRegions());
         }
     }
 }

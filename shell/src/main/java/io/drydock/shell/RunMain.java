@@ -182,6 +182,7 @@ public final class RunMain {
         PluginHost plugins = pluginSource.forWords(PluginHost.directoryFor(pluginsDir, io.env()),
                 parts.stream().map(Part::word).toList());
         for (PluginStatus p : plugins.problems()) err.println("run: plugin '" + p.id() + "' " + p.state() + ": " + p.problem());
+        spec.extensions(plugins::extensions);
         StartupTrace.mark("plugins");
         try {
             Map<String, MachineWord> words = words(plugins);

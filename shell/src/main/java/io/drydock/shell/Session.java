@@ -58,7 +58,7 @@ public final class Session implements ShellContext, AutoCloseable {
         this.out = out;
         this.err = err;
         this.interactive = interactive;
-        this.dsl = new MachineDsl(plugins.extensions(MachineWord.class), machines::built, warnings::add);
+        this.dsl = new MachineDsl(plugins.extensions(MachineWord.class), plugins::extensions, machines::built, warnings::add);
         this.binding = new DrydockBinding(dsl, machines);
         binding.setVariable("out", out); // println in scripts goes where the session prints
         this.engine = new GroovyEngine(plugins.classLoader(), binding);

@@ -15,8 +15,9 @@ import java.util.List;
 
 /**
  * The machine under construction, as parts see it while they {@link MachinePart#assemble assemble}: the
- * address map, guest memory, metrics, clock and timers, console, the services other parts offer, and the
- * places to register cores, reset handlers and resources to close. Used on the assembling thread only.
+ * address map, guest memory, metrics, clock and timers, console, the services other parts offer, the
+ * plugins' extensions, and the places to register cores, reset handlers and resources to close. Used on the
+ * assembling thread only.
  */
 public final class MachineAssembly {
     private static final Logger log = LoggerFactory.getLogger(MachineAssembly.class);
@@ -77,6 +78,12 @@ public final class MachineAssembly {
     public MachineConsole console() { return console; }
 
     public Services services() { return services; }
+
+    /**
+     * The plugins' extensions (PF4J's lookup behind the shell): how a part finds another plugin's
+     * implementation of an extension point, e.g. the DAX window factory. See {@link Extensions}.
+     */
+    public Extensions extensions() { return spec.extensions(); }
 
     /** Lets devices stop, reset or report faults of the finished machine. */
     public MachineControl control() { return controls; }

@@ -25,6 +25,7 @@ public final class MachineSpec {
     private String bootargs = "";
     private boolean deterministic;
     private boolean sharedRam;
+    private Extensions extensions = Extensions.NONE;
     private final List<MachinePart> parts = new ArrayList<>();
 
     public String name() { return name; }
@@ -114,6 +115,14 @@ public final class MachineSpec {
 
     public MachineSpec sharedRam(boolean on) {
         this.sharedRam = on;
+        return this;
+    }
+
+    /** The plugins' extensions the parts may look up while assembling ({@link Extensions}); default none. */
+    public Extensions extensions() { return extensions; }
+
+    public MachineSpec extensions(Extensions extensions) {
+        this.extensions = java.util.Objects.requireNonNull(extensions, "extensions");
         return this;
     }
 

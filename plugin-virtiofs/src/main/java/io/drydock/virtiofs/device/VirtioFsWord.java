@@ -1,6 +1,7 @@
 package io.drydock.virtiofs.device;
 
 import io.drydock.kernel.machine.MachineAssembly;
+import io.drydock.kernel.machine.MachineException;
 import io.drydock.kernel.machine.MachinePart;
 import io.drydock.kernel.machine.Options;
 import io.drydock.kernel.memory.Sizes;
@@ -25,7 +26,7 @@ import java.util.OptionalInt;
  * xattr: false, transport: 'pci', slot: N, queueSize: 1024, dax: 1.GiB}: a virtio-fs device sharing a host
  * directory, attached to the machine's virtio-pci (default) or virtio-mmio transport. {@code dax: SIZE} (a power
  * of two ≥ 4 KiB; default none) adds the DAX window, shared memory region 0, made by plugin-dax (found through
- * {@link DaxWindowFactory#find}); without it there is no window and SETUPMAPPING gets ENOSYS.
+ * {@link DaxWindowFactory#find}, the machine's extension lookup); without it there is no window and SETUPMAPPING gets ENOSYS.
  * {@code virtioFs tag: 'myfs', socket: PATH [, queues: 1, queueSize: 1024, transport: 'pci', slot: N]} instead
  * hands the queues to a vhost-user backend listening at PATH (QEMU's C virtiofsd or {@code scripts/virtiofsd});
  * guest RAM is then a shared memory file.
@@ -59,8 +60,6 @@ public final class VirtioFsWord implements MachineWord {
         // virtio 1.2 §4.1.4.7: the window fills a PCI BAR, whose size is a power of two
         if (dax != 0 && (dax < 4096 || Long.bitCount(dax) != 1))
             throw o.error("dax: the window size must be a power of two of at least 4 KiB, was " + dax);
-        if (dax != 0 && DaxWindowFactory.find().isEmpty())
-            throw o.error("dax: no DAX window implementation is loaded (the 'dax' plugin, plugin-dax)");
         o.finish();
         return new Part(tag, dir.toAbsolutePath().normalize(), queues, queueSize, fs, transport, slot, dax);
     }
@@ -126,8 +125,8 @@ public final class VirtioFsWord implements MachineWord {
 
         /** The window's memory is reserved now and placed by the device when the transport assigns its BAR. */
         private DaxRegion daxWindow(MachineAssembly a) {
-            DaxWindowFactory factory = DaxWindowFactory.find().orElseThrow(() ->
-                    new IllegalStateException("virtioFs dax: the DAX window plugin was unloaded"));
+            DaxWindowFactory factory = DaxWindowFactory.find(a).orElseThrow(() -> new MachineException(
+                    "virtioFs " + tag + " dax: no DAX window implementation is loaded (the 'dax' plugin, plugin-dax)"));
             try {
                 DaxRegion w = factory.create(tag, dax, FuseServerConfig.defaults().mapAlignment(), a.memoryMap(), a.metrics());
                 a.closeOnShutdown(w);

@@ -1,6 +1,7 @@
 package io.drydock.shell.dsl;
 
 import groovy.lang.Closure;
+import io.drydock.kernel.machine.Extensions;
 import io.drydock.kernel.machine.Machine;
 import io.drydock.kernel.machine.MachineSpec;
 import io.drydock.kernel.machine.Options;
@@ -33,6 +34,7 @@ public final class MachineDsl {
 
     private final Map<String, MachineWord> words;
     private final Consumer<Machine> onBuilt;
+    private final Extensions extensions;
 
     /**
      * @param words   the plugins' words; on a name clash the first wins and the others are reported
@@ -40,6 +42,14 @@ public final class MachineDsl {
      * @param clash   told about each word left out because of a clash
      */
     public MachineDsl(List<MachineWord> words, Consumer<Machine> onBuilt, Consumer<String> clash) {
+        this(words, Extensions.NONE, onBuilt, clash);
+    }
+
+    /**
+     * @param extensions the plugins' extensions every machine's parts may look up while assembling (the
+     *                   session's PF4J lookup)
+     */
+    public MachineDsl(List<MachineWord> words, Extensions extensions, Consumer<Machine> onBuilt, Consumer<String> clash) {
         Map<String, MachineWord> byName = new TreeMap<>();
         for (MachineWord w : words) {
             String n = w.name();
@@ -51,6 +61,7 @@ public final class MachineDsl {
         }
         this.words = Collections.unmodifiableMap(byName);
         this.onBuilt = onBuilt;
+        this.extensions = extensions;
     }
 
     /** The plugins' words by name. */
@@ -65,7 +76,7 @@ public final class MachineDsl {
 
     /** Runs {@code body} against a builder and returns the spec, not yet built. */
     public MachineSpec spec(Map<String, ?> options, Closure<?> body) {
-        MachineSpec spec = new MachineSpec();
+        MachineSpec spec = new MachineSpec().extensions(extensions);
         Options o = new Options("machine", options);
         if (o.has("name")) spec.name(o.requireString("name"));
         o.finish();

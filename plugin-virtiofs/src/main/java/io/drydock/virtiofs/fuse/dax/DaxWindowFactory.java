@@ -1,24 +1,18 @@
 package io.drydock.virtiofs.fuse.dax;
 
 import io.drydock.kernel.bus.MemoryMap;
+import io.drydock.kernel.machine.MachineAssembly;
 import io.drydock.kernel.metrics.MetricsRegistry;
 import org.pf4j.ExtensionPoint;
 
 import java.io.IOException;
 import java.util.Optional;
-import java.util.ServiceLoader;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Makes DAX windows; implemented by plugin-dax, which plugin-virtiofs does not depend on. How the
- * {@code virtioFs ..., dax: SIZE} word finds it ({@link #find}):
- * <ol>
- *   <li>the factory {@link #register registered} by plugin-dax's PF4J plugin class when the shell starts the
- *       plugin (PF4J plugin loaders only see their dependencies, so plugin-virtiofs cannot look plugin-dax up;
- *       plugin-dax, which sees plugin-virtiofs, announces itself instead);</li>
- *   <li>otherwise a {@link ServiceLoader} provider on plugin-virtiofs's own class path (tests, a flat class
- *       path).</li>
- * </ol>
+ * Makes DAX windows: an extension point plugin-virtiofs defines and plugin-dax implements (plugin-virtiofs does
+ * not depend on plugin-dax). The {@code virtioFs ..., dax: SIZE} word finds the implementation through the
+ * machine's own extension lookup, {@link #find(MachineAssembly)} — PF4J's, behind the kernel's
+ * {@link io.drydock.kernel.machine.Extensions} — like every other plugin part; there is no JVM-global registry.
  */
 public interface DaxWindowFactory extends ExtensionPoint {
     /**
@@ -30,22 +24,8 @@ public interface DaxWindowFactory extends ExtensionPoint {
      */
     DaxRegion create(String tag, long size, int mapAlignment, MemoryMap memoryMap, MetricsRegistry metrics) throws IOException;
 
-    /** Announces {@code factory} (plugin start). */
-    static void register(DaxWindowFactory factory) { Registry.CURRENT.set(factory); }
-
-    /** Withdraws {@code factory} if it is the registered one (plugin stop). */
-    static void unregister(DaxWindowFactory factory) { Registry.CURRENT.compareAndSet(factory, null); }
-
-    /** The registered factory, else the first ServiceLoader provider, else empty (plugin-dax is not loaded). */
-    static Optional<DaxWindowFactory> find() {
-        DaxWindowFactory f = Registry.CURRENT.get();
-        if (f != null) return Optional.of(f);
-        return ServiceLoader.load(DaxWindowFactory.class, DaxWindowFactory.class.getClassLoader()).findFirst();
-    }
-
-    /** Holder of the registered factory. */
-    final class Registry {
-        private Registry() {}
-        private static final AtomicReference<DaxWindowFactory> CURRENT = new AtomicReference<>();
+    /** The first factory among the machine's extensions; empty when plugin-dax is not loaded. */
+    static Optional<DaxWindowFactory> find(MachineAssembly assembly) {
+        return assembly.extensions().all(DaxWindowFactory.class).stream().findFirst();
     }
 }
