@@ -3,7 +3,7 @@ package io.drydock.dax;
 import io.drydock.kernel.machine.Machine;
 import io.drydock.kernel.spi.ScriptBinding;
 import io.drydock.kernel.spi.ShellContext;
-import io.drydock.virtiofs.device.VirtioFsDevice;
+import io.drydock.virtiofs.fuse.dax.DaxRegion;
 import org.pf4j.Extension;
 
 import java.util.LinkedHashMap;
@@ -30,8 +30,9 @@ public final class DaxBinding implements ScriptBinding {
 
     /** The DAX windows of {@code machine}'s virtio-fs devices. */
     public static List<DaxWindowEngine> windows(Machine machine) {
-        return machine.services().all(VirtioFsDevice.class).stream()
-                .map(VirtioFsDevice::dax).filter(d -> d instanceof DaxWindowEngine).map(d -> (DaxWindowEngine) d).toList();
+        // every window the virtioFs word made, in-process or served by a vhost-user backend
+        return machine.services().all(DaxRegion.class).stream()
+                .filter(d -> d instanceof DaxWindowEngine).map(d -> (DaxWindowEngine) d).toList();
     }
 
     /** {@code dax()} and {@code dax(machine)}. */

@@ -339,8 +339,8 @@ public final class RunMain {
             fs.put("tag", tag);
             fs.put("transport", fsTransport);
             if (fsSocket != null) { // the backend serves its own directory with its own options
-                if (dax != null) throw new IllegalArgumentException("--dax is not available with --virtio-fs-socket");
-                fs.put("socket", fsSocket.toString());
+                fs.put("socket", fsSocket.toString()); // --dax: the window is here, the backend maps into it (scripts/virtiofsd)
+                if (dax != null) fs.put("dax", dax);
             } else {
                 fs.put("dir", fsDir.toString());
                 fs.put("readonly", fsReadonly);

@@ -4,9 +4,11 @@ import io.drydock.kernel.sys.ErrnoException;
 import io.drydock.kernel.sys.EventFd;
 import io.drydock.kernel.sys.Sys;
 import io.drydock.kernel.virtio.ActiveContext;
+import io.drydock.kernel.virtio.SharedMemoryRegion;
 import io.drydock.kernel.virtio.VirtioDevice;
 import io.drydock.kernel.virtio.VirtioFeatures;
 import io.drydock.kernel.virtio.Virtqueue;
+import io.drydock.virtiofs.fuse.dax.DaxRegion;
 import io.drydock.virtiofs.vhostuser.VhostUserFrontend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The virtio-fs device (virtio 1.2 §5.11) with its queues served by a vhost-user backend in another process
@@ -37,11 +41,21 @@ public final class VhostUserFsDevice implements VirtioDevice {
     private final VhostUserFrontend backend;
     private final byte[] configSpace;
     private final Object lifecycle = new Object();
+    private final DaxRegion dax;
     private Active active;
 
     private record Active(ActiveContext context, int[] kick, int[] call, Thread poller, int wake) {}
 
     public VhostUserFsDevice(String tag, int requestQueues, int queueSize, VhostUserFrontend backend) {
+        this(tag, requestQueues, queueSize, backend, null);
+    }
+
+    /**
+     * @param dax the DAX window (shared memory region 0), or null: it lives here, in the frontend, and the
+     *            backend maps into it over the backend-request channel ({@link VhostUserFrontend#connect(String, DaxRegion)})
+     */
+    public VhostUserFsDevice(String tag, int requestQueues, int queueSize, VhostUserFrontend backend, DaxRegion dax) {
+        this.dax = dax;
         if (1 + requestQueues > backend.queueNum())
             throw new IllegalArgumentException("virtioFs socket: the backend serves " + backend.queueNum() + " queues, "
                     + (1 + requestQueues) + " wanted");
@@ -55,6 +69,17 @@ public final class VhostUserFsDevice implements VirtioDevice {
         System.arraycopy(t, 0, configSpace, 0, t.length);
         configSpace[36] = (byte) requestQueues;
         configSpace[37] = (byte) (requestQueues >>> 8);
+    }
+
+    /** The DAX window, or null. */
+    public DaxRegion dax() { return dax; }
+
+    @Override public List<SharedMemoryRegion> sharedMemoryRegions() {
+        return dax == null ? List.of() : List.of(new SharedMemoryRegion(VirtioFsDevice.DAX_SHMID, dax.size(), "dax window"));
+    }
+
+    @Override public void sharedMemoryPlaced(int id, OptionalLong guestBase) {
+        if (dax != null && id == VirtioFsDevice.DAX_SHMID) dax.place(guestBase);
     }
 
     @Override public int deviceId() { return 26; }
@@ -146,6 +171,7 @@ public final class VhostUserFsDevice implements VirtioDevice {
             active = null;
         }
         if (a == null) return;
+        if (dax != null) dax.removeAll(); // a new driver starts with an empty window (mapped here, not in the backend)
         for (int q = 0; q < a.kick().length; q++) {
             if (a.kick()[q] < 0) continue;
             try {
@@ -173,6 +199,7 @@ public final class VhostUserFsDevice implements VirtioDevice {
 
     @Override public String toString() {
         return "virtio-fs tag=" + tag + " vhost-user backend " + backend.path() + " queues=" + requestQueues
+                + (dax != null ? " dax=" + io.drydock.kernel.memory.Sizes.format(dax.size()) + (backend.servesDax() ? "" : " (not served by the backend)") : "")
                 + (active != null ? " active" : " inactive");
     }
 }

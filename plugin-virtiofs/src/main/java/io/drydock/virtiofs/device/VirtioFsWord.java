@@ -27,9 +27,10 @@ import java.util.OptionalInt;
  * directory, attached to the machine's virtio-pci (default) or virtio-mmio transport. {@code dax: SIZE} (a power
  * of two ≥ 4 KiB; default none) adds the DAX window, shared memory region 0, made by plugin-dax (found through
  * {@link DaxWindowFactory#find}, the machine's extension lookup); without it there is no window and SETUPMAPPING gets ENOSYS.
- * {@code virtioFs tag: 'myfs', socket: PATH [, queues: 1, queueSize: 1024, transport: 'pci', slot: N]} instead
- * hands the queues to a vhost-user backend listening at PATH (QEMU's C virtiofsd or {@code scripts/virtiofsd});
- * guest RAM is then a shared memory file.
+ * {@code virtioFs tag: 'myfs', socket: PATH [, queues: 1, queueSize: 1024, transport: 'pci', slot: N, dax: 1.GiB]}
+ * instead hands the queues to a vhost-user backend listening at PATH (QEMU's C virtiofsd or {@code scripts/virtiofsd});
+ * guest RAM is then a shared memory file. With {@code dax:} the window stays here and the backend maps into it
+ * over the backend-request channel (FS_MAP/FS_UNMAP; only {@code scripts/virtiofsd} does).
  */
 @Extension
 public final class VirtioFsWord implements MachineWord {
@@ -56,10 +57,7 @@ public final class VirtioFsWord implements MachineWord {
         int queueSize = o.integer("queueSize", 1024);
         String transport = o.choice("transport", "pci", "pci", "mmio");
         OptionalInt slot = o.has("slot") ? OptionalInt.of(o.integer("slot", 0)) : OptionalInt.empty();
-        long dax = o.bytes("dax", 0);
-        // virtio 1.2 §4.1.4.7: the window fills a PCI BAR, whose size is a power of two
-        if (dax != 0 && (dax < 4096 || Long.bitCount(dax) != 1))
-            throw o.error("dax: the window size must be a power of two of at least 4 KiB, was " + dax);
+        long dax = daxSize(o);
         o.finish();
         return new Part(tag, dir.toAbsolutePath().normalize(), queues, queueSize, fs, transport, slot, dax);
     }
@@ -71,31 +69,59 @@ public final class VirtioFsWord implements MachineWord {
         int queueSize = o.integer("queueSize", 1024);
         String transport = o.choice("transport", "pci", "pci", "mmio");
         OptionalInt slot = o.has("slot") ? OptionalInt.of(o.integer("slot", 0)) : OptionalInt.empty();
+        long dax = daxSize(o);
         o.finish();
         new VirtioFsConfig(tag, Path.of("/"), queues, queueSize, PassthroughOptions.defaults(), false); // validate tag and queues
-        return new SocketPart(tag, socket, queues, queueSize, transport, slot);
+        return new SocketPart(tag, socket, queues, queueSize, transport, slot, dax);
     }
 
-    private record SocketPart(String tag, String socket, int queues, int queueSize, String transport, OptionalInt slot)
-            implements MachinePart {
+    /** {@code dax: SIZE}, 0 for none. virtio 1.2 §4.1.4.7: the window fills a PCI BAR, whose size is a power of two. */
+    private static long daxSize(Options o) {
+        long dax = o.bytes("dax", 0);
+        if (dax != 0 && (dax < 4096 || Long.bitCount(dax) != 1))
+            throw o.error("dax: the window size must be a power of two of at least 4 KiB, was " + dax);
+        return dax;
+    }
+
+    /**
+     * The window's memory is reserved now and placed by the device when the transport assigns its BAR; made by
+     * plugin-dax, found through the machine's extension lookup. Also a machine service ({@code dax()} lists it).
+     */
+    private static DaxRegion daxWindow(MachineAssembly a, String tag, long dax) {
+        DaxWindowFactory factory = DaxWindowFactory.find(a).orElseThrow(() -> new MachineException(
+                "virtioFs " + tag + " dax: no DAX window implementation is loaded (the 'dax' plugin, plugin-dax)"));
+        try {
+            DaxRegion w = factory.create(tag, dax, FuseServerConfig.defaults().mapAlignment(), a.memoryMap(), a.metrics());
+            a.closeOnShutdown(w);
+            a.services().add(DaxRegion.class, w);
+            return w;
+        } catch (IOException e) {
+            throw new UncheckedIOException("virtioFs " + tag + ": cannot reserve a DAX window of " + Sizes.format(dax), e);
+        }
+    }
+
+    private record SocketPart(String tag, String socket, int queues, int queueSize, String transport, OptionalInt slot,
+                              long dax) implements MachinePart {
         @Override public Phase phase() { return Phase.DEVICE; }
 
         @Override public String describe() {
-            return "virtio-fs tag=" + tag + " vhost-user socket=" + socket + " queues=" + queues + " on " + transport;
+            return "virtio-fs tag=" + tag + " vhost-user socket=" + socket + " queues=" + queues
+                    + (dax != 0 ? " dax=" + Sizes.format(dax) : "") + " on " + transport;
         }
 
         /** The backend maps guest RAM: it must live in a memfd. */
         @Override public void configure(io.drydock.kernel.machine.MachineSpec spec) { spec.sharedRam(true); }
 
         @Override public void assemble(MachineAssembly a) {
+            DaxRegion window = dax == 0 ? null : daxWindow(a, tag, dax);
             VhostUserFrontend backend;
             try {
-                backend = VhostUserFrontend.connect(socket);
+                backend = VhostUserFrontend.connect(socket, window);
             } catch (IOException e) {
                 throw new io.drydock.kernel.machine.MachineException("virtioFs " + tag + ": vhost-user backend at " + socket + ": " + e.getMessage(), e);
             }
             a.closeOnShutdown(backend);
-            VhostUserFsDevice device = new VhostUserFsDevice(tag, queues, queueSize, backend);
+            VhostUserFsDevice device = new VhostUserFsDevice(tag, queues, queueSize, backend, window);
             VirtioTransportFactory.require(a.services(), transport, "virtioFs").attach(device, slot);
         }
     }
@@ -115,7 +141,7 @@ public final class VirtioFsWord implements MachineWord {
         }
 
         @Override public void assemble(MachineAssembly a) {
-            DaxRegion window = dax == 0 ? null : daxWindow(a);
+            DaxRegion window = dax == 0 ? null : daxWindow(a, tag, dax);
             VirtioFsDevice device = new VirtioFsDevice(
                     new VirtioFsConfig(tag, dir, queues, queueSize, fs, a.spec().deterministic()), a.metrics(), window);
             VirtioTransportFactory.require(a.services(), transport, "virtioFs").attach(device, slot);
@@ -123,17 +149,5 @@ public final class VirtioFsWord implements MachineWord {
             ServerWarmUp.once(dir);
         }
 
-        /** The window's memory is reserved now and placed by the device when the transport assigns its BAR. */
-        private DaxRegion daxWindow(MachineAssembly a) {
-            DaxWindowFactory factory = DaxWindowFactory.find(a).orElseThrow(() -> new MachineException(
-                    "virtioFs " + tag + " dax: no DAX window implementation is loaded (the 'dax' plugin, plugin-dax)"));
-            try {
-                DaxRegion w = factory.create(tag, dax, FuseServerConfig.defaults().mapAlignment(), a.memoryMap(), a.metrics());
-                a.closeOnShutdown(w);
-                return w;
-            } catch (IOException e) {
-                throw new UncheckedIOException("virtioFs " + tag + ": cannot reserve a DAX window of " + Sizes.format(dax), e);
-            }
-        }
     }
 }

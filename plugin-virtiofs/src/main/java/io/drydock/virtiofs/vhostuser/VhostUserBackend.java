@@ -57,7 +57,9 @@ public final class VhostUserBackend {
 
     static final long FEATURES = VirtioFeatures.bit(VirtioFeatures.VERSION_1) | VirtioFeatures.bit(VirtioFeatures.INDIRECT_DESC)
             | VirtioFeatures.bit(VirtioFeatures.EVENT_IDX) | 1L << F_PROTOCOL_FEATURES;
-    static final long PROTOCOL_FEATURES = 1L << PROTOCOL_F_MQ | 1L << PROTOCOL_F_REPLY_ACK | 1L << PROTOCOL_F_RESET_DEVICE;
+    /** BACKEND_REQ and BACKEND_SEND_FD carry the DAX window's FS_MAP/FS_UNMAP ({@link VhostUserDaxChannel}). */
+    static final long PROTOCOL_FEATURES = 1L << PROTOCOL_F_MQ | 1L << PROTOCOL_F_REPLY_ACK | 1L << PROTOCOL_F_RESET_DEVICE
+            | 1L << PROTOCOL_F_BACKEND_REQ | 1L << PROTOCOL_F_BACKEND_SEND_FD;
 
     private final FuseServer server;
     private final MetricsRegistry metrics;
@@ -71,10 +73,19 @@ public final class VhostUserBackend {
     private boolean featuresSet;
     private long protocolFeatures;
     private UnixSocket conn;
+    private final VhostUserDaxChannel dax;
+    private UnixSocket backendRequests; // SET_BACKEND_REQ_FD's socket while it is not the DAX channel's
 
     /** @param server serves this connection's FUSE session (a new connection is a new guest: give a fresh one) */
-    public VhostUserBackend(FuseServer server, MetricsRegistry metrics) {
+    public VhostUserBackend(FuseServer server, MetricsRegistry metrics) { this(server, null, metrics); }
+
+    /**
+     * @param dax the DAX window the server maps through (FS_MAP/FS_UNMAP to the frontend), or null for none;
+     *            attached when the frontend hands over the backend-request channel
+     */
+    public VhostUserBackend(FuseServer server, VhostUserDaxChannel dax, MetricsRegistry metrics) {
         this.server = server;
+        this.dax = dax;
         this.metrics = metrics;
         for (int i = 0; i < MAX_QUEUES; i++) rings[i] = new VhostUserRing(i);
     }
@@ -219,12 +230,46 @@ public final class VhostUserBackend {
                 r.enabled = s.num() == 1;
                 if (r.doorbell != null) r.doorbell.poke();
             }
+            case SET_BACKEND_REQ_FD -> setBackendReqFd(h, fds);
             default -> throw new BadMessage(name(h.request()) + " (" + size + " bytes): not supported or not negotiated");
         }
         return false;
     }
 
     private boolean proto(int bit) { return (protocolFeatures & 1L << bit) != 0; }
+
+    /**
+     * SET_BACKEND_REQ_FD (vhost-user.rst): no payload, one socket descriptor. It becomes the DAX window's channel
+     * when FS_MAP can work — BACKEND_SEND_FD (it carries the file) and REPLY_ACK (its answer) negotiated;
+     * else it is only held (a frontend such as QEMU 7.2 offers the channel without a window), closed at the end.
+     */
+    private void setBackendReqFd(Header h, Fds fds) throws BadMessage {
+        expectEmpty(h);
+        if (!proto(PROTOCOL_F_BACKEND_REQ)) throw notNegotiated(h);
+        int fd = fds.take(1, "SET_BACKEND_REQ_FD").getFirst();
+        if (!isSocket(fd)) {
+            Sys.closeQuietly(fd);
+            throw new BadMessage("SET_BACKEND_REQ_FD: the descriptor is not a socket");
+        }
+        UnixSocket s = UnixSocket.adopt(fd);
+        if (backendRequests != null) backendRequests.close();
+        backendRequests = null;
+        if (dax != null && proto(PROTOCOL_F_BACKEND_SEND_FD) && proto(PROTOCOL_F_REPLY_ACK)) {
+            dax.attach(s);
+            log.debug("vhost-user: DAX mappings go to the frontend over the backend-request channel");
+        } else {
+            if (dax != null) dax.detach();
+            backendRequests = s;
+        }
+    }
+
+    private static boolean isSocket(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString().startsWith("socket:[");
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     private static BadMessage notNegotiated(Header h) { return new BadMessage(name(h.request()) + " without its feature negotiated"); }
 
@@ -405,6 +450,7 @@ public final class VhostUserBackend {
 
     /** Stops every ring, unmaps the guest's memory, closes every descriptor. */
     private void close() {
+        if (dax != null) dax.detach(); // wakes a request waiting for the frontend's answer
         for (VhostUserRing r : rings) r.reset();
         memoryLock.writeLock().lock();
         try {
@@ -415,6 +461,7 @@ public final class VhostUserBackend {
         } finally {
             memoryLock.writeLock().unlock();
         }
+        if (backendRequests != null) backendRequests.close();
         if (conn != null) conn.close();
     }
 }

@@ -20,8 +20,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class VhostUserDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VhostUserDaemon.class);
 
-    /** One connection's FUSE session: the server and what to close after it. */
-    public record Session(FuseServer server, AutoCloseable resources) {}
+    /**
+     * One connection's FUSE session: the server, what to close after it, and the DAX window the server maps
+     * through ({@link VhostUserDaxChannel}; null for none).
+     */
+    public record Session(FuseServer server, AutoCloseable resources, VhostUserDaxChannel dax) {
+        public Session(FuseServer server, AutoCloseable resources) { this(server, resources, null); }
+    }
 
     @FunctionalInterface
     public interface Sessions {
@@ -67,7 +72,7 @@ public final class VhostUserDaemon implements AutoCloseable {
             if (closed) conn.shutdown();
             Session s = sessions.open();
             try {
-                new VhostUserBackend(s.server(), new MetricsRegistry()).serve(conn); // fresh counters per guest
+                new VhostUserBackend(s.server(), s.dax(), new MetricsRegistry()).serve(conn); // fresh counters per guest
             } finally {
                 current = null;
                 try {

@@ -4,6 +4,8 @@ import io.drydock.kernel.memory.RamRegion;
 import io.drydock.kernel.memory.SharedMemoryFile;
 import io.drydock.kernel.sys.ErrnoException;
 import io.drydock.kernel.sys.UnixSocket;
+import io.drydock.virtiofs.fuse.dax.DaxRegion;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -25,6 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 public final class VhostUserFrontend implements AutoCloseable {
     /** The protocol features we use when the backend offers them. */
     private static final long WANTED_PROTOCOL = 1L << PROTOCOL_F_MQ | 1L << PROTOCOL_F_REPLY_ACK;
+    /** With a DAX window, also the backend-request channel that carries FS_MAP (with its file) and FS_UNMAP. */
+    private static final long DAX_PROTOCOL = 1L << PROTOCOL_F_BACKEND_REQ | 1L << PROTOCOL_F_BACKEND_SEND_FD;
 
     private final String path;
     private final UnixSocket socket;
@@ -34,31 +38,67 @@ public final class VhostUserFrontend implements AutoCloseable {
     private final long protocol;
     private final int queueNum;
     private List<RamRegion> table = List.of();
+    private VhostUserDaxRequests daxRequests; // the backend-request channel, when the window is served
 
-    private VhostUserFrontend(String path, UnixSocket socket) throws IOException {
+    private VhostUserFrontend(String path, UnixSocket socket, DaxRegion dax) throws IOException {
         this.path = path;
         this.socket = socket;
         features = getU64(GET_FEATURES);
         if ((features & 1L << F_PROTOCOL_FEATURES) != 0) {
-            protocol = getU64(GET_PROTOCOL_FEATURES) & WANTED_PROTOCOL;
+            protocol = getU64(GET_PROTOCOL_FEATURES) & (WANTED_PROTOCOL | (dax != null ? DAX_PROTOCOL : 0));
             sendU64(SET_PROTOCOL_FEATURES, protocol, false);
         } else {
             protocol = 0;
         }
         queueNum = (protocol & 1L << PROTOCOL_F_MQ) != 0 ? (int) Math.min(getU64(GET_QUEUE_NUM), 1024) : 2;
         send(SET_OWNER, 0, List.of(), true);
+        if (dax != null) daxChannel(dax);
     }
 
     /** Connects to the backend listening at {@code path} and negotiates. */
-    public static VhostUserFrontend connect(String path) throws IOException {
+    public static VhostUserFrontend connect(String path) throws IOException { return connect(path, null); }
+
+    /**
+     * Connects and negotiates; with {@code dax} (the device's window, or null) the backend's FS_MAP/FS_UNMAP
+     * are served into it when the backend offers the backend-request channel (else the device has the window
+     * but its backend never maps: the guest reads with FUSE_READ).
+     */
+    public static VhostUserFrontend connect(String path, DaxRegion dax) throws IOException {
         UnixSocket s = UnixSocket.connect(path);
         try {
-            return new VhostUserFrontend(path, s);
+            return new VhostUserFrontend(path, s, dax);
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
         }
     }
+
+    /**
+     * SET_BACKEND_REQ_FD (vhost-user.rst, as QEMU does at device realize): one end of a socket pair to the
+     * backend, the other served by {@link VhostUserDaxRequests}. Needs BACKEND_REQ, BACKEND_SEND_FD and
+     * REPLY_ACK: FS_MAP carries the file and waits for its answer.
+     */
+    private void daxChannel(DaxRegion dax) throws IOException {
+        long need = DAX_PROTOCOL | 1L << PROTOCOL_F_REPLY_ACK;
+        if ((protocol & need) != need) {
+            LoggerFactory.getLogger(VhostUserFrontend.class).warn("vhost-user backend {} offers no backend-request channel "
+                    + "(protocol features 0x{}): its DAX window stays empty", path, Long.toHexString(protocol));
+            return;
+        }
+        UnixSocket[] pair = UnixSocket.pair();
+        try {
+            send(SET_BACKEND_REQ_FD, 0, List.of(pair[1].fd()), true);
+        } catch (IOException | RuntimeException e) {
+            pair[0].close();
+            throw e;
+        } finally {
+            pair[1].close(); // the backend has its copy
+        }
+        daxRequests = VhostUserDaxRequests.start(path, pair[0], dax);
+    }
+
+    /** True when the backend maps into the DAX window (the backend-request channel is served). */
+    public boolean servesDax() { return daxRequests != null && daxRequests.alive(); }
 
     public String path() { return path; }
 
@@ -188,6 +228,7 @@ public final class VhostUserFrontend implements AutoCloseable {
     }
 
     @Override public synchronized void close() {
+        if (daxRequests != null) daxRequests.close();
         socket.shutdown();
         socket.close();
         arena.close();

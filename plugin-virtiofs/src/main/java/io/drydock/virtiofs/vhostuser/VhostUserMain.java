@@ -26,7 +26,9 @@ public final class VhostUserMain {
         VhostUserDaemon daemon = VhostUserDaemon.bind(socket.toAbsolutePath(), () -> {
             PassthroughFileSystem fs = PassthroughFileSystem.open(source[0], options);
             FuseFileSystem served = options.readonly() ? new ReadOnlyFileSystem(fs) : fs;
-            return new VhostUserDaemon.Session(new FuseServer(served, FuseServerConfig.defaults(), null, observer), fs);
+            FuseServerConfig config = FuseServerConfig.defaults();
+            VhostUserDaxChannel dax = new VhostUserDaxChannel(config.mapAlignment()); // used when the frontend has a window
+            return new VhostUserDaemon.Session(new FuseServer(served, config, dax, observer), fs, dax);
         });
         source[0] = sandbox.enter(dir);
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "virtiofsd-shutdown"));

@@ -36,7 +36,7 @@ public final class VhostUserMessage {
 
     // protocol feature bits (VHOST_USER_PROTOCOL_F_*)
     public static final int PROTOCOL_F_MQ = 0, PROTOCOL_F_REPLY_ACK = 3, PROTOCOL_F_BACKEND_REQ = 5,
-            PROTOCOL_F_RESET_DEVICE = 13;
+            PROTOCOL_F_BACKEND_SEND_FD = 10, PROTOCOL_F_RESET_DEVICE = 13;
     /** VHOST_USER_F_PROTOCOL_FEATURES: a virtio feature bit that says GET_PROTOCOL_FEATURES exists. */
     public static final int F_PROTOCOL_FEATURES = 30;
     /** VHOST_F_LOG_ALL (dirty logging for migration): not offered. */

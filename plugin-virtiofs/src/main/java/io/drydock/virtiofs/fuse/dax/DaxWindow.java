@@ -30,6 +30,13 @@ public interface DaxWindow {
     /** fuse.h FUSE_REMOVEMAPPING: unmaps every range at once; what was mapped there reads as zero afterwards. */
     void removeMapping(FuseContext ctx, List<FuseDax.RemovemappingOne> ranges) throws IOException;
 
+    /**
+     * Whether mappings can be made now. In-process windows always can; a vhost-user backend's window lives in
+     * the frontend and exists only while the backend-request channel does. The server offers map_alignment in
+     * INIT, and serves SETUPMAPPING/REMOVEMAPPING instead of ENOSYS, only when true.
+     */
+    default boolean available() { return true; }
+
     /** {@link FuseFileSystem#openForMapping} bound to the request's caller. */
     @FunctionalInterface
     interface FileOpener {

@@ -44,7 +44,7 @@ final class FuseDispatcher {
         this.dax = dax;
     }
 
-    boolean hasDax() { return dax != null; }
+    boolean hasDax() { return dax != null && dax.available(); }
 
     long dispatch(FuseOpcode op, InHeader h, FuseContext c, FuseArgs a, ReplyWriter r, FuseSession s) throws IOException {
         MemorySegment in = a.segment();
@@ -206,13 +206,13 @@ final class FuseDispatcher {
                 yield 0;
             }
             case SETUPMAPPING -> {
-                if (dax == null) throw new FuseException(Errno.ENOSYS, "no DAX window");
+                if (!hasDax()) throw new FuseException(Errno.ENOSYS, "no DAX window");
                 dax.setupMapping(c, node, FuseDax.SetupmappingIn.decode(in, a.take(FuseDax.SetupmappingIn.SIZE)),
                         (nodeid, fh, writable) -> fs.openForMapping(c, nodeid, fh, writable));
                 yield 0;
             }
             case REMOVEMAPPING -> {
-                if (dax == null) throw new FuseException(Errno.ENOSYS, "no DAX window");
+                if (!hasDax()) throw new FuseException(Errno.ENOSYS, "no DAX window");
                 int count = FuseDax.RemovemappingIn.decode(in, a.take(FuseDax.RemovemappingIn.SIZE)).count();
                 // fuse.h: the entries follow at offset 4; the count is bounded by the request's length (EINVAL
                 // past it), not by FUSE_REMOVEMAPPING_MAX_ENTRY, which only bounds what Linux sends at once
