@@ -14,7 +14,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Threads: changed from any thread (the shell, a debugger connection); read by hart threads. A hart asks
  * {@link #armed()} (one volatile read) once per run of a few thousand instructions and takes its slow,
  * checking path only while something is set, so an empty set costs the translated-code fast path nothing.
- * {@link #onChange listeners} run on the changing thread (harts use them to drop TLB entries of watched pages).
+ * With breakpoints only, a hart checks instruction by instruction only on the pages that hold one
+ * ({@link #breaksPage}); code elsewhere still runs translated. {@link #onChange listeners} run on the
+ * changing thread after every change (harts use them to drop TLB entries of watched pages and of pages with
+ * breakpoints).
  */
 public final class DebugPoints {
     /** What a watchpoint reacts to (gdb's watch, rwatch and awatch). */
@@ -56,6 +59,14 @@ public final class DebugPoints {
 
     public boolean hasWatchpoints() { return watchArray.length > 0; }
 
+    public boolean hasBreakpoints() { return breakpointArray.length > 0; }
+
+    /** True when a breakpoint lies on the 4 KiB virtual page {@code vpn}. Any thread. */
+    public boolean breaksPage(long vpn) {
+        for (long b : breakpointArray) if (b >>> 12 == vpn) return true;
+        return false;
+    }
+
     /** The first watchpoint an access of {@code size} bytes at {@code va} triggers, or null. Any thread. */
     public Watchpoint watchHit(long va, int size, boolean write) {
         for (Watchpoint w : watchArray) if (w.matches(va, size, write)) return w;
@@ -77,6 +88,7 @@ public final class DebugPoints {
             added = breakpoints.add(pc);
             publish();
         }
+        if (added) listeners.forEach(Runnable::run);
         return added;
     }
 
@@ -87,6 +99,7 @@ public final class DebugPoints {
             removed = breakpoints.remove(pc);
             publish();
         }
+        if (removed) listeners.forEach(Runnable::run);
         return removed;
     }
 
@@ -124,7 +137,7 @@ public final class DebugPoints {
         listeners.forEach(Runnable::run);
     }
 
-    /** {@code r} runs after every watchpoint change, on the changing thread. */
+    /** {@code r} runs after every change of a breakpoint or watchpoint, on the changing thread. */
     public void onChange(Runnable r) { listeners.add(r); }
 
     private void publish() {

@@ -79,6 +79,12 @@ public final class Hart implements Cpu {
     long watchAddress;
     /** Set for the one instruction a run or step resumes at after a watchpoint stopped it, so it can complete. */
     boolean watchSuppressed;
+    /** Set during debugRun's fast run: the Mmu ends it at the first fetch from a page with a breakpoint. */
+    boolean stopAtBreakpointPages;
+    /** Set by the Mmu when that run reached a page with a breakpoint (it ends there, before that page's first instruction). */
+    boolean pageBreak;
+    /** Instructions the checking path executed one at a time (the cost of breakpoints and watchpoints). */
+    long checkedInstructions;
     private DebugStop stepStop;
 
     public Hart(int id, SystemBus bus, LongSupplier mtime) {
@@ -95,7 +101,8 @@ public final class Hart implements Cpu {
     /** Makes this hart check the machine's breakpoints and watchpoints (the board calls this at assembly). */
     public void attachDebug(DebugPoints points) {
         this.debug = points;
-        points.onChange(mmu::requestFlush); // watched pages leave the TLBs
+        points.onChange(mmu::requestFlush); // watched pages and pages with breakpoints leave the TLBs
+        mmu.requestFlush();
         mmu.requestFlush();
     }
 
@@ -130,15 +137,33 @@ public final class Hart implements Cpu {
     }
 
     /**
-     * The checking path: up to {@link #BLOCK} instructions one at a time, each pc compared with the
-     * breakpoints first and each load and store with the watchpoints (by the Mmu's slow path: watched pages
-     * are kept out of the TLBs). True when it reported a stop to the machine.
+     * The run while breakpoints or watchpoints are set. With breakpoints only, code runs as usual (translated)
+     * until it would fetch from a page holding a breakpoint: the Mmu keeps such pages out of its fetch TLB
+     * and ends the run there. Then, and always while watchpoints are set, the checking path: up to
+     * {@link #BLOCK} instructions one at a time, each pc compared with the breakpoints first and each load
+     * and store with the watchpoints (by the Mmu's slow path: watched pages are kept out of the TLBs), until
+     * the pc leaves the breakpoints' pages. True when it reported a stop to the machine.
      */
     private boolean debugRun(ExecutionControl control) {
+        boolean breakpointsOnly = !debug.hasWatchpoints();
+        if (breakpointsOnly) {
+            long before = instret;
+            pageBreak = false;
+            stopAtBreakpointPages = true;
+            try {
+                interpreter.execute(BLOCK);
+            } finally {
+                stopAtBreakpointPages = false;
+            }
+            if (instret != before || pc != resumeSkip) resumeSkip = -1; // the resumed-at instruction is behind
+            if (!pageBreak) return false;
+            pageBreak = false;
+        }
         for (int i = 0; i < BLOCK; i++) {
             if (i > 0) {
                 checkInterrupts();
                 if (waitingForInterrupt || control.stopRequested()) return false;
+                if (breakpointsOnly && !debug.breaksPage(pc >>> 12)) return false; // off those pages: the fast path again
             }
             boolean resuming = pc == resumeSkip;
             resumeSkip = -1;
@@ -161,6 +186,7 @@ public final class Hart implements Cpu {
     private boolean executeWatched(boolean suppress) {
         watchHit = null;
         watchSuppressed = suppress;
+        checkedInstructions++;
         try {
             interpreter.execute(1);
         } finally {

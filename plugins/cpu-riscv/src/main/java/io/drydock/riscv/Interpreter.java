@@ -287,7 +287,8 @@ final class Interpreter {
             if (running != null) { pc += running.offsets[trapIndex]; n += trapIndex; }
             h.pc = pc;
             h.instret += n;
-            if (h.watchHit == null) h.takePendingTrap(); // else a watchpoint stopped the instruction (Mmu.watch)
+            // else a watchpoint stopped the instruction (Mmu.watch), or the run reached a page with a breakpoint (Mmu.codePage)
+            if (h.watchHit == null && !h.pageBreak) h.takePendingTrap();
         } catch (IllegalStateException e) {
             // a RAM region was unmapped under a cached translation: drop the caches and retry the instruction
             if (running != null) { pc += running.offsets[trapIndex]; n += trapIndex; }

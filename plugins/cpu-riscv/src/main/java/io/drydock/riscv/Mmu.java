@@ -55,6 +55,8 @@ final class Mmu {
     private volatile boolean flushRequested;
     /** True while the machine has watchpoints: loads and stores check them here, and watched pages stay out of the TLBs. */
     private boolean watching;
+    /** True while the machine has breakpoints: their pages stay out of the fetch TLB (see codePage). */
+    private boolean breaking;
     /** Privilege used for loads and stores: MPP when MPRV is set in M-mode (§3.1.6.3). */
     int dataPriv = PRIV_M;
     private boolean sum, mxr;
@@ -89,6 +91,7 @@ final class Mmu {
 
     void flushAll() {
         watching = h.debug != null && h.debug.hasWatchpoints();
+        breaking = h.debug != null && h.debug.hasBreakpoints();
         Arrays.fill(lTag, -1);
         Arrays.fill(sTag, -1);
         Arrays.fill(fTag, -1);
@@ -399,6 +402,18 @@ final class Mmu {
             if (code.size() >= MAX_CODE_PAGES) flushCode();
             page = new CodePage();
             code.put(ppage, page);
+        }
+        if (breaking && h.debug.breaksPage(vpn)) {
+            // A page with a breakpoint never enters the fetch TLB, so every entry to it comes here. In Hart.debugRun's
+            // fast run, the run ends here, before the first instruction on the page, unwinding like a trap the
+            // interpreter does not take (pageBreak is set); the hart then checks instruction by instruction.
+            if (h.stopAtBreakpointPages) {
+                h.pageBreak = true;
+                throw h.trap;
+            }
+            curSeg = ram.region().segment();
+            curOff = ppage - ram.base();
+            return page;
         }
         fTag[i] = vpn;
         fCode[i] = page;
