@@ -5,7 +5,9 @@
 // words (a trailing partial word zero-extended). For a seq pass over a file whose size is a multiple
 // of the block, that is the checksum of the whole file, comparable with one computed on the host.
 // MB/s includes the checksum (the app consumes each byte once in every mode).
-//   fsbench FILE [-b BLOCK] [-m seq|rand|both] [-n PASSES] [--mmap] [--json]
+//   fsbench FILE [-b BLOCK] [-m seq|rand|both] [-n PASSES] [--mmap] [--json] [--lat]
+//     --lat: also each pread's latency on the guest clock (one FUSE_READ per pread up to max_pages):
+//     p50/p90/p99/max in microseconds
 //   fsbench --create FILE MIB [BLOCK]   (writes MIB MiB of a deterministic pattern in BLOCK-byte writes,
 //                                        default 1 MiB, then fsyncs)
 //   fsbench --meta DIR N           (metadata: in a new DIR, create N small files, stat each, list DIR,
@@ -70,6 +72,11 @@ static int create(const char *path, long mib, long bs) {
   return 0;
 }
 
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
 // One phase of --meta: its operations per second and FUSE requests, on one line.
 static void meta_report(const char *phase, long ops, double t0, long r0) {
   double dt = now_s() - t0;
@@ -132,7 +139,7 @@ int main(int argc, char **argv) {
   }
   const char *path = argv[1], *mode = "both";
   long bs = 4096, passes = 1;
-  int json = 0, use_mmap = 0;
+  int json = 0, use_mmap = 0, lat = 0;
   for (int i = 2; i < argc; i++) {
     if (!strcmp(argv[i], "-b") && i + 1 < argc) {
       bs = parse_size(argv[++i]);
@@ -140,6 +147,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "-n") && i + 1 < argc) passes = atol(argv[++i]);
     else if (!strcmp(argv[i], "--json")) json = 1;
     else if (!strcmp(argv[i], "--mmap")) use_mmap = 1;
+    else if (!strcmp(argv[i], "--lat")) lat = 1;
     else return fprintf(stderr, "fsbench: bad argument %s\n", argv[i]), 2;
   }
   if (bs <= 0 || bs > (16 << 20)) return fprintf(stderr, "fsbench: block size out of range\n"), 2;
@@ -150,11 +158,13 @@ int main(int argc, char **argv) {
   long size = (long)st.st_size, nblocks = size / bs;
   if (nblocks == 0) return fprintf(stderr, "fsbench: %s smaller than one block\n", path), 1;
   char *buf = use_mmap ? NULL : malloc((size_t)bs);
+  double *lats = lat && !use_mmap ? malloc(sizeof(double) * (size_t)(nblocks * passes)) : NULL;
+  if (lat && !use_mmap && !lats) return fprintf(stderr, "fsbench: no memory for --lat\n"), 1;
   int rc = 0;
   for (int m = 0; m < 2; m++) {
     const char *name = m ? "rand" : "seq";
     if (strcmp(mode, "both") && strcmp(mode, name)) continue;
-    long r0 = osv_fuse_requests(), bytes = 0;
+    long r0 = osv_fuse_requests(), bytes = 0, nlat = 0;
     unsigned long long sum = FNV_BASIS;
     double t0 = now_s();
     const unsigned char *map = NULL;
@@ -171,7 +181,9 @@ int main(int argc, char **argv) {
           bytes += bs;
           continue;
         }
+        double t1 = lats ? now_s() : 0;
         long n = osv_pread(fd, buf, (size_t)bs, off);
+        if (lats) lats[nlat++] = now_s() - t1;
         if (n != bs) {
           fprintf(stderr, "fsbench: short read %ld at %ld\n", n, off);
           rc = 1;
@@ -191,7 +203,13 @@ int main(int argc, char **argv) {
     else
       printf("%-4s %s bs=%-8ld %8.2f MiB in %7.3f s = %8.2f MB/s, %6ld FUSE requests (%.2f per MiB) fnv1a64 %016llx\n",
              name, map ? "mmap" : "pread", bs, mib, dt, bytes / 1e6 / dt, reqs, reqs / mib, sum);
+    if (lats && nlat > 0) {
+      qsort(lats, (size_t)nlat, sizeof(double), cmp_double);
+      printf("lat  %s bs=%-8ld p50 %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us over %ld preads\n", name, bs,
+             lats[nlat / 2] * 1e6, lats[nlat * 9 / 10] * 1e6, lats[nlat * 99 / 100] * 1e6, lats[nlat - 1] * 1e6, nlat);
+    }
   }
+  free(lats);
   free(buf);
   close(fd);
   return rc;
