@@ -15,12 +15,15 @@ public record DebugStop(int cpu, Reason reason, long pc, long address, DebugPoin
         return new DebugStop(cpu, Reason.WATCHPOINT, pc, address, kind);
     }
 
+    /** A debugger interrupted the run (gdb's Ctrl-C); {@code pc} is where hart {@code cpu} was. */
+    public static DebugStop interrupt(int cpu, long pc) { return new DebugStop(cpu, Reason.INTERRUPT, pc, pc, null); }
+
     @Override public String toString() {
         return switch (reason) {
             case BREAKPOINT -> String.format("hart %d at breakpoint 0x%x", cpu, pc);
             case WATCHPOINT -> String.format("hart %d: %s watchpoint 0x%x hit by the instruction at 0x%x", cpu, watchKind.name().toLowerCase(), address, pc);
             case STEP -> String.format("hart %d stepped to 0x%x", cpu, pc);
-            case INTERRUPT -> String.format("hart %d interrupted at 0x%x", cpu, pc);
+            case INTERRUPT -> String.format("interrupted by gdb (Ctrl-C), hart %d at 0x%x", cpu, pc);
         };
     }
 }

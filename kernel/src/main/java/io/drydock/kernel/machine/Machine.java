@@ -211,6 +211,25 @@ public final class Machine implements AutoCloseable {
         state = MachineState.PAUSED;
     }
 
+    /**
+     * Pauses a running machine for a debugger that interrupted it (gdb's Ctrl-C): as {@link #pause()}, and
+     * whoever waits in {@link #run} or {@link #waitForExit} gets the machine back, PAUSED with the
+     * {@link DebugStop#interrupt} as the reason. Returns that stop, or null when the machine was not running.
+     */
+    public synchronized DebugStop interrupt(int cpu) {
+        checkOpen();
+        if (state != MachineState.RUNNING) return null;
+        stopCores();
+        state = MachineState.PAUSED;
+        DebugStop stop = DebugStop.interrupt(cpu, cpus.stream().filter(c -> c.id() == cpu).findFirst().orElse(cpus.getFirst()).pc());
+        log.info("machine {} paused: {}", name(), stop);
+        synchronized (exitLock) {
+            pausedBy = stop;
+            exitLock.notifyAll();
+        }
+        return stop;
+    }
+
     public synchronized void resume() {
         checkOpen();
         if (state != MachineState.PAUSED) throw new MachineException("machine '" + name() + "' is " + state + ", not paused");

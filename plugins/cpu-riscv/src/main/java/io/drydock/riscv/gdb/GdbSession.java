@@ -62,7 +62,8 @@ final class GdbSession {
         try {
             String packet;
             while ((packet = channel.read()) != null) {
-                if (packet.equals(PacketChannel.INTERRUPT)) continue; // already stopped
+                // gdb thinks the target stopped; if the shell resumed it meanwhile (m.run()), stop it again
+                if (packet.equals(PacketChannel.INTERRUPT)) { machine.interrupt(current.id()); continue; }
                 Reply r;
                 try {
                     r = handle(packet);
@@ -369,10 +370,12 @@ final class GdbSession {
                     DebugStop s = machine.debugStop();
                     if (s == null) return lastStop = stopReply(2, current, ""); // paused by someone else: as an interrupt
                     current = harts.stream().filter(h -> h.id() == s.cpu()).findFirst().orElse(current);
+                    if (s.reason() == DebugStop.Reason.INTERRUPT) return lastStop = stopReply(2, current, "");
                     return lastStop = stopReply(5, current, s.reason() == DebugStop.Reason.WATCHPOINT ? watchField(s) : "");
                 }
                 if (channel.awaitInterrupt(20)) {
-                    haltIfRunning();
+                    // a pause with a reason: a run() waiting in the shell returns too, saying gdb interrupted it
+                    if (machine.interrupt(current.id()) == null) haltIfRunning();
                     return lastStop = stopReply(2, current, ""); // SIGINT
                 }
             }

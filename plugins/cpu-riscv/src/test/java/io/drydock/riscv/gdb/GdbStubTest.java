@@ -148,6 +148,30 @@ class GdbStubTest {
     }
 
     @Test
+    void interruptEndsARunWaitingInTheShell() throws Exception {
+        assertEquals("OK", gdb.ask("M80000000,2:01a0")); // c.j 0: never ends by itself
+        gdb.raw(GdbClient.frame("c"));
+        assertEquals('+', gdb.ack());
+        // the shell's m.run(), blocking on another thread while gdb has the machine running
+        var result = new java.util.concurrent.CompletableFuture<io.drydock.kernel.machine.RunResult>();
+        Thread shell = Thread.ofPlatform().start(() -> result.complete(m.run(java.time.Duration.ofSeconds(60))));
+        for (int i = 0; i < 100 && m.instructionsRetired() < 1000; i++) Thread.sleep(10);
+        assertFalse(result.isDone(), "run() waits while the guest runs");
+        gdb.raw("\u0003");
+        assertEquals("T02thread:1;", gdb.reply());
+        var r = result.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        shell.join();
+        assertEquals(io.drydock.kernel.machine.RunResult.Outcome.PAUSED, r.outcome(), r.toString());
+        assertEquals("paused: interrupted by gdb (Ctrl-C), hart 0 at 0x80000000", r.reason());
+        assertEquals(MachineState.PAUSED, m.state());
+        // gdb goes on from there: continue and interrupt again
+        gdb.raw(GdbClient.frame("c"));
+        assertEquals('+', gdb.ack());
+        gdb.raw("\u0003");
+        assertEquals("T02thread:1;", gdb.reply());
+    }
+
+    @Test
     void hostilePacketsGetErrorsNotACrash() throws Exception {
         String[] bad = {"m", "mzz,4", "m80000000", "m80000000,-1", "M80000000,4:zz", "M80000000,2:0", "p", "pzz",
                 "P1", "P1=zz", "Pa=01", "Z0", "Z9,0,0", "Z2,80000000,0", "Z2,80000000,99999", "Hgzz", "H",
