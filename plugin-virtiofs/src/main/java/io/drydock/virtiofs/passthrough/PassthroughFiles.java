@@ -68,8 +68,9 @@ final class PassthroughFiles {
                     throw new FuseException(st.type() == Sys.S_IFDIR ? Errno.EISDIR : st.type() == Sys.S_IFLNK ? Errno.ELOOP : Errno.EACCES,
                             "CREATE of an existing " + Integer.toOctalString(st.type()) + ": not opened");
                 if (!made) fd = Sys.openat(x.procFd, Export.procName(pathFd), f | Sys.O_CLOEXEC, 0);
-                else if ((mode & 07777 & x.processUmask) != 0) Sys.fchmodat(x.procFd, Export.procName(pathFd), mode & 07777, 0);
-                Statx now = made ? Sys.statx(pathFd) : st;
+                boolean chmodded = made && (mode & 07777 & x.processUmask) != 0;
+                if (chmodded) Sys.fchmodat(x.procFd, Export.procName(pathFd), mode & 07777, 0);
+                Statx now = chmodded ? Sys.statx(pathFd) : st; // one statx per CREATE unless the mode was restored
                 int owned = pathFd;
                 pathFd = -1; // reference() owns it now, and closes it itself if it fails
                 Inode i = x.inodes.reference(owned, now);
