@@ -182,9 +182,14 @@ public final class MachineConsole {
 
     /** Echoes guest output to {@code out} from now on, as it is written (null stops echoing). */
     public void echoTo(OutputStream out) {
+        synchronized (lock) { echoFrom(out, end()); }
+    }
+
+    /** Echoes to {@code out} from absolute position {@code from} on (under lock). */
+    private void echoFrom(OutputStream out, long from) {
         synchronized (lock) {
             echo = out;
-            echoed = end();
+            echoed = Math.max(dropped, Math.min(from, end()));
             echoGeneration++;
             if (out != null && pump == null) {
                 pump = Thread.ofPlatform().daemon().name("console-echo").start(this::pumpEcho);
@@ -308,8 +313,11 @@ public final class MachineConsole {
         String why;
         try (AutoCloseable raw = t.raw()) {
             write(t.output(), "[attached to the console; Ctrl-] detaches]\r\n");
-            echoTo(t.output());
+            // the line the guest is on shows again (a prompt printed before the attach), then what comes next
+            synchronized (lock) { echoFrom(t.output(), lineStart()); }
             why = attachLoop(t);
+            flush(Duration.ofSeconds(1));
+            write(t.output(), "\r\n"); // the shell goes on at the start of a line, not after the guest's prompt
         } catch (Exception e) {
             why = "terminal failed: " + e.getMessage();
         } finally {
@@ -348,6 +356,13 @@ public final class MachineConsole {
     // ---- capture ----
 
     private long end() { return dropped + length; }
+
+    /** Where the guest's current (unfinished) line starts: after the last newline, at most 4 KiB back. */
+    private long lineStart() {
+        int i = length;
+        while (i > 0 && length - i < 4096 && captured[i - 1] != '\n') i--;
+        return dropped + i;
+    }
 
     private void grow() {
         if (captured.length < CAPTURE_LIMIT) {

@@ -128,6 +128,7 @@ class ConsoleAndOptionsTest {
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         java.util.ArrayDeque<Integer> keys = new java.util.ArrayDeque<>(List.of((int) 'l', (int) 's', 3, MachineConsole.DETACH, (int) 'x'));
         boolean[] raw = new boolean[2];
+        guestPrints(c, "boot log\nlogin: "); // before the attach
         c.terminal(new ConsoleTerminal() {
             @Override public AutoCloseable raw() {
                 raw[0] = true;
@@ -149,6 +150,9 @@ class ConsoleAndOptionsTest {
         assertEquals("ls\u0003", got.toString(), "keys up to Ctrl-] reach the guest, Ctrl-C included");
         assertEquals((Integer) (int) 'x', keys.peek(), "nothing is read after Ctrl-]");
         assertTrue(screen.toString().contains("Ctrl-] detaches") && screen.toString().contains("ls\r\n"), screen.toString());
+        assertTrue(screen.toString().startsWith("[attached to the console; Ctrl-] detaches]\r\nlogin: "),
+                "the line the guest is on (its prompt) shows again, earlier lines do not: " + screen);
+        assertTrue(screen.toString().endsWith("\r\n"), "the shell goes on at the start of a line: " + screen);
     }
 
     @Test
