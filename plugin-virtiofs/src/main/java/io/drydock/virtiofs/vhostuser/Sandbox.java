@@ -51,14 +51,22 @@ public enum Sandbox {
         preloadClassPath();
         Namespaces.unshareMountNamespace();
         Namespaces.makeMountsSlave();
-        String root = "/tmp"; // any existing directory: the tmpfs over it exists only in the new namespace
-        Namespaces.mountTmpfs(root, "size=64k,mode=0755");
-        mkdirs(root + "/share");
-        mkdirs(root + "/proc/self/fd");
-        mkdirs(root + "/.old");
-        Namespaces.bindMount(share.toString(), root + "/share", true);
-        Namespaces.bindMount("/proc/" + ProcessHandle.current().pid() + "/fd", root + "/proc/self/fd", false);
-        Namespaces.pivotRoot(root, ".old");
+        // The share is held by a descriptor before the tmpfs goes over /tmp: a share below /tmp would be hidden
+        // by it, and the bind then made from /proc/self/fd/N (SandboxTest).
+        int shareFd = Sys.openat(Sys.AT_FDCWD, share.toString().getBytes(), Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_CLOEXEC, 0);
+        try {
+            String root = "/tmp"; // any existing directory: the tmpfs over it exists only in the new namespace
+            Namespaces.mountTmpfs(root, "size=64k,mode=0755");
+            mkdirs(root + "/share");
+            mkdirs(root + "/proc/self/fd");
+            mkdirs(root + "/.old");
+            String procFd = "/proc/" + ProcessHandle.current().pid() + "/fd";
+            Namespaces.bindMount(procFd + "/" + shareFd, root + "/share", true);
+            Namespaces.bindMount(procFd, root + "/proc/self/fd", false);
+            Namespaces.pivotRoot(root, ".old");
+        } finally {
+            Sys.closeQuietly(shareFd);
+        }
         return "/share";
     }
 
