@@ -1,9 +1,14 @@
 #!/bin/bash
-# Runs the in-guest file-system suite (guest/fstest.c) under Linux on Drydock or on QEMU 7.2 + its C
-# virtiofsd, and compares the suite's lines with fstest.expected.
+# Runs the in-guest file-system suite (guest/fstest.c) under Linux on Drydock or on QEMU 7.2, served by
+# Drydock's in-process FUSE server, Drydock's virtiofsd (scripts/virtiofsd) or QEMU's C virtiofsd over
+# vhost-user, and compares the suite's lines with fstest.expected.
 #
-#   plugins/linux-guest/run-suite.sh [--engine drydock|qemu] [--transport pci|mmio] [--harts N]
-#                                    [--dax on|off] [--timeout S] [--keep DIR]
+#   plugins/linux-guest/run-suite.sh [--engine drydock|qemu] [--virtiofsd inproc|ours|c] [--transport pci|mmio]
+#                                    [--harts N] [--dax on|off] [--timeout S] [--keep DIR]
+#
+# --virtiofsd: inproc (Drydock only, the default there) = the device's own FUSE server; ours =
+# scripts/virtiofsd --socket-path (with --sandbox namespace when root); c = /usr/lib/qemu/virtiofsd (the
+# default on QEMU). On Drydock, ours and c go through --virtio-fs-socket. Both daemons get xattrs on.
 #
 # Builds the kernel and initramfs first (build.sh; cached). Prints the suite's lines, then "suite: PASS"
 # or a diff; exit 0 when the lines match. Drydock's FUSE metrics (--stats) go to DIR/stats.txt; with DAX
@@ -11,10 +16,11 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-engine=drydock transport=pci harts=1 dax=off timeout=900 keep=""
+engine=drydock transport=pci harts=1 dax=off timeout=900 keep="" backend=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --engine) engine="$2"; shift 2 ;;
+    --virtiofsd) backend="$2"; shift 2 ;;
     --transport) transport="$2"; shift 2 ;;
     --harts) harts="$2"; shift 2 ;;
     --dax) dax="$2"; shift 2 ;;
@@ -23,6 +29,13 @@ while [ $# -gt 0 ]; do
     *) echo "run-suite.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
+[ -n "$backend" ] || { [ "$engine" = qemu ] && backend=c || backend=inproc; }
+case "$engine/$backend" in
+  drydock/inproc|drydock/ours|drydock/c|qemu/ours|qemu/c) ;;
+  qemu/inproc) echo "run-suite.sh: QEMU has no in-process FUSE server: --virtiofsd ours or c" >&2; exit 2 ;;
+  *) echo "run-suite.sh: --engine drydock|qemu, --virtiofsd inproc|ours|c" >&2; exit 2 ;;
+esac
+[ "$dax" = on ] && [ "$backend" != inproc ] && { echo "run-suite.sh: --dax on needs --virtiofsd inproc" >&2; exit 2; }
 OUT="$("$HERE/build.sh")"
 work="${keep:-$(mktemp -d /tmp/linux-suite.XXXXXX)}"
 mkdir -p "$work"
@@ -42,6 +55,21 @@ trap cleanup EXIT
 ( while ! grep -q 'fstest: HOSTEDIT-READY' "$log" 2>/dev/null; do sleep 0.2; done; printf 'after\n' > "$share/hostedit.txt" ) &
 pids+=($!)
 
+# The vhost-user backend (a JVM takes a few seconds to listen)
+sock="$work/vfs.sock"
+rm -f "$sock"
+case "$backend" in
+  ours) sandbox=none; [ "$(id -u)" = 0 ] && sandbox=namespace
+        "$ROOT/scripts/virtiofsd" --socket-path="$sock" -o source="$share" -o xattr --sandbox "$sandbox" --once --stats > "$work/virtiofsd.log" 2>&1 &
+        pids+=($!); daemon=$! ;;
+  c) /usr/lib/qemu/virtiofsd --socket-path="$sock" -o source="$share" -o xattr > "$work/virtiofsd.log" 2>&1 &
+     pids+=($!) ;;
+esac
+if [ "$backend" != inproc ]; then
+  for _ in $(seq 300); do [ -S "$sock" ] && break; sleep 0.1; done
+  [ -S "$sock" ] || { echo "run-suite.sh: the $backend virtiofsd did not listen:"; cat "$work/virtiofsd.log"; echo "suite: FAIL"; exit 1; }
+fi
+
 append="console=ttyS0 earlycon=sbi"
 [ "$dax" = on ] && append="$append drydock.dax=always"
 start=$(date +%s.%N)
@@ -49,16 +77,13 @@ set +e
 case "$engine" in
   drydock)
     args=(--kernel "$OUT/Image" --initrd "$OUT/initramfs.cpio" --append "$append" --memory 256M --harts "$harts"
-          --virtio-fs-dir "$share" --virtio-fs-transport "$transport" --virtio-fs-xattr --timeout "$timeout" --stats)
+          --virtio-fs-transport "$transport" --timeout "$timeout" --stats)
+    if [ "$backend" = inproc ]; then args+=(--virtio-fs-dir "$share" --virtio-fs-xattr); else args+=(--virtio-fs-socket "$sock"); fi
     [ "$dax" = on ] && args+=(--dax 256M)
     "$ROOT/scripts/run" "${args[@]}" < /dev/null > "$log" 2> "$work/stats.txt"
     rc=$? ;;
   qemu)
     [ "$dax" = on ] && { echo "run-suite.sh: QEMU 7.2's vhost-user-fs has no DAX window" >&2; exit 2; }
-    sock="$work/vfs.sock"
-    /usr/lib/qemu/virtiofsd --socket-path="$sock" -o source="$share" -o xattr > "$work/virtiofsd.log" 2>&1 &
-    pids+=($!)
-    for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
     if [ "$transport" = mmio ]; then dev=(-global virtio-mmio.force-legacy=false -device vhost-user-fs-device,queue-size=128,chardev=char0,tag=myfs)
     else dev=(-device vhost-user-fs-pci,queue-size=128,chardev=char0,tag=myfs); fi
     timeout "$timeout" qemu-system-riscv64 -M virt -m 256M -smp "$harts" \
@@ -70,12 +95,18 @@ case "$engine" in
   *) echo "run-suite.sh: --engine drydock or qemu" >&2; exit 2 ;;
 esac
 set -e
+if [ "$backend" = ours ]; then # --once: it exits when the frontend goes, printing its per-opcode counts
+  for _ in $(seq 100); do kill -0 "$daemon" 2>/dev/null || break; sleep 0.1; done
+fi
 seconds=$(echo "$(date +%s.%N) - $start" | bc)
 tr -d '\r' < "$log" | grep -E '^(ok |FAIL |fstest: [0-9]+ passed|drydock-init: (mount|fstest))' > "$work/lines.txt" || true
 cat "$work/lines.txt"
-echo "suite: $engine $transport harts=$harts dax=$dax rc=$rc in ${seconds} s (load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "suite: $engine + $backend virtiofsd, $transport harts=$harts dax=$dax rc=$rc in ${seconds} s (load $(cut -d' ' -f1-3 /proc/loadavg))"
 if [ "$engine" = drydock ]; then
   grep -E 'instructions in|^fuse\.[^.]+\.(read|write|setupmapping|removemapping)\.requests' "$work/stats.txt" | sed 's/^/  /' || true
+fi
+if [ "$backend" = ours ]; then # requests our virtiofsd answered with an error (e.g. ENOSYS for one it lacks)
+  awk '$1 ~ /^[A-Z_0-9]+$/ && $3 > 0 { printf "  %s: %d of %d requests failed\n", $1, $3, $2 }' "$work/virtiofsd.log"
 fi
 bugs=$(tr -d '\r' < "$log" | grep -cE '^(BUG|WARNING):' || true)
 [ "$bugs" = 0 ] || { echo "kernel: $bugs BUG/WARNING lines (see plugins/linux-guest/README.md):"; tr -d '\r' < "$log" | grep -E '^(BUG|WARNING):' | sort | uniq -c | sed 's/^/  /'; }
@@ -89,5 +120,7 @@ fi
 if diff -u "$HERE/fstest.expected" <(grep -v '^drydock-init: mounted' "$work/lines.txt") > "$work/diff.txt"; then
   echo "suite: PASS"
 else
-  cat "$work/diff.txt"; tail -30 "$log"; echo "suite: FAIL"; exit 1
+  cat "$work/diff.txt"; tail -30 "$log"
+  [ "$backend" = inproc ] || { echo "--- $backend virtiofsd log:"; tail -30 "$work/virtiofsd.log"; }
+  echo "suite: FAIL"; exit 1
 fi

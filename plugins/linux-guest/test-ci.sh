@@ -1,7 +1,9 @@
 #!/bin/bash
 # scripts/test's Linux-guest block: builds the kernel and initramfs (cached; the build's seconds are
-# printed), then runs the file-system suite on QEMU 7.2 + virtiofsd (PCI) and on Drydock (PCI with DAX,
-# and virtio-mmio), each compared with fstest.expected. Exit 77 (SKIP) when a tool is missing.
+# printed), then runs the file-system suite, each run compared with fstest.expected: on QEMU 7.2 + the C
+# virtiofsd and + Drydock's virtiofsd (scripts/virtiofsd --sandbox namespace, issue #17), both PCI; on
+# Drydock with its in-process server (PCI with DAX, and virtio-mmio) and with the C virtiofsd over vhost-user
+# (--virtio-fs-socket). Exit 77 (SKIP) when a tool is missing; the vhost-user runs need root (the C virtiofsd).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 for t in riscv64-linux-gnu-gcc qemu-system-riscv64 /usr/lib/qemu/virtiofsd flex bison bc python3; do
@@ -12,6 +14,8 @@ done
 start=$(date +%s)
 "$HERE/build.sh" > /dev/null
 echo "linux-guest: build.sh took $(( $(date +%s) - start )) s (kernel build itself: $(cat "$("$HERE/build.sh" 2>/dev/null)/build-seconds") s when it last ran; load $(cut -d' ' -f1-3 /proc/loadavg))"
-"$HERE/run-suite.sh" --engine qemu --transport pci
+"$HERE/run-suite.sh" --engine qemu --virtiofsd c --transport pci
+"$HERE/run-suite.sh" --engine qemu --virtiofsd ours --transport pci
 "$HERE/run-suite.sh" --engine drydock --transport pci --dax on
 "$HERE/run-suite.sh" --engine drydock --transport mmio
+"$HERE/run-suite.sh" --engine drydock --virtiofsd c --transport pci

@@ -18,9 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
@@ -475,6 +477,202 @@ static int t_statfs(void) {
     return 0;
 }
 
+/* A child that drops to uid/gid 1000 (the guest kernel checks permissions, the server runs each request with
+ * the caller's ids): what it creates is its own; it may ftruncate through a writable descriptor after making
+ * the file 0444 (SETATTR with the file handle); it may not write a root-owned 0644 file. */
+static int t_nonroot(void) {
+    SYS(mkdir("u", 0777));
+    SYS(put("u/root-owned", "root"));
+    pid_t pid = fork();
+    if (pid < 0) return fail("fork: %s", strerror(errno));
+    if (pid == 0) {
+        if (setgid(1000) < 0 || setuid(1000) < 0) _exit(10);
+        int fd = open("u/mine", O_WRONLY | O_CREAT | O_EXCL, 0644);
+        if (fd < 0) _exit(11);
+        struct stat st;
+        if (fstat(fd, &st) < 0 || st.st_uid != 1000 || st.st_gid != 1000) _exit(12);
+        if (fchmod(fd, 0444) < 0) _exit(13);
+        if (ftruncate(fd, 10) < 0) _exit(14);
+        close(fd);
+        if (stat("u/mine", &st) < 0 || st.st_size != 10 || (st.st_mode & 07777) != 0444) _exit(15);
+        if (open("u/mine", O_WRONLY) >= 0 || errno != EACCES) _exit(16);
+        if (open("u/root-owned", O_WRONLY) >= 0 || errno != EACCES) _exit(17);
+        if (unlink("u/mine") < 0) _exit(18);
+        _exit(0);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) < 0) return fail("waitpid: %s", strerror(errno));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return fail("child step %d failed", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    SYS(unlink("u/root-owned"));
+    SYS(rmdir("u"));
+    return 0;
+}
+
+static int t_copy_file_range(void) {
+    enum { LEN = 200000 };
+    int in = open("host.bin", O_RDONLY), out = open("cr", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0) return fail("open: %s", strerror(errno));
+    loff_t from = 1000, to = 0;
+    size_t done = 0;
+    while (done < LEN) {
+        ssize_t n = copy_file_range(in, &from, out, &to, LEN - done, 0);
+        if (n <= 0) { close(in); close(out); return fail("copy_file_range: %zd %s", n, strerror(errno)); }
+        done += (size_t)n;
+    }
+    static uint8_t buf[LEN];
+    ssize_t n = pread(out, buf, LEN, 0);
+    close(in);
+    close(out);
+    if (n != LEN) return fail("read back %zd", n);
+    for (size_t i = 0; i < LEN; i++) if (buf[i] != pattern(1000 + i)) return fail("byte %zu differs", i);
+    SYS(unlink("cr"));
+    return 0;
+}
+
+/* SEEK_DATA/SEEK_HOLE (FUSE_LSEEK, or the kernel's own answer when a server lacks it: data up to the end) */
+static int t_lseek_data_hole(void) {
+    int fd = open("sparse", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return fail("open: %s", strerror(errno));
+    static char page[4096];
+    memset(page, 'S', sizeof page);
+    if (pwrite(fd, page, sizeof page, 0) != 4096 || pwrite(fd, page, sizeof page, 1 << 20) != 4096 || ftruncate(fd, 2 << 20) < 0) {
+        close(fd);
+        return fail("write: %s", strerror(errno));
+    }
+    off_t data = lseek(fd, 0, SEEK_DATA), hole = lseek(fd, 0, SEEK_HOLE), past = lseek(fd, (2 << 20) + 1, SEEK_DATA);
+    int past_errno = errno;
+    close(fd);
+    if (data != 0 || hole < 4096 || hole > (2 << 20)) return fail("SEEK_DATA %lld SEEK_HOLE %lld", (long long)data, (long long)hole);
+    if (past != -1 || past_errno != ENXIO) return fail("SEEK_DATA past the end: %lld (%s), expected ENXIO", (long long)past, strerror(past_errno));
+    SYS(unlink("sparse"));
+    return 0;
+}
+
+static int t_large_offset(void) {
+    const off_t at = 5LL << 30; /* past 32 bits */
+    int fd = open("far", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return fail("open: %s", strerror(errno));
+    char c = 0;
+    struct stat st;
+    int bad = pwrite(fd, "Z", 1, at) != 1 || fstat(fd, &st) < 0 || pread(fd, &c, 1, at) != 1;
+    close(fd);
+    if (bad) return fail("pwrite/pread at 5 GiB: %s", strerror(errno));
+    if (st.st_size != at + 1 || c != 'Z') return fail("size %lld, byte '%c'", (long long)st.st_size, c);
+    SYS(unlink("far"));
+    return 0;
+}
+
+static int t_special_files(void) {
+    SYS(mkfifo("fifo", 0600));
+    struct stat st;
+    SYS(lstat("fifo", &st));
+    if (!S_ISFIFO(st.st_mode) || (st.st_mode & 07777) != 0600) return fail("fifo mode %o", st.st_mode);
+    SYS(mknod("sock", S_IFSOCK | 0600, 0)); /* what bind(2) of a Unix socket sends; the guest kernel has no networking */
+    SYS(lstat("sock", &st));
+    if (!S_ISSOCK(st.st_mode)) return fail("socket mode %o", st.st_mode);
+    SYS(unlink("fifo"));
+    SYS(unlink("sock"));
+    return 0;
+}
+
+/* flock and POSIX locks between two processes (the kernel's own locks unless the server takes them) */
+static int t_locks(void) {
+    int fd = open("lk", O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return fail("open: %s", strerror(errno));
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 100};
+    if (flock(fd, LOCK_EX) < 0 || fcntl(fd, F_SETLK, &fl) < 0) { close(fd); return fail("lock: %s", strerror(errno)); }
+    pid_t me = getpid(), pid = fork();
+    if (pid < 0) { close(fd); return fail("fork: %s", strerror(errno)); }
+    if (pid == 0) {
+        int cfd = open("lk", O_RDWR);
+        if (cfd < 0) _exit(10);
+        if (flock(cfd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK) _exit(11);
+        struct flock q = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 50, .l_len = 10};
+        if (fcntl(cfd, F_GETLK, &q) < 0 || q.l_type != F_WRLCK || q.l_pid != me) _exit(12);
+        if (fcntl(cfd, F_SETLK, &q) == 0 || (errno != EAGAIN && errno != EACCES)) _exit(13);
+        struct flock free_range = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 200, .l_len = 10};
+        if (fcntl(cfd, F_SETLK, &free_range) < 0) _exit(14);
+        _exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    close(fd);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return fail("child step %d failed", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    SYS(unlink("lk"));
+    return 0;
+}
+
+/* O_TMPFILE: an unnamed file that linkat gives a name (FUSE_TMPFILE); a server without it gives EOPNOTSUPP */
+static int t_o_tmpfile(void) {
+    int fd = open(".", O_TMPFILE | O_RDWR, 0600);
+    if (fd < 0) return errno == EOPNOTSUPP ? 0 : fail("open O_TMPFILE: %s, expected success or EOPNOTSUPP", strerror(errno));
+    int bad = write_all(fd, "tmp", 3) < 0;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    if (!bad) bad = linkat(AT_FDCWD, path, AT_FDCWD, "tmp-named", AT_SYMLINK_FOLLOW) < 0;
+    close(fd);
+    if (bad) return fail("write/linkat: %s", strerror(errno));
+    if (expect_text("tmp-named", "tmp")) return -1;
+    SYS(unlink("tmp-named"));
+    return 0;
+}
+
+static int t_errno(void) {
+    SYS(mkdir("ed", 0755));
+    SYS(put("ef", "f"));
+    char longname[257];
+    memset(longname, 'e', 256);
+    longname[256] = 0;
+    struct { const char *what; int got, want; } r[] = {
+        {"mkdir of an existing name", mkdir("ed", 0755) < 0 ? errno : 0, EEXIST},
+        {"rmdir of a file", rmdir("ef") < 0 ? errno : 0, ENOTDIR},
+        {"unlink of a directory", unlink("ed") < 0 ? errno : 0, EISDIR},
+        {"open of a directory for writing", open("ed", O_WRONLY) < 0 ? errno : 0, EISDIR},
+        {"link of a directory", link("ed", "ed2") < 0 ? errno : 0, EPERM},
+        {"a file as a directory", open("ef/x", O_RDONLY) < 0 ? errno : 0, ENOTDIR},
+        {"rename of a directory into itself", rename("ed", "ed/sub") < 0 ? errno : 0, EINVAL},
+        {"rename of a file over a directory", rename("ef", "ed") < 0 ? errno : 0, EISDIR},
+        {"a name of 256 bytes", open(longname, O_RDONLY | O_CREAT, 0644) < 0 ? errno : 0, ENAMETOOLONG},
+    };
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+        if (r[i].got != r[i].want) return fail("%s: %s, expected %s", r[i].what, r[i].got ? strerror(r[i].got) : "success", strerror(r[i].want));
+    SYS(unlink("ef"));
+    SYS(rmdir("ed"));
+    return 0;
+}
+
+/* The sizes a listing brings (READDIRPLUS fills the attribute cache) are the files' sizes */
+static int t_readdir_attrs(void) {
+    SYS(mkdir("ra", 0755));
+    char name[32], buf[800];
+    memset(buf, 'r', sizeof buf);
+    for (int i = 1; i <= 6; i++) {
+        snprintf(name, sizeof name, "ra/f%d", i);
+        int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0 || write_all(fd, buf, (size_t)i * 100) < 0) return fail("create %s: %s", name, strerror(errno));
+        close(fd);
+    }
+    DIR *d = opendir("ra");
+    if (!d) return fail("opendir: %s", strerror(errno));
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] != 'f') continue;
+        struct stat st;
+        int k = atoi(e->d_name + 1);
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_size != k * 100 || e->d_type != DT_REG) {
+            closedir(d);
+            return fail("%s: size %lld type %d", e->d_name, (long long)st.st_size, e->d_type);
+        }
+        n++;
+    }
+    closedir(d);
+    if (n != 6) return fail("%d entries", n);
+    for (int i = 1; i <= 6; i++) { snprintf(name, sizeof name, "ra/f%d", i); SYS(unlink(name)); }
+    SYS(rmdir("ra"));
+    return 0;
+}
+
 static int t_unlink_and_rmdir(void) {
     SYS(unlink("c.txt"));
     SYS(unlink("a.txt"));
@@ -520,6 +718,15 @@ int main(int argc, char **argv) {
     check("fsync", t_fsync);
     check("host-edit", t_host_edit);
     check("statfs", t_statfs);
+    check("nonroot", t_nonroot);
+    check("copy-file-range", t_copy_file_range);
+    check("lseek-data-hole", t_lseek_data_hole);
+    check("large-offset", t_large_offset);
+    check("special-files", t_special_files);
+    check("locks", t_locks);
+    check("o-tmpfile", t_o_tmpfile);
+    check("errno", t_errno);
+    check("readdir-attrs", t_readdir_attrs);
     check("unlink-rmdir", t_unlink_and_rmdir);
     printf("fstest: %d passed, %d failed\n", passed, failed);
     return failed > 100 ? 100 : failed;
