@@ -2,6 +2,8 @@ package io.drydock.virtiofs.devfuse;
 
 import io.drydock.virtiofs.fuse.abi.FuseOpcode;
 import io.drydock.virtiofs.fuse.filesystem.FuseFileSystem;
+import io.drydock.virtiofs.fuse.filesystem.IdMap;
+import io.drydock.virtiofs.fuse.filesystem.IdMappedFileSystem;
 import io.drydock.virtiofs.fuse.filesystem.ReadOnlyFileSystem;
 import io.drydock.virtiofs.fuse.server.FuseServer;
 import io.drydock.virtiofs.fuse.server.FuseServerConfig;
@@ -79,6 +81,12 @@ public final class VirtiofsdMain implements Callable<Integer> {
     @Option(names = "--max-open-fds", defaultValue = "0", description = "Open host data descriptors (default: an eighth of RLIMIT_NOFILE, raised at start).")
     int maxOpenFds;
 
+    @Option(names = "--translate-uid", description = "Translate user IDs between guest and host (repeatable): map:GUEST:HOST:COUNT, guest:GUEST:HOST:COUNT, host:HOST:GUEST:COUNT, squash-guest:GUEST:HOST:COUNT, squash-host:HOST:GUEST:COUNT, forbid-guest:GUEST:COUNT; IDs no rule covers pass unchanged.")
+    List<String> translateUid = new ArrayList<>();
+
+    @Option(names = "--translate-gid", description = "The same for group IDs.")
+    List<String> translateGid = new ArrayList<>();
+
     @Option(names = "--stats", description = "Print per-opcode counts and mean latency on exit.")
     boolean stats;
 
@@ -98,15 +106,22 @@ public final class VirtiofsdMain implements Callable<Integer> {
         if (sharedDir == null) throw new CommandLine.ParameterException(new CommandLine(this), "--shared-dir DIR or -o source=DIR is required");
         if ((socketPath == null) == (mountpoint == null))
             throw new CommandLine.ParameterException(new CommandLine(this), "give exactly one of --socket-path and --mount");
+        IdMap uids, gids;
+        try {
+            uids = IdMap.parse(translateUid);
+            gids = IdMap.parse(translateGid);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         if (socketPath != null) {
             FuseStats counts = new FuseStats();
-            int rc = VhostUserMain.serve(Path.of(socketPath), sharedDir, options(), Sandbox.parse(sandbox), once, counts);
+            int rc = VhostUserMain.serve(Path.of(socketPath), sharedDir, options(), uids, gids, Sandbox.parse(sandbox), once, counts);
             if (stats) print(counts);
             return rc;
         }
         PassthroughOptions options = options();
         PassthroughFileSystem passthrough = PassthroughFileSystem.open(sharedDir, options);
-        FuseFileSystem fs = readonly ? new ReadOnlyFileSystem(passthrough) : passthrough;
+        FuseFileSystem fs = IdMappedFileSystem.of(readonly ? new ReadOnlyFileSystem(passthrough) : passthrough, uids, gids);
         FuseStats counts = new FuseStats();
         FuseServer server = new FuseServer(fs, FuseServerConfig.defaults(), null, counts);
         DevFuseMount mount = DevFuseMount.mount(mountpoint, sharedDir, true);
