@@ -8,7 +8,8 @@
 #
 # --virtiofsd: inproc (Drydock only, the default there) = the device's own FUSE server; ours =
 # scripts/virtiofsd --socket-path (with --sandbox namespace when root); c = /usr/lib/qemu/virtiofsd (the
-# default on QEMU). On Drydock, ours and c go through --virtio-fs-socket. Both daemons get xattrs on.
+# default on QEMU). On Drydock, ours and c go through --virtio-fs-socket. Both daemons get xattrs on;
+# OUR_VIRTIOFSD_ARGS adds options to ours (e.g. "--translate-uid map:1000:101000:10").
 #
 # Builds the kernel and initramfs first (build.sh; cached). Prints the suite's lines, then "suite: PASS"
 # or a diff; exit 0 when the lines match. Drydock's FUSE metrics (--stats) go to DIR/stats.txt; with DAX
@@ -60,7 +61,7 @@ sock="$work/vfs.sock"
 rm -f "$sock"
 case "$backend" in
   ours) sandbox=none; [ "$(id -u)" = 0 ] && sandbox=namespace
-        "$ROOT/scripts/virtiofsd" --socket-path="$sock" -o source="$share" -o xattr --sandbox "$sandbox" --once --stats > "$work/virtiofsd.log" 2>&1 &
+        "$ROOT/scripts/virtiofsd" --socket-path="$sock" -o source="$share" -o xattr --sandbox "$sandbox" --once --stats ${OUR_VIRTIOFSD_ARGS:-} > "$work/virtiofsd.log" 2>&1 &
         pids+=($!); daemon=$! ;;
   c) /usr/lib/qemu/virtiofsd --socket-path="$sock" -o source="$share" -o xattr > "$work/virtiofsd.log" 2>&1 &
      pids+=($!) ;;
