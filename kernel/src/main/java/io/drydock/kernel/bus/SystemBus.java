@@ -1,14 +1,14 @@
 package io.drydock.kernel.bus;
 
 import io.drydock.kernel.memory.GuestMemory;
+import io.drydock.kernel.memory.GuestMemoryException;
 import io.drydock.kernel.memory.MemoryBacking;
+import io.drydock.kernel.memory.RamAccess;
 import io.drydock.kernel.memory.RamRegion;
 import io.drydock.kernel.metrics.MetricsRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -24,9 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class SystemBus implements MemoryMap {
     private static final Logger log = LoggerFactory.getLogger(SystemBus.class);
-    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final MetricsRegistry metrics;
     private final GuestMemory.Owner memory = GuestMemory.newOwner();
@@ -207,38 +204,30 @@ public final class SystemBus implements MemoryMap {
         return new BusFault(addr, size, write, d.name() + " failed: " + e, e);
     }
 
+    // RAM through the one access primitive (RamAccess: layouts, and what a region unmapped meanwhile, a SIGBUS
+    // on a truncated DAX page or a read-only mapping mean), as a failed guest access.
     private static long readRam(RamRegion r, long addr, int size) {
-        long off = addr - r.base();
+        if (!validSize(size)) throw new BusFault(addr, size, false, "unsupported access size");
         try {
-            return switch (size) {
-                case 1 -> r.segment().get(ValueLayout.JAVA_BYTE, off) & 0xffL;
-                case 2 -> r.segment().get(LE16, off) & 0xffffL;
-                case 4 -> r.segment().get(LE32, off) & 0xffff_ffffL;
-                case 8 -> r.segment().get(LE64, off);
-                default -> throw new BusFault(addr, size, false, "unsupported access size");
-            };
-        } catch (IllegalStateException | UnsupportedOperationException | InternalError e) {
-            // InternalError: SIGBUS on a DAX page past the end of its truncated host file (see GuestMemory)
-            throw new BusFault(addr, size, false, r.name() + " is not readable now: " + e.getMessage(), e);
+            return RamAccess.read(r, addr, size);
+        } catch (GuestMemoryException e) {
+            throw new BusFault(addr, size, false, r.name() + " is not readable now: " + e.getMessage(), cause(e));
         }
     }
 
     private static void writeRam(RamRegion r, long addr, int size, long value) {
-        long off = addr - r.base();
+        if (!validSize(size)) throw new BusFault(addr, size, true, "unsupported access size");
         try {
-            switch (size) {
-                case 1 -> r.segment().set(ValueLayout.JAVA_BYTE, off, (byte) value);
-                case 2 -> r.segment().set(LE16, off, (short) value);
-                case 4 -> r.segment().set(LE32, off, (int) value);
-                case 8 -> r.segment().set(LE64, off, value);
-                default -> throw new BusFault(addr, size, true, "unsupported access size");
-            }
-        } catch (IllegalStateException | IllegalArgumentException | UnsupportedOperationException | InternalError e) {
-            // closed (unmapped), a read-only mapping (the JDK refuses writes to read-only segments), or SIGBUS
-            // on a DAX page past the end of its truncated host file (InternalError, see GuestMemory)
-            throw new BusFault(addr, size, true, r.name() + " is not writable now: " + e.getMessage(), e);
+            RamAccess.write(r, addr, size, value);
+        } catch (GuestMemoryException e) {
+            throw new BusFault(addr, size, true, r.name() + " is not writable now: " + e.getMessage(), cause(e));
         }
     }
+
+    /** What the host reported (the closed region, the SIGBUS), as the fault's cause. */
+    private static Throwable cause(GuestMemoryException e) { return e.getCause() != null ? e.getCause() : e; }
+
+    private static boolean validSize(int size) { return size == 1 || size == 2 || size == 4 || size == 8; }
 
     @Override public String toString() {
         StringBuilder sb = new StringBuilder("address map:");

@@ -1,9 +1,7 @@
 package io.drydock.kernel.memory;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -17,10 +15,6 @@ import java.util.List;
  * other beyond what the host guarantees for aligned 8-byte accesses.
  */
 public final class GuestMemory {
-    private static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     private volatile RamRegion[] regions = new RamRegion[0];
 
     private GuestMemory() {}
@@ -63,45 +57,22 @@ public final class GuestMemory {
         return false;
     }
 
-    public int read8(long addr) {
-        RamRegion r = region(addr, 1);
-        return access(addr, 1, () -> r.segment().get(ValueLayout.JAVA_BYTE, addr - r.base()) & 0xff);
-    }
+    // Scalars: the bounds check here (region), the access and its failure rule in RamAccess, the one primitive.
+    public int read8(long addr) { return (int) RamAccess.read(region(addr, 1), addr, 1); }
 
-    public int read16(long addr) {
-        RamRegion r = region(addr, 2);
-        return access(addr, 2, () -> r.segment().get(LE16, addr - r.base()) & 0xffff);
-    }
+    public int read16(long addr) { return (int) RamAccess.read(region(addr, 2), addr, 2); }
 
-    public int read32(long addr) {
-        RamRegion r = region(addr, 4);
-        return access(addr, 4, () -> r.segment().get(LE32, addr - r.base()));
-    }
+    public int read32(long addr) { return (int) RamAccess.read(region(addr, 4), addr, 4); }
 
-    public long read64(long addr) {
-        RamRegion r = region(addr, 8);
-        return accessLong(addr, 8, () -> r.segment().get(LE64, addr - r.base()));
-    }
+    public long read64(long addr) { return RamAccess.read(region(addr, 8), addr, 8); }
 
-    public void write8(long addr, int value) {
-        RamRegion r = writable(addr, 1);
-        run(addr, 1, () -> r.segment().set(ValueLayout.JAVA_BYTE, addr - r.base(), (byte) value));
-    }
+    public void write8(long addr, int value) { RamAccess.write(writable(addr, 1), addr, 1, value); }
 
-    public void write16(long addr, int value) {
-        RamRegion r = writable(addr, 2);
-        run(addr, 2, () -> r.segment().set(LE16, addr - r.base(), (short) value));
-    }
+    public void write16(long addr, int value) { RamAccess.write(writable(addr, 2), addr, 2, value); }
 
-    public void write32(long addr, int value) {
-        RamRegion r = writable(addr, 4);
-        run(addr, 4, () -> r.segment().set(LE32, addr - r.base(), value));
-    }
+    public void write32(long addr, int value) { RamAccess.write(writable(addr, 4), addr, 4, value); }
 
-    public void write64(long addr, long value) {
-        RamRegion r = writable(addr, 8);
-        run(addr, 8, () -> r.segment().set(LE64, addr - r.base(), value));
-    }
+    public void write64(long addr, long value) { RamAccess.write(writable(addr, 8), addr, 8, value); }
 
     /** Copies {@code dst.length} bytes from guest memory at {@code addr}. */
     public void read(long addr, byte[] dst) { read(addr, MemorySegment.ofArray(dst), 0, dst.length); }
@@ -157,28 +128,9 @@ public final class GuestMemory {
         return sb.toString();
     }
 
-    // A region unmapped between the check and the access (DAX REMOVEMAPPING, machine teardown) makes the
-    // JDK throw IllegalStateException; it is the guest's access that failed, not the host.
-    private interface IntAccess { int get(); }
-    private interface LongAccess { long get(); }
-
-    // A DAX window page past the end of its host file (truncated under the mapping) raises SIGBUS, which the
-    // JDK (25) reports as InternalError "a fault occurred in an unsafe memory access operation" on the
-    // accessing thread: also the guest's failed access.
-    private static int access(long addr, long len, IntAccess a) {
-        try { return a.get(); } catch (IllegalStateException | InternalError e) { throw unmapped(addr, len, e); }
-    }
-
-    private static long accessLong(long addr, long len, LongAccess a) {
-        try { return a.get(); } catch (IllegalStateException | InternalError e) { throw unmapped(addr, len, e); }
-    }
-
+    // Bulk copies fail as scalars do (RamAccess says how: a region unmapped meanwhile, a SIGBUS on a truncated
+    // DAX file page); anything else thrown is a bug and propagates.
     private static void run(long addr, long len, Runnable a) {
-        try { a.run(); } catch (IllegalStateException | InternalError e) { throw unmapped(addr, len, e); }
-    }
-
-    private static GuestMemoryException unmapped(long addr, long len, Throwable e) {
-        return new GuestMemoryException(addr, len, e instanceof InternalError
-                ? "host fault (a mapped file page past its end)" : "region was unmapped", e);
+        try { a.run(); } catch (RuntimeException | InternalError e) { throw RamAccess.failed(addr, len, e); }
     }
 }

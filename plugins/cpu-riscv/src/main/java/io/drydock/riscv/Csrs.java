@@ -151,9 +151,10 @@ final class Csrs {
                 if (h.priv == PRIV_S && (h.mstatus & TVM) != 0) throw h.illegal(insn);
                 long mode = v >>> 60;
                 // §4.1.11: a write with an unsupported MODE has no effect. ASID bits are not implemented (read 0).
+                // Writing satp invalidates nothing (§4.1.11): the MMU selects the TLBs of the new context.
                 if (mode == 0 || mode == 8) {
                     h.satp = v & ((0xfL << 60) | 0xfff_ffff_ffffL);
-                    h.mmu.flushAll();
+                    h.mmu.contextChanged();
                 }
             }
             case MSTATUS -> setMstatus(h, (h.mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE));
@@ -222,6 +223,6 @@ final class Csrs {
         long mpp = (v >>> 11) & 3;
         if (mpp == 2) v = (v & ~MPP) | (h.mstatus & MPP); // MPP is WARL: 2 is reserved
         h.mstatus = v;
-        h.mmu.privilegeChanged(); // MPRV, MPP, SUM and MXR change what translations allow
+        h.mmu.contextChanged(); // MPRV, MPP, SUM and MXR change which translations apply (§3.1.6.3)
     }
 }

@@ -230,6 +230,7 @@ public final class Hart implements Cpu {
         fpu.reset();
         mmu.flushAll();
         mmu.flushCode();
+        mmu.contextChanged();
     }
 
     @Override public long pc() { return pc; }
@@ -331,9 +332,10 @@ public final class Hart implements Cpu {
         }
     }
 
+    /** Changes privilege: selects the MMU's TLBs for the new context, flushing nothing (see TlbContexts). */
     void setPriv(int p) {
         priv = p;
-        mmu.privilegeChanged();
+        mmu.contextChanged();
     }
 
     /** mret (priv 1.12 §3.3.2). Sets pc. */

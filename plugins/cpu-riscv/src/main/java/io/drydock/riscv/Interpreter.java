@@ -3,6 +3,8 @@ package io.drydock.riscv;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
+import io.drydock.kernel.memory.RamAccess;
+
 import static io.drydock.riscv.Mmu.LE16;
 import static io.drydock.riscv.Mmu.LE32;
 import static io.drydock.riscv.Mmu.LE64;
@@ -29,8 +31,9 @@ final class Interpreter {
     private final Hart h;
     private final long[] x;
     private final Mmu mmu;
-    private final long[] lTag, sTag, lAdd, sAdd;
-    private final MemorySegment[] lSeg, sSeg;
+    /** The current translation context's load and store TLBs (re-bound by the Mmu when the context changes). */
+    private long[] lTag, sTag, lAdd, sAdd;
+    private MemorySegment[] lSeg, sSeg;
     /** Entries at a block boundary before it is translated. */
     private static final int HOT = 32;
     /** Set by a translated block's exception handler: the index of the instruction that threw. */
@@ -40,12 +43,17 @@ final class Interpreter {
         this.h = h;
         this.x = h.x;
         this.mmu = h.mmu;
-        this.lTag = mmu.lTag;
-        this.sTag = mmu.sTag;
-        this.lAdd = mmu.lAdd;
-        this.sAdd = mmu.sAdd;
-        this.lSeg = mmu.lSeg;
-        this.sSeg = mmu.sSeg;
+        bindTlbs();
+    }
+
+    /** Called by the Mmu after it switched translation context, between blocks. */
+    void bindTlbs() {
+        lTag = mmu.lTag;
+        sTag = mmu.sTag;
+        lAdd = mmu.lAdd;
+        sAdd = mmu.sAdd;
+        lSeg = mmu.lSeg;
+        sSeg = mmu.sSeg;
     }
 
     // ---- inline memory access: TLB hit → one segment access; miss → Mmu ----
@@ -289,20 +297,21 @@ final class Interpreter {
             h.instret += n;
             // else a watchpoint stopped the instruction (Mmu.watch), or the run reached a page with a breakpoint (Mmu.codePage)
             if (h.watchHit == null && !h.pageBreak) h.takePendingTrap();
-        } catch (IllegalStateException e) {
-            // a RAM region was unmapped under a cached translation: drop the caches and retry the instruction
+        } catch (RuntimeException | InternalError e) {
             if (running != null) { pc += running.offsets[trapIndex]; n += trapIndex; }
             h.pc = pc;
             h.instret += n;
-            mmu.flushAll();
-            mmu.flushCode();
-        } catch (InternalError e) {
-            // SIGBUS on a DAX window page past the end of its host file (truncated under the mapping): the JDK
-            // reports it as InternalError on this thread; the guest gets an access fault (tval 0, priv 1.12 §3.1.16)
-            if (!String.valueOf(e.getMessage()).contains("unsafe memory access")) throw e;
-            if (running != null) { pc += running.offsets[trapIndex]; n += trapIndex; }
-            h.pc = pc;
-            h.instret += n;
+            // Only a failed access to guest RAM is the guest's business (RamAccess says which throwables are);
+            // anything else — a translator bug, "not a system op" — stops the hart with pc at the instruction.
+            RamAccess.Failure f = RamAccess.failure(e);
+            if (f == null) throw e;
+            if (f == RamAccess.Failure.UNMAPPED && mmu.flushPending()) {
+                // the region was unmapped under a cached translation: the next block drops the caches and the
+                // instruction runs again, against the new memory map
+                return;
+            }
+            // a SIGBUS on a DAX window page past the end of its truncated host file, a closed region still mapped,
+            // or a write to a read-only mapping: the guest gets an access fault (tval 0, priv 1.12 §3.1.16)
             h.raise(faultingAccess(pc), 0);
             h.takePendingTrap();
         }
@@ -313,8 +322,9 @@ final class Interpreter {
         int raw;
         try {
             raw = mmu.fetchRaw(pc);
-        } catch (Trap | InternalError e) {
-            return Trap.INSN_ACCESS;
+        } catch (RuntimeException | InternalError e) {
+            if (!(e instanceof Trap) && RamAccess.failure(e) == null) throw e;
+            return Trap.INSN_ACCESS; // the instruction's own page is gone too
         }
         if (Decoder.isCompressed(raw)) {
             int quadrant = raw & 3, funct3 = (raw >>> 13) & 7;

@@ -2,12 +2,12 @@ package io.drydock.riscv;
 
 import io.drydock.kernel.bus.BusFault;
 import io.drydock.kernel.bus.BusRegion;
+import io.drydock.kernel.memory.RamAccess;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.HashMap;
 
 import static io.drydock.riscv.Csr.*;
@@ -15,11 +15,13 @@ import static io.drydock.riscv.Csr.*;
 /**
  * Address translation (Sv39, priv 1.12 §4.3–4.4), the hart's software TLBs and its decoded-code cache.
  *
- * <p>Three direct-mapped TLBs (fetch, load, store) map a virtual page number straight to host memory: a
- * RAM segment and an addend, so a hit costs one compare and one segment access. Only pages wholly inside
- * one RAM region are cached; MMIO always takes the slow path to {@link io.drydock.kernel.bus.SystemBus}.
- * The TLBs are flushed on satp writes, sfence.vma, privilege and mstatus changes, and memory-map changes.
- * A store TLB entry exists only for pages whose PTE is already dirty.
+ * <p>Three direct-mapped TLBs (fetch, load, store; {@link Tlb}) map a virtual page number straight to host
+ * memory: a RAM segment and an addend, so a hit costs one compare and one segment access. Only pages wholly
+ * inside one RAM region are cached; MMIO always takes the slow path to {@link io.drydock.kernel.bus.SystemBus}.
+ * There is one set of them per translation context ({@link TlbContexts}: satp, effective privilege, SUM,
+ * MXR), so traps, xRET and mstatus/satp writes switch sets instead of flushing; sfence.vma drops what it
+ * names (an address, an ASID), memory-map changes drop everything. A store TLB entry exists only for pages
+ * whose PTE is already dirty.
  *
  * <p>A/D bits: set by the walker with a compare-and-swap on the PTE (the Svadu behaviour, as QEMU does).
  *
@@ -31,11 +33,12 @@ import static io.drydock.riscv.Csr.*;
  * never trap. Misaligned AMOs and LR/SC raise address-misaligned exceptions.
  */
 final class Mmu {
-    static final int TLB_BITS = 10, TLB_SIZE = 1 << TLB_BITS, TLB_MASK = TLB_SIZE - 1;
+    static final int TLB_MASK = Tlb.MASK;
     static final int LOAD = 0, STORE = 1, FETCH = 2;
-    static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    // guest RAM's layouts: the kernel's one access primitive (RamAccess) defines them and what a failed access is
+    static final ValueLayout.OfShort LE16 = RamAccess.LE16;
+    static final ValueLayout.OfInt LE32 = RamAccess.LE32;
+    static final ValueLayout.OfLong LE64 = RamAccess.LE64;
     private static final VarHandle ATOMIC64 = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle ATOMIC32 = ValueLayout.JAVA_INT.varHandle();
     static {
@@ -47,10 +50,16 @@ final class Mmu {
     static final long PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_G = 32, PTE_A = 64, PTE_D = 128;
 
     private final Hart h;
-    final long[] lTag = new long[TLB_SIZE], sTag = new long[TLB_SIZE], fTag = new long[TLB_SIZE];
-    final long[] lAdd = new long[TLB_SIZE], sAdd = new long[TLB_SIZE], fAdd = new long[TLB_SIZE];
-    final MemorySegment[] lSeg = new MemorySegment[TLB_SIZE], sSeg = new MemorySegment[TLB_SIZE], fSeg = new MemorySegment[TLB_SIZE];
-    final CodePage[] fCode = new CodePage[TLB_SIZE];
+    private final TlbContexts contexts = new TlbContexts();
+    /** The current context's TLBs (see {@link TlbContexts}), and their arrays, which the interpreter reads inline. */
+    private Tlb loads, stores, fetches;
+    private int dataContext = -1, fetchContext = -1;
+    private long contextSatp;
+    long[] lTag, sTag, fTag, lAdd, sAdd, fAdd;
+    MemorySegment[] lSeg, sSeg, fSeg;
+    CodePage[] fCode;
+    /** Leaf level of the last successful {@link #translate} (0 = 4 KiB page). */
+    private int leafLevel;
     private final HashMap<Long, CodePage> code = new HashMap<>();
     private volatile boolean flushRequested;
     /** True while the machine has watchpoints: loads and stores check them here, and watched pages stay out of the TLBs. */
@@ -66,11 +75,14 @@ final class Mmu {
 
     Mmu(Hart h) {
         this.h = h;
-        flushAll();
+        contextChanged();
     }
 
     /** From the memory map's change listener (any thread): flush before the next block. */
     void requestFlush() { flushRequested = true; }
+
+    /** True when the memory map changed since the last block start (the caches are dropped at the next). */
+    boolean flushPending() { return flushRequested; }
 
     /** Called at block starts on the hart's thread. */
     void checkFlush() {
@@ -81,31 +93,52 @@ final class Mmu {
         }
     }
 
-    void privilegeChanged() {
+    /**
+     * Privilege, mstatus (MPRV, MPP, SUM, MXR) or satp changed: selects the TLBs of the new translation
+     * context (priv 1.12 §3.1.6.3, §4.1.11) without flushing anything. Cheap when nothing relevant changed.
+     */
+    void contextChanged() {
         long s = h.mstatus;
         dataPriv = h.priv == PRIV_M && (s & MPRV) != 0 ? (int) ((s >>> 11) & 3) : h.priv;
         sum = (s & SUM) != 0;
         mxr = (s & MXR) != 0;
-        flushAll();
+        boolean translated = (h.satp >>> 60) != 0;
+        int d = !translated || dataPriv == PRIV_M ? TlbContexts.BARE
+                : (dataPriv == PRIV_S ? 1 : 2) | (dataPriv == PRIV_S && sum ? 4 : 0) | (mxr ? 8 : 0);
+        int f = !translated || h.priv == PRIV_M ? TlbContexts.BARE : h.priv == PRIV_S ? 1 : 2;
+        if (d == dataContext && f == fetchContext && (h.satp == contextSatp || (d == TlbContexts.BARE && f == TlbContexts.BARE))) return;
+        dataContext = d;
+        fetchContext = f;
+        contextSatp = h.satp;
+        TlbContexts.Set ds = contexts.data(h.satp, d), fs = contexts.fetch(h.satp, f);
+        loads = ds.first;
+        stores = ds.second;
+        fetches = fs.first;
+        lTag = loads.tag; lAdd = loads.add; lSeg = loads.seg;
+        sTag = stores.tag; sAdd = stores.add; sSeg = stores.seg;
+        fTag = fetches.tag; fAdd = fetches.add; fSeg = fetches.seg; fCode = fetches.code;
+        if (h.interpreter != null) h.interpreter.bindTlbs();
     }
 
+    /** Forgets every cached translation of every context (memory-map change, reset, watchpoints). */
     void flushAll() {
         watching = h.debug != null && h.debug.hasWatchpoints();
         breaking = h.debug != null && h.debug.hasBreakpoints();
-        Arrays.fill(lTag, -1);
-        Arrays.fill(sTag, -1);
-        Arrays.fill(fTag, -1);
-        Arrays.fill(lSeg, null);
-        Arrays.fill(sSeg, null);
-        Arrays.fill(fSeg, null);
-        Arrays.fill(fCode, null);
+        contexts.clearAll();
+    }
+
+    /**
+     * sfence.vma (priv 1.12 §4.2.1): rs1 = x0 orders every address, else only {@code va}'s page (and a
+     * superpage containing it); rs2 = x0 every address space, else only ASID {@code asid}.
+     */
+    void fence(boolean allAddresses, long va, boolean allSpaces, long asid) {
+        contexts.fence(allAddresses ? -1 : va >>> 12, allSpaces ? -1 : (int) (asid & 0xffff));
     }
 
     /** fence.i: forget every decoded instruction. */
     void flushCode() {
         code.clear();
-        Arrays.fill(fTag, -1);
-        Arrays.fill(fCode, null);
+        contexts.clearAll();
     }
 
     // ---- translation ----
@@ -121,6 +154,7 @@ final class Mmu {
     /** Virtual → physical for one access, walking the page table if needed (§4.3.2). */
     long translate(long va, int access) {
         int p = access == FETCH ? h.priv : dataPriv;
+        leafLevel = 0;
         if (p == PRIV_M || (h.satp >>> 60) == 0) return va;
         if (((va << 25) >> 25) != va) throw pageFault(access, va); // §4.4.1: bits 63:39 equal bit 38
         while (true) {
@@ -160,6 +194,7 @@ final class Mmu {
                     if (!ATOMIC64.compareAndSet(seg, off, pte, want)) break;
                 }
                 long mask = (1L << (12 + 9 * level)) - 1;
+                leafLevel = level;
                 return ((ppn << 12) & ~mask) | (va & mask);
             }
         }
@@ -204,13 +239,8 @@ final class Mmu {
         long pa = translate(va, LOAD);
         BusRegion.Ram ram = ramPage(pa);
         if (ram != null) {
-            int i = (int) (va >>> 12) & TLB_MASK;
             long add = pa - va - ram.base();
-            if (!watching || !h.debug.watchesPage(va >>> 12)) {
-                lTag[i] = va >>> 12;
-                lSeg[i] = ram.region().segment();
-                lAdd[i] = add;
-            }
+            if (!watching || !h.debug.watchesPage(va >>> 12)) loads.fill(va >>> 12, ram.region().segment(), add, leafLevel);
             return read(ram.region().segment(), va + add, size);
         }
         if ((pa & (size - 1)) != 0) return loadBytes(va, size);
@@ -227,14 +257,7 @@ final class Mmu {
         return v;
     }
 
-    static long read(MemorySegment seg, long off, int size) {
-        return switch (size) {
-            case 1 -> seg.get(ValueLayout.JAVA_BYTE, off) & 0xffL;
-            case 2 -> seg.get(LE16, off) & 0xffffL;
-            case 4 -> seg.get(LE32, off) & 0xffff_ffffL;
-            default -> seg.get(LE64, off);
-        };
-    }
+    static long read(MemorySegment seg, long off, int size) { return RamAccess.get(seg, off, size); }
 
     void store(long va, int size, long value) {
         if (watching) watch(va, size, true);
@@ -244,14 +267,10 @@ final class Mmu {
         }
         long pa = translate(va, STORE);
         BusRegion.Ram ram = ramPage(pa);
-        if (ram != null) {
-            int i = (int) (va >>> 12) & TLB_MASK;
+        // a read-only mapping never enters the store TLB: the bus refuses the write (an access fault)
+        if (ram != null && !ram.region().segment().isReadOnly()) {
             long add = pa - va - ram.base();
-            if (!watching || !h.debug.watchesPage(va >>> 12)) {
-                sTag[i] = va >>> 12;
-                sSeg[i] = ram.region().segment();
-                sAdd[i] = add;
-            }
+            if (!watching || !h.debug.watchesPage(va >>> 12)) stores.fill(va >>> 12, ram.region().segment(), add, leafLevel);
             write(ram.region().segment(), va + add, size, value);
             return;
         }
@@ -272,14 +291,7 @@ final class Mmu {
         for (int i = 0; i < size; i++) store(va + i, 1, value >>> (8 * i));
     }
 
-    static void write(MemorySegment seg, long off, int size, long v) {
-        switch (size) {
-            case 1 -> seg.set(ValueLayout.JAVA_BYTE, off, (byte) v);
-            case 2 -> seg.set(LE16, off, (short) v);
-            case 4 -> seg.set(LE32, off, (int) v);
-            default -> seg.set(LE64, off, v);
-        }
-    }
+    static void write(MemorySegment seg, long off, int size, long v) { RamAccess.set(seg, off, size, v); }
 
     // ---- atomics (A extension) ----
 
@@ -415,10 +427,10 @@ final class Mmu {
             curOff = ppage - ram.base();
             return page;
         }
-        fTag[i] = vpn;
+        curSeg = ram.region().segment();
+        curOff = ppage - ram.base();
+        fetches.fill(vpn, curSeg, curOff, leafLevel);
         fCode[i] = page;
-        fSeg[i] = curSeg = ram.region().segment();
-        fAdd[i] = curOff = ppage - ram.base();
         return page;
     }
 

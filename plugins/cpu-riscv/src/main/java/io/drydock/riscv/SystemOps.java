@@ -39,7 +39,8 @@ final class SystemOps {
             case FENCE_I -> h.mmu.flushCode();
             case SFENCE_VMA -> {
                 if (h.priv == PRIV_U || (h.priv == PRIV_S && (h.mstatus & TVM) != 0)) throw h.illegal(h.mmu.fetchRaw(h.pc));
-                h.mmu.flushAll(); // flushing everything is a legal implementation of any sfence.vma (§4.2.1)
+                // §4.2.1: rs1 = x0 every address, else that address; rs2 = x0 every ASID, else the ASID in rs2
+                h.mmu.fence(rs1(w) == 0, h.x[rs1(w)], rs2(w) == 0, h.x[rs2(w)]);
             }
             default -> throw new IllegalStateException("not a system op: " + op(w));
         }

@@ -1,0 +1,119 @@
+package io.drydock.kernel.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The one primitive by which anything reaches guest RAM on the host: devices (through {@link GuestMemory}),
+ * the system bus, and the CPUs' interpreters and translated code (through their TLBs, which cache a RAM
+ * region's segment and offset). Guest memory is little-endian; the layouts here are the only ones used for it.
+ *
+ * <p>A RAM access that passed its bounds check can still fail in three ways, none of them a host bug — this
+ * class is the one place that says what they are and what they mean:
+ * <ul>
+ *   <li>{@link Failure#UNMAPPED}: the region was unmapped after the caller found it (its memory released:
+ *       machine teardown, a DAX window closed). The JDK throws {@code IllegalStateException("Already closed")}.</li>
+ *   <li>{@link Failure#HOST_FAULT}: a DAX window page past the end of its host file (the file was truncated
+ *       under the mapping) raises SIGBUS, which the JDK (25) reports as {@code InternalError} "a fault occurred
+ *       in an unsafe memory access operation" on the accessing thread.</li>
+ *   <li>{@link Failure#READ_ONLY}: a write to a read-only mapping (checked before writing by {@link #write}).</li>
+ * </ul>
+ * For the guest each is a failed access: a device goes to NEEDS_RESET, a CPU takes an access fault. Anything
+ * else thrown by an access ({@link #failure} answers null) is a bug and must surface as one.
+ *
+ * <p>{@link #get}/{@link #set} are unchecked (the caller's TLB or lookup placed the offset inside the segment,
+ * and the caller catches with {@link #failure}); {@link #read}/{@link #write} check against a region and throw
+ * {@link GuestMemoryException}.
+ */
+public final class RamAccess {
+    private RamAccess() {}
+
+    public static final ValueLayout.OfByte LE8 = ValueLayout.JAVA_BYTE;
+    public static final ValueLayout.OfShort LE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfInt LE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfLong LE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** How a RAM access that was inside its region failed. */
+    public enum Failure {
+        UNMAPPED("region was unmapped"),
+        HOST_FAULT("host fault (a mapped file page past its end)"),
+        READ_ONLY("read-only");
+
+        private final String reason;
+
+        Failure(String reason) { this.reason = reason; }
+
+        public String reason() { return reason; }
+    }
+
+    /** A load of 1, 2, 4 or 8 bytes at {@code off}, zero-extended. Unchecked; see {@link #failure}. */
+    public static long get(MemorySegment seg, long off, int size) {
+        return switch (size) {
+            case 1 -> seg.get(LE8, off) & 0xffL;
+            case 2 -> seg.get(LE16, off) & 0xffffL;
+            case 4 -> seg.get(LE32, off) & 0xffff_ffffL;
+            case 8 -> seg.get(LE64, off);
+            default -> throw new IllegalArgumentException("access size " + size);
+        };
+    }
+
+    /** A store of the low 1, 2, 4 or 8 bytes of {@code v} at {@code off}. Unchecked; see {@link #failure}. */
+    public static void set(MemorySegment seg, long off, int size, long v) {
+        switch (size) {
+            case 1 -> seg.set(LE8, off, (byte) v);
+            case 2 -> seg.set(LE16, off, (short) v);
+            case 4 -> seg.set(LE32, off, (int) v);
+            case 8 -> seg.set(LE64, off, v);
+            default -> throw new IllegalArgumentException("access size " + size);
+        }
+    }
+
+    /**
+     * Why an access to guest RAM threw {@code t}, or null when {@code t} is not a failed guest access (a bug:
+     * rethrow it). The JDK's exception types are shared with unrelated errors, so the messages decide.
+     */
+    public static Failure failure(Throwable t) {
+        return switch (t) {
+            case IllegalStateException e when "Already closed".equals(e.getMessage()) -> Failure.UNMAPPED;
+            case InternalError e when String.valueOf(e.getMessage()).contains("unsafe memory access") -> Failure.HOST_FAULT;
+            case IllegalArgumentException e when String.valueOf(e.getMessage()).contains("read-only") -> Failure.READ_ONLY;
+            default -> null;
+        };
+    }
+
+    /**
+     * A checked load from guest-physical {@code addr} in region {@code r}: the one bounds check and the one
+     * failure rule. @throws GuestMemoryException outside the region or when the access failed
+     */
+    public static long read(RamRegion r, long addr, int size) {
+        if (!r.contains(addr, size)) throw new GuestMemoryException(addr, size, "not inside " + r.name());
+        try {
+            return get(r.segment(), addr - r.base(), size);
+        } catch (RuntimeException | InternalError e) {
+            throw failed(addr, size, e);
+        }
+    }
+
+    /** A checked store; a read-only region refuses it. @throws GuestMemoryException as {@link #read} */
+    public static void write(RamRegion r, long addr, int size, long v) {
+        if (!r.contains(addr, size)) throw new GuestMemoryException(addr, size, "not inside " + r.name());
+        if (r.segment().isReadOnly()) throw new GuestMemoryException(addr, size, r.name() + " is " + Failure.READ_ONLY.reason());
+        try {
+            set(r.segment(), addr - r.base(), size, v);
+        } catch (RuntimeException | InternalError e) {
+            throw failed(addr, size, e);
+        }
+    }
+
+    /** {@code e} from an access to [addr, addr+len) as a GuestMemoryException; a bug (not a {@link Failure}) is rethrown. */
+    public static GuestMemoryException failed(long addr, long len, Throwable e) {
+        Failure f = failure(e);
+        if (f == null) {
+            if (e instanceof RuntimeException re) throw re;
+            if (e instanceof Error err) throw err;
+            throw new IllegalStateException(e);
+        }
+        return new GuestMemoryException(addr, len, f.reason(), e);
+    }
+}
