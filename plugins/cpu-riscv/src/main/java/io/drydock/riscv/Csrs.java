@@ -150,10 +150,10 @@ final class Csrs {
             case SATP -> {
                 if (h.priv == PRIV_S && (h.mstatus & TVM) != 0) throw h.illegal(insn);
                 long mode = v >>> 60;
-                // §4.1.11: a write with an unsupported MODE has no effect. ASID bits are not implemented (read 0).
-                // Writing satp invalidates nothing (§4.1.11): the MMU selects the TLBs of the new context.
+                // §4.1.11: a write with an unsupported MODE has no effect. ASIDLEN = 16 (as QEMU 7.2). Writing satp
+                // invalidates nothing: the MMU selects the TLBs of the new context (TlbContexts).
                 if (mode == 0 || mode == 8) {
-                    h.satp = v & ((0xfL << 60) | 0xfff_ffff_ffffL);
+                    h.satp = v & ((0xfL << 60) | (0xffffL << 44) | 0xfff_ffff_ffffL);
                     h.mmu.contextChanged();
                 }
             }

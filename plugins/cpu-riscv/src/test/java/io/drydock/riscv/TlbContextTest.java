@@ -149,4 +149,22 @@ class TlbContextTest extends BareHartTest {
         h.mmu.fence(false, VA, true, 0);
         assertEquals(2, h.mmu.load(VA, 8));
     }
+
+    @Test
+    void asidSpecificSfenceDropsOnlyThatAddressSpace() {
+        map(ROOT, L1, L0, new long[]{BASE + 0x8000}, R | W);
+        map(ROOT2, L1B, L0B, new long[]{BASE + 0x9000}, R | W);
+        long a1 = sv39(ROOT) | (1L << 44), a2 = sv39(ROOT2) | (2L << 44);
+        enter(PRIV_S, a1);
+        Csrs.write(h, SATP, a1, 0);
+        assertEquals(a1, h.satp, "16 ASID bits (§4.1.11)");
+        h.mmu.load(VA, 8);
+        Csrs.write(h, SATP, a2, 0);
+        h.mmu.load(VA, 8);
+        int i = (int) (VA >>> 12) & Tlb.MASK;
+        h.mmu.fence(true, 0, false, 1);
+        assertEquals(VA >>> 12, h.mmu.lTag[i], "ASID 2's entry stays");
+        Csrs.write(h, SATP, a1, 0);
+        assertEquals(-1, h.mmu.lTag[i], "ASID 1's entries are gone");
+    }
 }
