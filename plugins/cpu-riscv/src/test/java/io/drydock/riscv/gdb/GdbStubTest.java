@@ -156,6 +156,9 @@ class GdbStubTest {
         var result = new java.util.concurrent.CompletableFuture<io.drydock.kernel.machine.RunResult>();
         Thread shell = Thread.ofPlatform().start(() -> result.complete(m.run(java.time.Duration.ofSeconds(60))));
         for (int i = 0; i < 100 && m.instructionsRetired() < 1000; i++) Thread.sleep(10);
+        // the interrupt must come while run() waits (a run() that starts after it resumes the paused machine)
+        for (int i = 0; i < 1000 && shell.getState() != Thread.State.TIMED_WAITING; i++) Thread.sleep(10);
+        assertEquals(Thread.State.TIMED_WAITING, shell.getState(), "run() waits for the guest");
         assertFalse(result.isDone(), "run() waits while the guest runs");
         gdb.raw("\u0003");
         assertEquals("T02thread:1;", gdb.reply());
