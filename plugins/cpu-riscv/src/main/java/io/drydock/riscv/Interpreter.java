@@ -38,6 +38,8 @@ final class Interpreter {
     private static final int HOT = 32;
     /** Set by a translated block's exception handler: the index of the instruction that threw. */
     int trapIndex;
+    /** Set by a translated block on the way out: instructions retired (before the trapping one, on a trap). */
+    int ran;
 
     Interpreter(Hart h) {
         this.h = h;
@@ -140,9 +142,9 @@ final class Interpreter {
                     }
                     if (b != null && n + b.length <= budget) {
                         running = b;
-                        pc = b.run(this, x, pc);
+                        pc = b.run(this, x, pc, budget - n);
                         running = null;
-                        n += b.length;
+                        n += ran;
                         continue;
                     }
                 }
@@ -292,13 +294,13 @@ final class Interpreter {
             h.pc = pc;
             h.instret += n;
         } catch (Trap t) {
-            if (running != null) { pc += running.offsets[trapIndex]; n += trapIndex; }
+            if (running != null) { pc += running.offsets[trapIndex]; n += ran; }
             h.pc = pc;
             h.instret += n;
             // else a watchpoint stopped the instruction (Mmu.watch), or the run reached a page with a breakpoint (Mmu.codePage)
             if (h.watchHit == null && !h.pageBreak) h.takePendingTrap();
         } catch (RuntimeException | InternalError e) {
-            if (running != null) { pc += running.offsets[trapIndex]; n += trapIndex; }
+            if (running != null) { pc += running.offsets[trapIndex]; n += ran; }
             h.pc = pc;
             h.instret += n;
             // Only a failed access to guest RAM is the guest's business (RamAccess says which throwables are);

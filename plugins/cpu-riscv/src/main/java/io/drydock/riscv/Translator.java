@@ -8,71 +8,74 @@ import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.Arrays;
 
 import static io.drydock.riscv.Op.*;
 import static java.lang.constant.ConstantDescs.*;
 
 /**
- * Translates a hot run of decoded instructions into a {@link Block}: a hidden class whose {@code run}
- * method does what the interpreter's cases would, with registers numbers, immediates and pc offsets as
- * constants and no dispatch between instructions. Registers stay in the hart's {@code x} array (so a trap
- * leaves them exactly as the interpreter would); loads and stores call the interpreter's inline-TLB
- * helpers, which HotSpot inlines.
+ * Translates a hot {@link Region} into a {@link Block}: a hidden class whose {@code run} method does what the
+ * interpreter's cases would, with register numbers, immediates and pc offsets as constants and no dispatch
+ * between instructions.
  *
- * <p>A block ends after a jump or branch, before an instruction not handled here (system, CSR, AMO,
- * illegal, page-crossing — the interpreter runs those), at the end of the page, or at {@link #MAX}
- * instructions. Each instruction that can trap (loads, stores, F/D) has its own exception handler that
- * records its index in {@code Interpreter.trapIndex} and rethrows, which costs nothing on the normal path.
+ * <ul>
+ *   <li><b>Registers in JVM locals.</b> Every integer register the region uses is read from the hart's
+ *       {@code x} array once on entry into a local; every register the region may write is stored back at
+ *       each exit (one shared exit sequence) and in the shared trap handler, so the array is exact whenever
+ *       control is outside the region. x0 is the constant 0 and writes to it are dropped. Calls out that
+ *       read or write {@code x} (the F/D helpers) get their operand stored before and their result reloaded.</li>
+ *   <li><b>Control flow inside the region.</b> Conditional branches and jal whose target is an instruction
+ *       of the region are JVM jumps; others are side exits that return the next pc. A backward jump is a
+ *       real loop back edge, so HotSpot compiles the guest loop as a loop (registers in host registers).</li>
+ *   <li><b>Retired count and budget.</b> A local counts retired instructions, added per straight-line piece
+ *       on each edge. {@code run} gets the instructions left in the hart's budget and is only entered when a
+ *       whole pass fits ({@code length} ≤ left); each back edge continues only while another whole pass
+ *       still fits, else it exits at the loop head. So a region never overruns the budget: {@code step(n)}
+ *       stays exact, and the interrupt check in {@code Hart.run} comes at least every
+ *       {@link Hart#BLOCK} (8192) instructions, as for interpreted code.</li>
+ *   <li><b>Traps.</b> Each instruction that can trap (loads, stores, F/D) is covered by its own small
+ *       handler that records its index ({@code Interpreter.trapIndex}) and the instructions retired before
+ *       it ({@code Interpreter.ran}), then the shared handler stores the registers back and rethrows: pc,
+ *       registers and instret are as the interpreter would leave them. Nothing of this is on the normal path.</li>
+ * </ul>
  */
 final class Translator {
     private Translator() {}
 
-    static final int MAX = 64;
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final ClassDesc CD_BLOCK = ClassDesc.of(Block.class.getName());
     private static final ClassDesc CD_INTERP = ClassDesc.of(Interpreter.class.getName());
     private static final ClassDesc CD_MULDIV = ClassDesc.of(MulDiv.class.getName());
     private static final ClassDesc CD_SELF = ClassDesc.of(Translator.class.getPackageName() + ".TranslatedBlock");
     private static final MethodTypeDesc INIT = MethodTypeDesc.of(CD_void, CD_int, CD_short.arrayType());
-    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_long, CD_INTERP, CD_long.arrayType(), CD_long);
+    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_long, CD_INTERP, CD_long.arrayType(), CD_long, CD_int);
     private static final MethodTypeDesc JJ_I = MethodTypeDesc.of(CD_int, CD_long, CD_long);
     private static final ClassFile CF = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
             ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofClassLoading(Translator.class.getClassLoader()))));
-    // locals of run(): 0 this, 1 Interpreter, 2 long[] x, 3-4 pc, 5-6 scratch
-    private static final int IN = 1, X = 2, PC = 3, TMP = 5;
+    // locals of run(): 0 this, 1 Interpreter, 2 long[] x, 3-4 pc, 5 left, 6 retired, 7 limit, 8-9 scratch,
+    // 10 exit pc (2 slots), 12 the exception in the trap handler, 13.. registers x1..x31 (2 slots each)
+    private static final int IN = 1, X = 2, PC = 3, LEFT = 5, N = 6, LIMIT = 7, TMP = 8, EXIT_PC = 10, EXC = 12, R0 = 13;
+
+    /** Hidden classes defined so far (each a region), for the README's measurements. */
+    static final java.util.concurrent.atomic.AtomicLong defined = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * The block starting at {@code pc} on {@code page} (the page codePage() last returned, so undecoded slots
      * can be decoded), or null when its first instruction is not translatable.
      */
     static Block translate(Mmu mmu, CodePage page, long pc) {
-        long[] ws = new long[MAX];
-        short[] offs = new short[MAX];
-        int n = 0, off = 0;
-        int slot = (int) (pc & 0xfff) >>> 1;
-        while (n < MAX && slot < 2048) {
-            long w = page.ops[slot];
-            if (w == 0) w = page.ops[slot] = mmu.decode(pc + off);
-            if (!supported(op(w))) break;
-            ws[n] = w;
-            offs[n++] = (short) off;
-            off += len(w);
-            slot += len(w) >>> 1;
-            if (endsBlock(op(w))) break;
-        }
-        if (n == 0) return null;
-        final int count = n;
+        Region r = Region.form(mmu, page, pc, Region.MAX);
+        if (r == null) return null;
         byte[] bytes = CF.build(CD_SELF, cb -> cb
                 .withSuperclass(CD_BLOCK)
                 .withFlags(ClassFile.ACC_FINAL)
                 .withMethodBody(INIT_NAME, INIT, 0, c -> c.aload(0).iload(1).aload(2)
                         .invokespecial(CD_BLOCK, INIT_NAME, INIT).return_())
-                .withMethodBody("run", RUN, ClassFile.ACC_FINAL, c -> emitBody(c, ws, offs, count)));
+                .withMethodBody("run", RUN, ClassFile.ACC_FINAL, c -> new Gen(c, r).body()));
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
+            defined.incrementAndGet();
             return (Block) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, short[].class))
-                    .invoke(count, Arrays.copyOf(offs, count));
+                    .invoke(r.count(), r.offs());
         } catch (Throwable e) {
             throw new IllegalStateException("block translation failed at pc " + Long.toHexString(pc), e);
         }
@@ -82,167 +85,269 @@ final class Translator {
         return op >= LUI && op <= REMUW || op == FENCE || op >= FLW && op <= MV;
     }
 
-    private static boolean endsBlock(int op) {
-        return op >= JAL && op <= BGEU;
-    }
-
     private static boolean canTrap(int op) {
         return op >= LB && op <= SD || op >= FLW && op <= FP;
     }
 
-    private static void emitBody(CodeBuilder c, long[] ws, short[] offs, int count) {
-        for (int k = 0; k < count; k++) {
-            long w = ws[k];
-            Label start = c.newBoundLabel();
-            boolean returned = emit(c, w, offs[k]);
-            if (canTrap(op(w))) {
-                Label end = c.newBoundLabel(), skip = c.newLabel(), handler = c.newLabel();
-                c.goto_(skip);
-                c.labelBinding(handler);
-                c.aload(IN).loadConstant(k).putfield(CD_INTERP, "trapIndex", CD_int).athrow();
-                c.labelBinding(skip);
-                c.exceptionCatchAll(start, end, handler);
-            }
-            if (returned) return;
-        }
-        pcPlus(c, offs[count - 1] + len(ws[count - 1]));
-        c.lreturn();
-    }
+    /** The code generator for one region's {@code run} method. */
+    private static final class Gen {
+        private final CodeBuilder c;
+        private final Region r;
+        private final Label[] at;
+        private final Label exit, trap;
+        /** Instructions retired since the last point where the retired local was brought up to date. */
+        private int pending;
 
-    /** Emits one instruction at byte offset {@code off}; true when it ended the method (jump/branch). */
-    private static boolean emit(CodeBuilder c, long w, int off) {
-        int op = op(w), rd = rd(w), rs1 = rs1(w), rs2 = rs2(w), imm = imm(w), len = len(w);
-        switch (op) {
-            case LUI, LI -> { dst(c, rd); c.loadConstant((long) imm); c.lastore(); }
-            case AUIPC -> { dst(c, rd); pcPlus(c, off + (long) imm); c.lastore(); }
-            case MV -> { dst(c, rd); reg(c, rs2); c.lastore(); }
-            case JAL -> {
-                dst(c, rd); pcPlus(c, off + len); c.lastore();
-                pcPlus(c, off + (long) imm); c.lreturn();
-                return true;
+        Gen(CodeBuilder c, Region r) {
+            this.c = c;
+            this.r = r;
+            this.at = new Label[r.count()];
+            for (int k = 0; k < at.length; k++) if (r.label()[k]) at[k] = c.newLabel();
+            this.exit = c.newLabel();
+            this.trap = c.newLabel();
+        }
+
+        void body() {
+            c.iconst_0().istore(N);
+            c.iload(LEFT).loadConstant(r.count()).isub().istore(LIMIT);
+            for (int reg = 1; reg < 32; reg++) {
+                if ((r.used() & 1 << reg) != 0) c.aload(X).loadConstant(reg).laload().lstore(local(reg));
             }
-            case JALR -> { // target first: rd may be rs1
-                reg(c, rs1); c.loadConstant((long) imm).ladd().loadConstant(~1L).land().lstore(TMP);
-                dst(c, rd); pcPlus(c, off + len); c.lastore();
-                c.lload(TMP).lreturn();
-                return true;
-            }
-            case BEQ, BNE, BLT, BGE, BLTU, BGEU -> {
-                Label taken = c.newLabel();
-                reg(c, rs1); reg(c, rs2);
-                if (op == BLTU || op == BGEU) c.invokestatic(CD_Long, "compareUnsigned", JJ_I);
-                else c.lcmp();
-                switch (op) {
-                    case BEQ -> c.ifeq(taken);
-                    case BNE -> c.ifne(taken);
-                    case BLT, BLTU -> c.iflt(taken);
-                    default -> c.ifge(taken);
+            int count = r.count();
+            boolean live = true; // false after an unconditional transfer: code there is reached only by a label
+            Label[] handlers = new Label[count];
+            int[] handlerRetired = new int[count];
+            for (int k = 0; k < count; k++) {
+                long w = r.ws()[k];
+                if (at[k] != null) {
+                    flush();
+                    c.labelBinding(at[k]);
                 }
-                pcPlus(c, off + len); c.lreturn();
-                c.labelBinding(taken);
-                pcPlus(c, off + (long) imm); c.lreturn();
-                return true;
-            }
-            case LB, LH, LW, LD, LBU, LHU, LWU -> {
-                dst(c, rd);
-                c.aload(IN); addr(c, rs1, imm);
-                switch (op) {
-                    case LB -> c.invokevirtual(CD_INTERP, "ld8", MethodTypeDesc.of(CD_int, CD_long)).i2b().i2l();
-                    case LBU -> c.invokevirtual(CD_INTERP, "ld8", MethodTypeDesc.of(CD_int, CD_long)).i2l().loadConstant(0xffL).land();
-                    case LH -> c.invokevirtual(CD_INTERP, "ld16", MethodTypeDesc.of(CD_int, CD_long)).i2s().i2l();
-                    case LHU -> c.invokevirtual(CD_INTERP, "ld16", MethodTypeDesc.of(CD_int, CD_long)).i2l().loadConstant(0xffffL).land();
-                    case LW -> c.invokevirtual(CD_INTERP, "ld32", MethodTypeDesc.of(CD_int, CD_long)).i2l();
-                    case LWU -> c.invokevirtual(CD_INTERP, "ld32", MethodTypeDesc.of(CD_int, CD_long)).i2l().loadConstant(0xffff_ffffL).land();
-                    default -> c.invokevirtual(CD_INTERP, "ld64", MethodTypeDesc.of(CD_long, CD_long));
-                }
-                c.lastore();
-            }
-            case SB, SH, SW, SD -> {
-                c.aload(IN); addr(c, rs1, imm); reg(c, rs2);
-                switch (op) {
-                    case SB -> c.l2i().invokevirtual(CD_INTERP, "st8", MethodTypeDesc.of(CD_void, CD_long, CD_int));
-                    case SH -> c.l2i().invokevirtual(CD_INTERP, "st16", MethodTypeDesc.of(CD_void, CD_long, CD_int));
-                    case SW -> c.l2i().invokevirtual(CD_INTERP, "st32", MethodTypeDesc.of(CD_void, CD_long, CD_int));
-                    default -> c.invokevirtual(CD_INTERP, "st64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+                if (!live && at[k] == null) throw new IllegalStateException("unreachable instruction in region");
+                Label start = c.newBoundLabel();
+                int before = pending;
+                live = emit(w, k);
+                if (canTrap(op(w))) {
+                    handlers[k] = c.newLabel();
+                    c.exceptionCatchAll(start, c.newBoundLabel(), handlers[k]);
+                    handlerRetired[k] = before;
                 }
             }
-            case FLW, FLD, FSW, FSD, FP -> {
-                c.aload(IN).loadConstant(w); pcPlus(c, off);
-                c.invokevirtual(CD_INTERP, "fpStep", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+            if (live) exitTo(r.offs()[count - 1] + len(r.ws()[count - 1]));
+            // the shared exit: registers back into the array, the retired count into the interpreter
+            c.labelBinding(exit);
+            writeBack();
+            c.aload(IN).iload(N).putfield(CD_INTERP, "ran", CD_int);
+            c.lload(EXIT_PC).lreturn();
+            // per-instruction trap handlers, then the shared one
+            for (int k = 0; k < count; k++) {
+                if (handlers[k] == null) continue;
+                c.labelBinding(handlers[k]);
+                c.astore(EXC);
+                c.aload(IN).loadConstant(k).putfield(CD_INTERP, "trapIndex", CD_int);
+                c.aload(IN).iload(N).loadConstant(handlerRetired[k]).iadd().putfield(CD_INTERP, "ran", CD_int);
+                c.goto_(trap);
             }
-            case FENCE -> { }
-            case MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, MULW, DIVW, DIVUW, REMW, REMUW -> {
-                dst(c, rd); c.loadConstant(op); reg(c, rs1); reg(c, rs2);
-                c.invokestatic(CD_MULDIV, "execute", MethodTypeDesc.of(CD_long, CD_int, CD_long, CD_long)).lastore();
+            if (java.util.Arrays.stream(handlers).anyMatch(java.util.Objects::nonNull)) {
+                c.labelBinding(trap);
+                writeBack();
+                c.aload(EXC).athrow();
             }
-            default -> { dst(c, rd); alu(c, op, rs1, rs2, imm); c.lastore(); }
         }
-        return false;
-    }
 
-    /** Pushes the value of a register-register or register-immediate ALU op (the interpreter's semantics). */
-    private static void alu(CodeBuilder c, int op, int rs1, int rs2, int imm) {
-        reg(c, rs1);
-        switch (op) {
-            case ADDI -> c.loadConstant((long) imm).ladd();
-            case XORI -> c.loadConstant((long) imm).lxor();
-            case ORI -> c.loadConstant((long) imm).lor();
-            case ANDI -> c.loadConstant((long) imm).land();
-            case SLLI -> c.loadConstant(imm).lshl();
-            case SRLI -> c.loadConstant(imm).lushr();
-            case SRAI -> c.loadConstant(imm).lshr();
-            case SLTI -> { c.loadConstant((long) imm).lcmp(); bool(c); }
-            case SLTIU -> { c.loadConstant((long) imm).invokestatic(CD_Long, "compareUnsigned", JJ_I); bool(c); }
-            case ADD -> { reg(c, rs2); c.ladd(); }
-            case SUB -> { reg(c, rs2); c.lsub(); }
-            case XOR -> { reg(c, rs2); c.lxor(); }
-            case OR -> { reg(c, rs2); c.lor(); }
-            case AND -> { reg(c, rs2); c.land(); }
-            case SLL -> { reg(c, rs2); c.l2i().lshl(); }
-            case SRL -> { reg(c, rs2); c.l2i().lushr(); }
-            case SRA -> { reg(c, rs2); c.l2i().lshr(); }
-            case SLT -> { reg(c, rs2); c.lcmp(); bool(c); }
-            case SLTU -> { reg(c, rs2); c.invokestatic(CD_Long, "compareUnsigned", JJ_I); bool(c); }
-            // W-ops: compute on the low 32 bits, sign-extend the result (unpriv §5.2)
-            case ADDIW -> c.loadConstant((long) imm).ladd().l2i().i2l();
-            case SLLIW -> c.l2i().loadConstant(imm).ishl().i2l();
-            case SRLIW -> c.l2i().loadConstant(imm).iushr().i2l();
-            case SRAIW -> c.l2i().loadConstant(imm).ishr().i2l();
-            case ADDW -> { reg(c, rs2); c.ladd().l2i().i2l(); }
-            case SUBW -> { reg(c, rs2); c.lsub().l2i().i2l(); }
-            case SLLW -> { c.l2i(); reg(c, rs2); c.l2i().ishl().i2l(); }
-            case SRLW -> { c.l2i(); reg(c, rs2); c.l2i().iushr().i2l(); }
-            case SRAW -> { c.l2i(); reg(c, rs2); c.l2i().ishr().i2l(); }
-            default -> throw new IllegalArgumentException("not an ALU op: " + op);
+        /** Brings the retired local up to date (before a merge point or an edge). */
+        private void flush() {
+            if (pending != 0) c.iinc(N, pending);
+            pending = 0;
         }
-    }
 
-    /** int comparison result on the stack → 1L when negative (a < b), else 0L. */
-    private static void bool(CodeBuilder c) {
-        Label neg = c.newLabel(), done = c.newLabel();
-        c.iflt(neg).lconst_0().goto_(done);
-        c.labelBinding(neg);
-        c.lconst_1();
-        c.labelBinding(done);
-    }
+        private void writeBack() {
+            for (int reg = 1; reg < 32; reg++) {
+                if ((r.written() & 1 << reg) != 0) c.aload(X).loadConstant(reg).lload(local(reg)).lastore();
+            }
+        }
 
-    private static void reg(CodeBuilder c, int r) {
-        if (r == 0) c.lconst_0();
-        else c.aload(X).loadConstant(r).laload();
-    }
+        /** Side exit to pc + off, counting the instructions so far. */
+        private void exitTo(long off) {
+            flush();
+            pcPlus(off);
+            c.lstore(EXIT_PC).goto_(exit);
+        }
 
-    /** Array and index for a store to x[rd] (rd 32 is the x0 sink, as in the interpreter). */
-    private static void dst(CodeBuilder c, int rd) {
-        c.aload(X).loadConstant(rd);
-    }
+        /** Exit with the pc on the stack. */
+        private void exitToStack() {
+            flush();
+            c.lstore(EXIT_PC).goto_(exit);
+        }
 
-    private static void addr(CodeBuilder c, int rs1, int imm) {
-        reg(c, rs1);
-        if (imm != 0) c.loadConstant((long) imm).ladd();
-    }
+        /** A jump to instruction t of the region (the current instruction already counted in pending). */
+        private void jumpTo(int t, int from) {
+            flush();
+            if (t <= from) {
+                // back edge: go round again only while a whole pass still fits in the budget
+                c.iload(N).iload(LIMIT);
+                Label stay = c.newLabel();
+                c.if_icmple(stay);
+                pcPlus(r.offs()[t]);
+                c.lstore(EXIT_PC).goto_(exit);
+                c.labelBinding(stay);
+            }
+            c.goto_(at[t]);
+        }
 
-    private static void pcPlus(CodeBuilder c, long k) {
-        c.lload(PC);
-        if (k != 0) c.loadConstant(k).ladd();
+        /** Emits instruction k; false when control does not fall through to the next one. */
+        private boolean emit(long w, int k) {
+            int op = op(w), rd = rd(w), rs1 = rs1(w), rs2 = rs2(w), imm = imm(w), len = len(w);
+            int off = r.offs()[k];
+            switch (op) {
+                case LUI, LI -> { c.loadConstant((long) imm); set(rd); }
+                case AUIPC -> { pcPlus(off + (long) imm); set(rd); }
+                case MV -> { reg(rs2); set(rd); }
+                case JAL -> {
+                    pcPlus(off + len); set(rd);
+                    pending++;
+                    if (r.target()[k] >= 0) jumpTo(r.target()[k], k);
+                    else exitTo(off + (long) imm);
+                    return false;
+                }
+                case JALR -> { // target first: rd may be rs1
+                    reg(rs1); c.loadConstant((long) imm).ladd().loadConstant(~1L).land().lstore(TMP);
+                    pcPlus(off + len); set(rd);
+                    pending++;
+                    c.lload(TMP);
+                    exitToStack();
+                    return false;
+                }
+                case BEQ, BNE, BLT, BGE, BLTU, BGEU -> {
+                    Label notTaken = c.newLabel();
+                    reg(rs1); reg(rs2);
+                    if (op == BLTU || op == BGEU) c.invokestatic(CD_Long, "compareUnsigned", JJ_I);
+                    else c.lcmp();
+                    switch (op) { // branch around the taken side
+                        case BEQ -> c.ifne(notTaken);
+                        case BNE -> c.ifeq(notTaken);
+                        case BLT, BLTU -> c.ifge(notTaken);
+                        default -> c.iflt(notTaken);
+                    }
+                    pending++;
+                    int saved = pending;
+                    if (r.target()[k] >= 0) jumpTo(r.target()[k], k);
+                    else exitTo(off + (long) imm);
+                    c.labelBinding(notTaken);
+                    pending = saved;
+                    return true;
+                }
+                case LB, LH, LW, LD, LBU, LHU, LWU -> {
+                    c.aload(IN); addr(rs1, imm);
+                    switch (op) {
+                        case LB -> c.invokevirtual(CD_INTERP, "ld8", MethodTypeDesc.of(CD_int, CD_long)).i2b().i2l();
+                        case LBU -> c.invokevirtual(CD_INTERP, "ld8", MethodTypeDesc.of(CD_int, CD_long)).i2l().loadConstant(0xffL).land();
+                        case LH -> c.invokevirtual(CD_INTERP, "ld16", MethodTypeDesc.of(CD_int, CD_long)).i2s().i2l();
+                        case LHU -> c.invokevirtual(CD_INTERP, "ld16", MethodTypeDesc.of(CD_int, CD_long)).i2l().loadConstant(0xffffL).land();
+                        case LW -> c.invokevirtual(CD_INTERP, "ld32", MethodTypeDesc.of(CD_int, CD_long)).i2l();
+                        case LWU -> c.invokevirtual(CD_INTERP, "ld32", MethodTypeDesc.of(CD_int, CD_long)).i2l().loadConstant(0xffff_ffffL).land();
+                        default -> c.invokevirtual(CD_INTERP, "ld64", MethodTypeDesc.of(CD_long, CD_long));
+                    }
+                    set(rd);
+                }
+                case SB, SH, SW, SD -> {
+                    c.aload(IN); addr(rs1, imm); reg(rs2);
+                    switch (op) {
+                        case SB -> c.l2i().invokevirtual(CD_INTERP, "st8", MethodTypeDesc.of(CD_void, CD_long, CD_int));
+                        case SH -> c.l2i().invokevirtual(CD_INTERP, "st16", MethodTypeDesc.of(CD_void, CD_long, CD_int));
+                        case SW -> c.l2i().invokevirtual(CD_INTERP, "st32", MethodTypeDesc.of(CD_void, CD_long, CD_int));
+                        default -> c.invokevirtual(CD_INTERP, "st64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+                    }
+                }
+                case FLW, FLD, FSW, FSD, FP -> {
+                    // fpStep reads its integer operand from the array and may write an integer result there
+                    int src = op == FP ? (Region.fpIntSource(imm) ? (imm >>> 15) & 31 : 0) : rs1;
+                    if (src != 0) c.aload(X).loadConstant(src).lload(local(src)).lastore();
+                    c.aload(IN).loadConstant(w); pcPlus(off);
+                    c.invokevirtual(CD_INTERP, "fpStep", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+                    int dst = op == FP && Region.fpIntDest(imm) ? (imm >>> 7) & 31 : 0;
+                    if (dst != 0) c.aload(X).loadConstant(dst).laload().lstore(local(dst));
+                }
+                case FENCE -> { }
+                case MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, MULW, DIVW, DIVUW, REMW, REMUW -> {
+                    c.loadConstant(op); reg(rs1); reg(rs2);
+                    c.invokestatic(CD_MULDIV, "execute", MethodTypeDesc.of(CD_long, CD_int, CD_long, CD_long));
+                    set(rd);
+                }
+                default -> { alu(op, rs1, rs2, imm); set(rd); }
+            }
+            pending++;
+            return true;
+        }
+
+        /** Pushes the value of a register-register or register-immediate ALU op (the interpreter's semantics). */
+        private void alu(int op, int rs1, int rs2, int imm) {
+            reg(rs1);
+            switch (op) {
+                case ADDI -> c.loadConstant((long) imm).ladd();
+                case XORI -> c.loadConstant((long) imm).lxor();
+                case ORI -> c.loadConstant((long) imm).lor();
+                case ANDI -> c.loadConstant((long) imm).land();
+                case SLLI -> c.loadConstant(imm).lshl();
+                case SRLI -> c.loadConstant(imm).lushr();
+                case SRAI -> c.loadConstant(imm).lshr();
+                case SLTI -> { c.loadConstant((long) imm).lcmp(); bool(); }
+                case SLTIU -> { c.loadConstant((long) imm).invokestatic(CD_Long, "compareUnsigned", JJ_I); bool(); }
+                case ADD -> { reg(rs2); c.ladd(); }
+                case SUB -> { reg(rs2); c.lsub(); }
+                case XOR -> { reg(rs2); c.lxor(); }
+                case OR -> { reg(rs2); c.lor(); }
+                case AND -> { reg(rs2); c.land(); }
+                case SLL -> { reg(rs2); c.l2i().lshl(); }
+                case SRL -> { reg(rs2); c.l2i().lushr(); }
+                case SRA -> { reg(rs2); c.l2i().lshr(); }
+                case SLT -> { reg(rs2); c.lcmp(); bool(); }
+                case SLTU -> { reg(rs2); c.invokestatic(CD_Long, "compareUnsigned", JJ_I); bool(); }
+                // W-ops: compute on the low 32 bits, sign-extend the result (unpriv §5.2)
+                case ADDIW -> c.loadConstant((long) imm).ladd().l2i().i2l();
+                case SLLIW -> c.l2i().loadConstant(imm).ishl().i2l();
+                case SRLIW -> c.l2i().loadConstant(imm).iushr().i2l();
+                case SRAIW -> c.l2i().loadConstant(imm).ishr().i2l();
+                case ADDW -> { reg(rs2); c.ladd().l2i().i2l(); }
+                case SUBW -> { reg(rs2); c.lsub().l2i().i2l(); }
+                case SLLW -> { c.l2i(); reg(rs2); c.l2i().ishl().i2l(); }
+                case SRLW -> { c.l2i(); reg(rs2); c.l2i().iushr().i2l(); }
+                case SRAW -> { c.l2i(); reg(rs2); c.l2i().ishr().i2l(); }
+                default -> throw new IllegalArgumentException("not an ALU op: " + op);
+            }
+        }
+
+        /** int comparison result on the stack → 1L when negative (a < b), else 0L. */
+        private void bool() {
+            Label neg = c.newLabel(), done = c.newLabel();
+            c.iflt(neg).lconst_0().goto_(done);
+            c.labelBinding(neg);
+            c.lconst_1();
+            c.labelBinding(done);
+        }
+
+
+        private static int local(int reg) { return R0 + 2 * (reg - 1); }
+
+        private void reg(int reg) {
+            if (reg == 0) c.lconst_0();
+            else c.lload(local(reg));
+        }
+
+        /** Stores the long on the stack into rd (32 is the x0 sink, as in the interpreter: dropped). */
+        private void set(int rd) {
+            if (rd == 32 || rd == 0) c.pop2();
+            else c.lstore(local(rd));
+        }
+
+        private void addr(int rs1, int imm) {
+            reg(rs1);
+            if (imm != 0) c.loadConstant((long) imm).ladd();
+        }
+
+        private void pcPlus(long k) {
+            c.lload(PC);
+            if (k != 0) c.loadConstant(k).ladd();
+        }
     }
 }

@@ -22,6 +22,10 @@ class TranslatorTest extends BareHartTest {
                 | rd << 7 | 0x6f;
     }
 
+    static int branch(int f3, int rs1, int rs2, int off) {
+        return bne(rs1, rs2, off) & ~(7 << 12) | f3 << 12;
+    }
+
     void load(int... words) {
         for (int k = 0; k < words.length; k++) bus.write(BASE + 4L * k, 4, words[k]);
         h.reset();
@@ -60,5 +64,58 @@ class TranslatorTest extends BareHartTest {
         assertEquals(129, h.x(5));
         assertEquals(77, h.x(3));
         assertEquals(128 * 4 + 1, h.instructionsRetired());
+    }
+
+    /** An if/else inside a loop: one region with an internal forward branch, a merge point and a back edge. */
+    static final int[] IF_ELSE_LOOP = {
+            i(1, 4, 7, 6, 0x13),       // 0: andi x6, x4, 1
+            branch(0, 6, 0, 12),       // 4: beq x6, x0, 16
+            addi(5, 5, 3),             // 8: addi x5, x5, 3
+            jal(0, 8),                 // c: jal x0, 20
+            addi(7, 7, 1),             // 10: addi x7, x7, 1
+            addi(4, 4, -1),            // 14: addi x4, x4, -1
+            bne(4, 0, -24),            // 18: bne x4, x0, 0
+            addi(0, 5, 9),             // 1c: addi x0, x5, 9 (x0 stays 0)
+            jal(0, 0)};                // 20: spin
+
+    @Test
+    void aLoopWithAnIfElseRunsAsOneRegionAndStopsExactlyAtTheBudget() {
+        load(IF_ELSE_LOOP);
+        h.setX(4, 1000);
+        // odd x4: 6 instructions per pass, even: 5; stepped in uneven pieces so every piece ends mid-loop
+        long done = 0;
+        while (done < 5500) done += h.step(Math.min(37, 5500 - done));
+        assertNotNull(h.mmu.codePage(BASE).blocks[0], "the loop was translated");
+        assertEquals(5500, h.instructionsRetired());
+        assertEquals(0, h.x(4));
+        assertEquals(1500, h.x(5));
+        assertEquals(500, h.x(7));
+        assertEquals(BASE + 0x1c, h.pc);
+        h.step(2);
+        assertEquals(0, h.x(0));
+        assertEquals(BASE + 0x20, h.pc);
+    }
+
+    @Test
+    void aTrapInALaterPassOfALoopRegionCountsEveryPassBeforeIt() {
+        // 0: addi x5,x5,1  4: andi x6,x5,1  8: beq x6,x0,+8 (→ 0x10)  c: addi x7,x7,1
+        // 10: ld x3,0(x1)  14: addi x1,x1,0x100  18: jal x0,0 → 0; the load leaves the 64 KiB of RAM on pass 129
+        load(addi(5, 5, 1), i(1, 5, 7, 6, 0x13), branch(0, 6, 0, 8), addi(7, 7, 1),
+                ld(3, 1, 0), addi(1, 1, 0x100), jal(0, -24));
+        bus.write(BASE + 0x400, 4, csrrs(8, 0xb02, 0)); // trap vector: x8 = minstret, then spin
+        bus.write(BASE + 0x404, 4, jal(0, 0));
+        h.mtvec = BASE + 0x400;
+        h.setX(1, BASE + 0x8000);
+        long expect = 128 * 6 + 64 + 4; // 128 passes (odd ones 7 instructions), then addi, andi, beq, addi of pass 129
+        long done = 0;
+        while (h.mcause == 0 && done < 2000) done += h.step(1000);
+        assertNotNull(h.mmu.codePage(BASE).blocks[0], "the loop was translated");
+        assertEquals(5, h.mcause);
+        assertEquals(BASE + 0x10, h.mepc);
+        assertEquals(BASE + 0x10000, h.mtval);
+        assertEquals(129, h.x(5));
+        assertEquals(65, h.x(7));
+        assertEquals(BASE + 0x10000, h.x(1));
+        assertEquals(expect, h.x(8));
     }
 }

@@ -1,0 +1,118 @@
+package io.drydock.riscv;
+
+import static io.drydock.riscv.Op.*;
+
+/**
+ * Region formation: the instructions one translated {@link Block} covers, chosen from the decoded code page
+ * before any bytecode is written. A region starts at a hot entry and takes the following instructions in
+ * address order — across conditional branches (the taken side becomes an internal jump when its target is
+ * in the region, else a side exit) and across unconditional jumps when a branch of the region lands after
+ * them (if/else shapes). It ends before an instruction the translator does not handle (system, CSR, AMO,
+ * illegal, page-crossing: the interpreter runs those), at the end of the page, at {@link #max} instructions,
+ * or at the first instruction nothing in the region reaches.
+ *
+ * <p>A branch back to an instruction of the region (the region's own start or an inner loop head) is a
+ * back edge: the region is a JVM loop there, with the budget check of {@link Translator}.
+ *
+ * @param ws       the decoded words, in address order
+ * @param offs     each instruction's byte offset from the region's start pc
+ * @param target   for a branch or jal: the index of its target in the region, or -1 (an exit)
+ * @param label    instructions that are the target of an internal jump (merge points)
+ * @param used     integer registers read or written (bit r), loaded into JVM locals on entry
+ * @param written  integer registers that may be written, stored back on every exit
+ */
+record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, int written) {
+    /** Instructions per region (at most; each runs at most once per pass through the region). */
+    static final int MAX = Integer.getInteger("drydock.jit.region", 96);
+
+    int count() { return ws.length; }
+
+    /** The region starting at {@code pc} on {@code page} (decoding slots as needed), or null when empty. */
+    static Region form(Mmu mmu, CodePage page, long pc, int max) {
+        long[] ws = new long[max];
+        short[] offs = new short[max];
+        int n = 0, off = 0;
+        int slot = (int) (pc & 0xfff) >>> 1;
+        while (n < max && slot < 2048) {
+            long w = page.ops[slot];
+            if (w == 0) w = page.ops[slot] = mmu.decode(pc + off);
+            if (!Translator.supported(op(w))) break;
+            ws[n] = w;
+            offs[n++] = (short) off;
+            off += len(w);
+            slot += len(w) >>> 1;
+        }
+        if (n == 0) return null;
+        // targets, then cut at the first instruction that nothing reaches (after a jal/jalr not jumped over)
+        int[] target = new int[n];
+        boolean[] reached = new boolean[n + 1];
+        reached[0] = true;
+        int cut = n;
+        for (int i = 0; i < n; i++) {
+            if (!reached[i]) { cut = i; break; }
+            int op = op(ws[i]);
+            target[i] = -1;
+            if (op == JAL || op >= BEQ && op <= BGEU) {
+                long t = offs[i] + (long) imm(ws[i]);
+                target[i] = indexOf(offs, n, t);
+                if (target[i] >= 0) reached[target[i]] = true;
+            }
+            if (op != JAL && op != JALR) reached[i + 1] = true;
+        }
+        boolean[] label = new boolean[cut];
+        int used = 0, written = 0;
+        for (int i = 0; i < cut; i++) {
+            if (target[i] >= cut) target[i] = -1; // beyond the cut: an exit
+            if (target[i] >= 0) label[target[i]] = true;
+            long w = ws[i];
+            int reads = reads(w), writes = writes(w);
+            used |= reads | writes;
+            written |= writes;
+        }
+        used &= ~1;
+        written &= ~1;
+        return new Region(java.util.Arrays.copyOf(ws, cut), java.util.Arrays.copyOf(offs, cut),
+                java.util.Arrays.copyOf(target, cut), label, used, written);
+    }
+
+    private static int indexOf(short[] offs, int n, long off) {
+        for (int j = 0; j < n; j++) if (offs[j] == off) return j;
+        return -1;
+    }
+
+    /** Integer registers an instruction reads (bit r; x0 included, masked by the caller). */
+    static int reads(long w) {
+        int op = op(w);
+        return switch (op) {
+            case LUI, LI, AUIPC, JAL, FENCE -> 0;
+            case JALR, LB, LH, LW, LD, LBU, LHU, LWU, FLW, FLD, ADDI, SLTI, SLTIU, XORI, ORI, ANDI, SLLI, SRLI, SRAI,
+                 ADDIW, SLLIW, SRLIW, SRAIW -> 1 << rs1(w);
+            case MV -> 1 << rs2(w);
+            case FSW, FSD -> 1 << rs1(w);
+            case FP -> fpIntSource(imm(w)) ? 1 << ((imm(w) >>> 15) & 31) : 0;
+            default -> 1 << rs1(w) | 1 << rs2(w); // branches, stores, register-register ALU and M ops
+        };
+    }
+
+    /** Integer registers an instruction writes (bit r; the x0 sink 32 is not a register here). */
+    static int writes(long w) {
+        int op = op(w);
+        return switch (op) {
+            case BEQ, BNE, BLT, BGE, BLTU, BGEU, SB, SH, SW, SD, FENCE, FLW, FLD, FSW, FSD -> 0;
+            case FP -> fpIntDest(imm(w)) ? 1 << ((imm(w) >>> 7) & 31) : 0;
+            default -> rd(w) == 32 ? 0 : 1 << rd(w);
+        };
+    }
+
+    /** OP-FP instructions that read an integer register (fcvt.s/d.w/l[u], fmv.w.x, fmv.d.x; unpriv §11.7, §12.5). */
+    static boolean fpIntSource(int raw) {
+        int f7 = (raw >>> 25) & 0x7c;
+        return (raw & 0x7f) == 0x53 && (f7 == 0x68 || f7 == 0x78);
+    }
+
+    /** OP-FP instructions that write an integer register (comparisons, fcvt.w/l[u], fmv.x, fclass). */
+    static boolean fpIntDest(int raw) {
+        int f7 = (raw >>> 25) & 0x7c;
+        return (raw & 0x7f) == 0x53 && (f7 == 0x50 || f7 == 0x60 || f7 == 0x70);
+    }
+}
