@@ -24,6 +24,12 @@ import static io.drydock.riscv.Op.*;
 record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, int written) {
     /** Instructions per region (at most; each runs at most once per pass through the region). */
     static final int MAX = Integer.getInteger("drydock.jit.region", 96);
+    /**
+     * true ({@code -Ddrydock.jit.regions=true}): regions run across branches, with loops inside. Off by
+     * default: measured on bench.elf it cost more JIT-compiler CPU than it saved (README, Speed); then a
+     * region ends after its first jump or branch — one basic block, registers still in locals.
+     */
+    static volatile boolean acrossBranches = Boolean.getBoolean("drydock.jit.regions");
 
     int count() { return ws.length; }
 
@@ -33,6 +39,7 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
         short[] offs = new short[max];
         int n = 0, off = 0;
         int slot = (int) (pc & 0xfff) >>> 1;
+        boolean across = acrossBranches;
         while (n < max && slot < 2048) {
             long w = page.ops[slot];
             if (w == 0) w = page.ops[slot] = mmu.decode(pc + off);
@@ -41,6 +48,7 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
             offs[n++] = (short) off;
             off += len(w);
             slot += len(w) >>> 1;
+            if (!across && op(w) >= JAL && op(w) <= BGEU) break;
         }
         if (n == 0) return null;
         // targets, then cut at the first instruction that nothing reaches (after a jal/jalr not jumped over)

@@ -78,8 +78,17 @@ class TranslatorTest extends BareHartTest {
             addi(0, 5, 9),             // 1c: addi x0, x5, 9 (x0 stays 0)
             jal(0, 0)};                // 20: spin
 
+    /** Runs a check with regions across branches (the opt-in mode, -Ddrydock.jit.regions=true). */
+    static void acrossBranches(Runnable check) {
+        boolean was = Region.acrossBranches;
+        Region.acrossBranches = true;
+        try { check.run(); } finally { Region.acrossBranches = was; }
+    }
+
     @Test
-    void aLoopWithAnIfElseRunsAsOneRegionAndStopsExactlyAtTheBudget() {
+    void aLoopWithAnIfElseRunsAsOneRegionAndStopsExactlyAtTheBudget() { acrossBranches(this::ifElseLoop); }
+
+    private void ifElseLoop() {
         load(IF_ELSE_LOOP);
         h.setX(4, 1000);
         // odd x4: 6 instructions per pass, even: 5; stepped in uneven pieces so every piece ends mid-loop
@@ -97,7 +106,9 @@ class TranslatorTest extends BareHartTest {
     }
 
     @Test
-    void aTrapInALaterPassOfALoopRegionCountsEveryPassBeforeIt() {
+    void aTrapInALaterPassOfALoopRegionCountsEveryPassBeforeIt() { acrossBranches(this::trapInALoop); }
+
+    private void trapInALoop() {
         // 0: addi x5,x5,1  4: andi x6,x5,1  8: beq x6,x0,+8 (→ 0x10)  c: addi x7,x7,1
         // 10: ld x3,0(x1)  14: addi x1,x1,0x100  18: jal x0,0 → 0; the load leaves the 64 KiB of RAM on pass 129
         load(addi(5, 5, 1), i(1, 5, 7, 6, 0x13), branch(0, 6, 0, 8), addi(7, 7, 1),
