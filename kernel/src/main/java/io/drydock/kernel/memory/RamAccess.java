@@ -89,7 +89,9 @@ public final class RamAccess {
     public static long read(RamRegion r, long addr, int size) {
         if (!r.contains(addr, size)) throw new GuestMemoryException(addr, size, "not inside " + r.name());
         try {
-            return get(r.segment(), addr - r.base(), size);
+            long v = get(r.segment(), addr - r.base(), size);
+            if (mayFault(r)) deliverHostFault();
+            return v;
         } catch (RuntimeException | InternalError e) {
             throw failed(addr, size, e);
         }
@@ -101,9 +103,29 @@ public final class RamAccess {
         if (r.segment().isReadOnly()) throw new GuestMemoryException(addr, size, r.name() + " is " + Failure.READ_ONLY.reason());
         try {
             set(r.segment(), addr - r.base(), size, v);
+            if (mayFault(r)) deliverHostFault();
         } catch (RuntimeException | InternalError e) {
             throw failed(addr, size, e);
         }
+    }
+
+    /** File-backed regions (DAX windows, mapped file ranges) are the ones whose pages can raise SIGBUS. */
+    private static boolean mayFault(RamRegion r) {
+        return r.backing() instanceof DaxWindowMemory || r.backing() instanceof MappedFileRange;
+    }
+
+    private static final Object NO_LOCK = new Object();
+
+    /**
+     * Makes a SIGBUS of the access just done surface here, inside the caller's try. In compiled code HotSpot
+     * does not throw the fault's InternalError at the faulting instruction: it records it and throws it at the
+     * thread's next safepoint check, which after inlining can lie outside the try (and the fault would escape
+     * as a bare InternalError). A call into a JNI native (Thread.holdsLock) returns through a thread-state
+     * transition, which delivers the pending error. Only file-backed regions pay for it; device accesses to
+     * them are rare (the CPU reaches a DAX window through its TLB, FUSE replies through bulk copies).
+     */
+    private static void deliverHostFault() {
+        if (Thread.holdsLock(NO_LOCK)) throw new IllegalStateException("unreachable: nobody locks NO_LOCK");
     }
 
     /** {@code e} from an access to [addr, addr+len) as a GuestMemoryException; a bug (not a {@link Failure}) is rethrown. */

@@ -98,6 +98,8 @@ class DaxWindowMemoryTest {
             bus.addRam("dax", base, w);
             try (HostFd h = HostFd.open(f, true)) { w.mapFile(0, 4 * P, h.fd(), 0, true); }
             for (int i = 0; i < 20_000; i++) bus.read(base + (i % 4) * P, 8); // let the JIT compile the path
+            for (int i = 0; i < 20_000; i++) bus.memory().read64(base + (i % 4) * P); // and GuestMemory's (a SIGBUS in compiled code is thrown at the next safepoint check)
+            for (int i = 0; i < 20_000; i++) bus.memory().write32(base + (i % 4) * P + 64, i);
             ch.truncate(P);
             assertEquals(Files.readAllBytes(f)[5] & 0xff, bus.memory().read8(base + 5), "the page still in the file reads");
             for (int i = 0; i < 3; i++) {
