@@ -28,6 +28,12 @@ import java.util.function.Consumer;
  * first requests: a cold JVM otherwise spends ~10 ms on each kind of request the guest sends first, which
  * is most of a unikernel's boot. Nothing on the host changes; failures are logged and ignored (the guest's
  * own requests then pay the cost).
+ *
+ * <p>It runs on a daemon thread of its own, started when the machine is configured, so that on a second core
+ * it overlaps the rest of the assembly and the guest's kernel boot instead of delaying them: done inline it
+ * was about half of a cold unikernel run's assembly (linking the passthrough's libc calls spins classes the
+ * AOT cache cannot hold). The guest's own first requests, when they come before it is done, are served as
+ * they would be without it (the libc bindings are linked once whoever asks first: {@code NativeCall}).
  */
 final class ServerWarmUp {
     private static final Logger log = LoggerFactory.getLogger(ServerWarmUp.class);
@@ -35,8 +41,13 @@ final class ServerWarmUp {
 
     private ServerWarmUp() {}
 
-    static void once(Path directory) {
+    /** Starts the warm-up on a daemon thread, once per JVM. */
+    static void start(Path directory) {
         if (!DONE.compareAndSet(false, true)) return;
+        Thread.ofPlatform().daemon().name("virtiofs-warm-up").start(() -> run(directory));
+    }
+
+    private static void run(Path directory) {
         try (Arena arena = Arena.ofConfined();
              PassthroughFileSystem fs = PassthroughFileSystem.open(directory.toString(),
                      io.drydock.virtiofs.passthrough.PassthroughOptions.defaults().withReadonly(true))) {

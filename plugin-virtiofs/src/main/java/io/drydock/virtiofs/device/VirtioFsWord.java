@@ -146,8 +146,10 @@ public final class VirtioFsWord implements MachineWord {
                     new VirtioFsConfig(tag, dir, queues, queueSize, fs, a.spec().deterministic()), a.metrics(), window);
             VirtioTransportFactory.require(a.services(), transport, "virtioFs").attach(device, slot);
             a.services().add(VirtioFsDevice.class, device);
-            ServerWarmUp.once(dir);
         }
+
+        /** Configured first, before any part is assembled: the FUSE warm-up starts as early as it can. */
+        @Override public void configure(io.drydock.kernel.machine.MachineSpec spec) { ServerWarmUp.start(dir); }
 
     }
 }
