@@ -9,6 +9,7 @@ import io.drydock.virtiofs.fuse.server.FuseOutcome;
 import io.drydock.virtiofs.fuse.server.FuseServer;
 import io.drydock.virtiofs.fuse.server.FuseServerConfig;
 import io.drydock.virtiofs.fuse.transport.SegmentSink;
+import io.drydock.virtiofs.passthrough.Credentials;
 import io.drydock.virtiofs.passthrough.PassthroughFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,14 @@ final class ServerWarmUp {
     }
 
     private static void run(Path directory) {
+        try {
+            // This thread serves its requests as a queue's worker does: groups and capabilities dropped (which
+            // also links setgroups', capget's and capset's calls before the worker's first request needs them).
+            Credentials.dropCapabilities(Credentials.SERVING_CAPS);
+        } catch (RuntimeException | AssertionError e) {
+            log.debug("FUSE warm-up on {} skipped: {}", directory, e.toString());
+            return;
+        }
         try (Arena arena = Arena.ofConfined();
              PassthroughFileSystem fs = PassthroughFileSystem.open(directory.toString(),
                      io.drydock.virtiofs.passthrough.PassthroughOptions.defaults().withReadonly(true))) {
