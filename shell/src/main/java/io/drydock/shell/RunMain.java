@@ -8,7 +8,6 @@ import io.drydock.kernel.machine.MachineSpec;
 import io.drydock.kernel.machine.MachineState;
 import io.drydock.kernel.machine.Options;
 import io.drydock.kernel.machine.RunResult;
-import io.drydock.kernel.memory.AnonymousMemory;
 import io.drydock.kernel.memory.Sizes;
 import io.drydock.kernel.spi.MachineWord;
 import io.drydock.shell.log.Logging;
@@ -155,9 +154,6 @@ public final class RunMain {
             io.out().flush();
             return 0;
         }
-        // A cold JVM links guest RAM's libc calls on another core while this thread loads the plugins (a
-        // warm server's are linked already).
-        if (plugins == null) AnonymousMemory.linkAhead();
         return r.call();
     }
 

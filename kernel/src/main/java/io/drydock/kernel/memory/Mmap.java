@@ -30,12 +30,6 @@ final class Mmap {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final NativeCall CLOSE = NativeCall.plain("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
-    /** Links mmap's and munmap's downcall handles now (see {@link AnonymousMemory#linkAhead()}). */
-    static void link() {
-        MMAP.handle();
-        MUNMAP.handle();
-    }
-
     /** Maps {@code size} bytes; the returned segment is unmapped when {@code arena} closes. */
     static MemorySegment map(long size, int prot, int flags, int fd, long offset, Arena arena) throws ErrnoException {
         MemorySegment address;
