@@ -47,7 +47,13 @@ drydock_entry() {
                        logback-classic-*.jar logback-core-*.jar HdrHistogram-*.jar; do
                 for jar in "$lib"/$jar; do ENTRY_CP+="${ENTRY_CP:+:}$jar"; done
             done
-            ENTRY_OPTS+=(-XX:+UseParallelGC)
+            # The JDK's own code compiles after 10x the calls and loop turns, Drydock's (io.drydock.*, the
+            # translated guest blocks too) as before: a per-method scale multiplies the global one, so 0.1
+            # gives back 1. Of the ~960 methods a cold hello.elf compiled, ~500 were java.lang.invoke and the
+            # ClassFile API spinning lambda forms, FFM stubs and lambdas once at start; on 2 cores those
+            # compiler threads competed with the main thread. docs/startup.md has the measurements.
+            ENTRY_OPTS+=(-XX:+UseParallelGC -XX:CompileThresholdScaling=10 -XX:CompileCommand=quiet
+                         "-XX:CompileCommand=CompileThresholdScaling,io.drydock.*::*,0.1")
             ENTRY_MAIN=io.drydock.shell.RunMain
             ENTRY_TRAIN=(io.drydock.shell.AotTraining)
             ENTRY_WATCH=("$lib"/*.jar "$root"/build/plugins/*.jar) ;;
