@@ -1,25 +1,43 @@
 # Sourced by scripts/*: picks a Java 25+ runtime and exports JAVA_HOME and JAVA for it.
 # Order: $JAVA_HOME if it is 25 or newer, then the Temurin 25 install path, then `java` on PATH.
 
-java_major() { # the major version of a java binary, or 0 when it does not run
-    local v home
+# Both are on every start of scripts/run, so they fork as little as they can (each fork and exec is a
+# millisecond or two): a JDK's release file is read with bash's own read, readlink runs only for a java that
+# is a symbolic link (/usr/bin/java), and the helpers set variables instead of printing into $(...).
+
+java_resolve() { # JAVA_REAL=the java binary $1 with symbolic links resolved
+    if [[ -L "$1" ]]; then JAVA_REAL="$(readlink -f "$1")"; else JAVA_REAL=$1; fi
+}
+
+java_version() { # JAVA_MAJOR=the major version of the java binary $1, or 0 when it does not run
+    local line
+    JAVA_MAJOR=""
+    java_resolve "$1"
     # The JDK's release file says it without starting a JVM (that alone would cost scripts/run ~50 ms).
-    home="$(dirname "$(dirname "$(readlink -f "$1")")")"
-    if [[ -f "$home/release" ]]; then
-        v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")"
-        [[ -n "$v" ]] && { echo "$v"; return; }
+    if [[ "$JAVA_REAL" == */bin/java && -f "${JAVA_REAL%/bin/java}/release" ]]; then
+        while IFS= read -r line || [[ -n "$line" ]]; do
+            if [[ "$line" =~ ^JAVA_VERSION=\"([0-9]+) ]]; then JAVA_MAJOR=${BASH_REMATCH[1]}; return; fi
+        done < "${JAVA_REAL%/bin/java}/release"
     fi
-    v="$("$1" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n1)" || true
-    echo "${v:-0}"
+    JAVA_MAJOR="$("$1" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n1)" || true
+    JAVA_MAJOR=${JAVA_MAJOR:-0}
+}
+
+java_major() { # the major version of a java binary, or 0 when it does not run (printed)
+    java_version "$1"
+    echo "$JAVA_MAJOR"
 }
 
 drydock_select_java() {
     local candidate
-    for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" /usr/lib/jvm/temurin-25-jdk-amd64/bin/java \
-                     "$(command -v java 2>/dev/null || true)"; do
-        if [[ -n "$candidate" && -x "$candidate" ]] && (( $(java_major "$candidate") >= 25 )); then
+    for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" /usr/lib/jvm/temurin-25-jdk-amd64/bin/java @PATH; do
+        [[ "$candidate" == @PATH ]] && candidate="$(command -v java 2>/dev/null || true)"
+        [[ -n "$candidate" && -x "$candidate" ]] || continue
+        java_version "$candidate"
+        if (( JAVA_MAJOR >= 25 )); then
             JAVA="$candidate"
-            JAVA_HOME="$(cd "$(dirname "$(readlink -f "$candidate")")/.." && pwd)"
+            if [[ "$JAVA_REAL" == /*/bin/java ]]; then JAVA_HOME="${JAVA_REAL%/bin/java}"
+            else JAVA_HOME="$(cd "$(dirname "$JAVA_REAL")/.." && pwd)"; fi
             export JAVA JAVA_HOME
             return 0
         fi
