@@ -36,8 +36,11 @@ final class Interpreter {
     private MemorySegment[] lSeg, sSeg;
     /** Entries at a block boundary before it is translated. */
     private static final int HOT = 32;
-    /** Set by a translated block's exception handler: the index of the instruction that threw. */
-    int trapIndex;
+    /** Set by a translated block's exception handler: the pc of the instruction that threw. */
+    long trapPc;
+    /** Set by a translated block leaving by an exit with no successor linked: the block and the exit's slot (Block.next). */
+    Block linkFrom;
+    int linkExit;
     /** Set by a translated block on the way out: instructions retired (before the trapping one, on a trap). */
     int ran;
 
@@ -121,6 +124,7 @@ final class Interpreter {
         long[] code;
         long base = pc & ~0xfffL;
         Block running = null;
+        long runBase = -1; // the virtual page the last block ran on (its chained successors are on it too)
         try {
             page = mmu.codePage(pc);
             code = page.ops;
@@ -128,6 +132,8 @@ final class Interpreter {
             // a block): run the translated block there, or count the entry and interpret up to the next jump.
             outer:
             while (n < budget) {
+                Block from = linkFrom;
+                linkFrom = null;
                 if ((pc - base) >>> 12 != 0) { page = mmu.codePage(pc); code = page.ops; base = pc & ~0xfffL; }
                 int entry = (int) (pc - base) >>> 1;
                 if (entry < 2048) {
@@ -140,9 +146,12 @@ final class Interpreter {
                         }
                         page.heat[entry] = heat;
                     }
+                    // the last block's exit leads here on its own virtual page: from now on it calls b directly
+                    if (b != null && from != null && base == runBase) from.next[linkExit] = b;
                     if (b != null && n + b.length <= budget) {
                         running = b;
-                        pc = b.run(this, x, pc, budget - n);
+                        runBase = base;
+                        pc = b.run(this, x, pc, budget - n, 0);
                         running = null;
                         n += ran;
                         continue;
@@ -294,13 +303,13 @@ final class Interpreter {
             h.pc = pc;
             h.instret += n;
         } catch (Trap t) {
-            if (running != null) { pc += running.offsets[trapIndex]; n += ran; }
+            if (running != null) { pc = trapPc; n += ran; }
             h.pc = pc;
             h.instret += n;
             // else a watchpoint stopped the instruction (Mmu.watch), or the run reached a page with a breakpoint (Mmu.codePage)
             if (h.watchHit == null && !h.pageBreak) h.takePendingTrap();
         } catch (RuntimeException | InternalError e) {
-            if (running != null) { pc += running.offsets[trapIndex]; n += ran; }
+            if (running != null) { pc = trapPc; n += ran; }
             h.pc = pc;
             h.instret += n;
             // Only a failed access to guest RAM is the guest's business (RamAccess says which throwables are);

@@ -29,7 +29,9 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
      * default: measured on bench.elf it cost more JIT-compiler CPU than it saved (README, Speed); then a
      * region ends after its first jump or branch — one basic block, registers still in locals.
      */
-    static volatile boolean acrossBranches = Boolean.getBoolean("drydock.jit.regions");
+    static volatile boolean acrossBranches = !"false".equals(System.getProperty("drydock.jit.regions", "false"));
+    /** With {@link #acrossBranches}: only regions that hold a loop ({@code -Ddrydock.jit.regions=loops}). */
+    static volatile boolean loopsOnly = "loops".equals(System.getProperty("drydock.jit.regions"));
 
     int count() { return ws.length; }
 
@@ -67,6 +69,7 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
             }
             if (op != JAL && op != JALR) reached[i + 1] = true;
         }
+        if (across && loopsOnly) cut = loopCut(ws, target, cut);
         boolean[] label = new boolean[cut];
         int used = 0, written = 0;
         for (int i = 0; i < cut; i++) {
@@ -81,6 +84,16 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
         written &= ~1;
         return new Region(java.util.Arrays.copyOf(ws, cut), java.util.Arrays.copyOf(offs, cut),
                 java.util.Arrays.copyOf(target, cut), label, used, written);
+    }
+
+    /**
+     * Loops only: the region ends after its last back edge (a branch or jal to an instruction at or before it),
+     * or, without one, after its first jump or branch (a basic block).
+     */
+    private static int loopCut(long[] ws, int[] target, int cut) {
+        for (int i = cut - 1; i >= 0; i--) if (target[i] >= 0 && target[i] <= i) return i + 1;
+        for (int i = 0; i < cut; i++) if (op(ws[i]) >= JAL && op(ws[i]) <= BGEU) return i + 1;
+        return cut;
     }
 
     private static int indexOf(short[] offs, int n, long off) {

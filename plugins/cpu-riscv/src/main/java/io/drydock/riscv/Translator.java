@@ -33,9 +33,13 @@ import static java.lang.constant.ConstantDescs.*;
  *       stays exact, and the interrupt check in {@code Hart.run} comes at least every
  *       {@link Hart#BLOCK} (8192) instructions, as for interpreted code.</li>
  *   <li><b>Traps.</b> Each instruction that can trap (loads, stores, F/D) is covered by its own small
- *       handler that records its index ({@code Interpreter.trapIndex}) and the instructions retired before
+ *       handler that records its pc ({@code Interpreter.trapPc}) and the instructions retired before
  *       it ({@code Interpreter.ran}), then the shared handler stores the registers back and rethrows: pc,
  *       registers and instret are as the interpreter would leave them. Nothing of this is on the normal path.</li>
+ *   <li><b>Chained exits</b> ({@link Block}): an exit to a constant pc calls the successor block directly
+ *       once the dispatch loop has linked it, up to {@link Block#chain} blocks deep (-Ddrydock.jit.chain=N,
+ *       0: off); a chained call passes on what is left of the budget, and a trap in the successor adds this
+ *       block's retired count on its way out.</li>
  * </ul>
  */
 final class Translator {
@@ -46,14 +50,16 @@ final class Translator {
     private static final ClassDesc CD_INTERP = ClassDesc.of(Interpreter.class.getName());
     private static final ClassDesc CD_MULDIV = ClassDesc.of(MulDiv.class.getName());
     private static final ClassDesc CD_SELF = ClassDesc.of(Translator.class.getPackageName() + ".TranslatedBlock");
-    private static final MethodTypeDesc INIT = MethodTypeDesc.of(CD_void, CD_int, CD_short.arrayType());
-    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_long, CD_INTERP, CD_long.arrayType(), CD_long, CD_int);
+    private static final MethodTypeDesc INIT = MethodTypeDesc.of(CD_void, CD_int, CD_int);
+    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_long, CD_INTERP, CD_long.arrayType(), CD_long, CD_int, CD_int);
     private static final MethodTypeDesc JJ_I = MethodTypeDesc.of(CD_int, CD_long, CD_long);
     private static final ClassFile CF = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
             ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofClassLoading(Translator.class.getClassLoader()))));
-    // locals of run(): 0 this, 1 Interpreter, 2 long[] x, 3-4 pc, 5 left, 6 retired, 7 limit, 8-9 scratch,
-    // 10 exit pc (2 slots), 12 the exception in the trap handler, 13.. registers x1..x31 (2 slots each)
-    private static final int IN = 1, X = 2, PC = 3, LEFT = 5, N = 6, LIMIT = 7, TMP = 8, EXIT_PC = 10, EXC = 12, R0 = 13;
+    // locals of run(): 0 this, 1 Interpreter, 2 long[] x, 3-4 pc, 5 left, 6 depth, 7 retired, 8 limit, 9-10 scratch,
+    // 11 exit pc (2 slots), 13 the exception in the trap handler, 14 a chained successor, 15.. registers x1..x31 (2 slots each)
+    private static final int IN = 1, X = 2, PC = 3, LEFT = 5, DEPTH = 6, N = 7, LIMIT = 8, TMP = 9, EXIT_PC = 11, EXC = 13,
+            SUCC = 14, R0 = 15;
+    private static final ClassDesc CD_BLOCKS = CD_BLOCK.arrayType();
 
     /** Hidden classes defined so far (each a region), for the README's measurements. */
     static final java.util.concurrent.atomic.AtomicLong defined = new java.util.concurrent.atomic.AtomicLong();
@@ -65,17 +71,18 @@ final class Translator {
     static Block translate(Mmu mmu, CodePage page, long pc) {
         Region r = Region.form(mmu, page, pc, Region.MAX);
         if (r == null) return null;
+        int[] exits = new int[1];
         byte[] bytes = CF.build(CD_SELF, cb -> cb
                 .withSuperclass(CD_BLOCK)
                 .withFlags(ClassFile.ACC_FINAL)
-                .withMethodBody(INIT_NAME, INIT, 0, c -> c.aload(0).iload(1).aload(2)
+                .withMethodBody(INIT_NAME, INIT, 0, c -> c.aload(0).iload(1).iload(2)
                         .invokespecial(CD_BLOCK, INIT_NAME, INIT).return_())
-                .withMethodBody("run", RUN, ClassFile.ACC_FINAL, c -> new Gen(c, r).body()));
+                .withMethodBody("run", RUN, ClassFile.ACC_FINAL, c -> exits[0] = new Gen(c, r).body()));
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
             defined.incrementAndGet();
-            return (Block) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, short[].class))
-                    .invoke(r.count(), r.offs());
+            return (Block) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, int.class))
+                    .invoke(r.count(), exits[0]);
         } catch (Throwable e) {
             throw new IllegalStateException("block translation failed at pc " + Long.toHexString(pc), e);
         }
@@ -97,6 +104,12 @@ final class Translator {
         private final Label exit, trap;
         /** Instructions retired since the last point where the retired local was brought up to date. */
         private int pending;
+        /** Chainable exits so far (slots of Block.next). */
+        private int exits;
+        /** The handler around chained calls: adds this block's retired count to the callee's and rethrows. */
+        private final Label chainTrap;
+        private boolean chained;
+        private final int depthMax = Block.chain;
 
         Gen(CodeBuilder c, Region r) {
             this.c = c;
@@ -105,9 +118,11 @@ final class Translator {
             for (int k = 0; k < at.length; k++) if (r.label()[k]) at[k] = c.newLabel();
             this.exit = c.newLabel();
             this.trap = c.newLabel();
+            this.chainTrap = c.newLabel();
         }
 
-        void body() {
+        /** Emits the method; returns the number of chainable exits. */
+        int body() {
             c.iconst_0().istore(N);
             c.iload(LEFT).loadConstant(r.count()).isub().istore(LIMIT);
             for (int reg = 1; reg < 32; reg++) {
@@ -144,7 +159,7 @@ final class Translator {
                 if (handlers[k] == null) continue;
                 c.labelBinding(handlers[k]);
                 c.astore(EXC);
-                c.aload(IN).loadConstant(k).putfield(CD_INTERP, "trapIndex", CD_int);
+                c.aload(IN); pcPlus(r.offs()[k]); c.putfield(CD_INTERP, "trapPc", CD_long);
                 c.aload(IN).iload(N).loadConstant(handlerRetired[k]).iadd().putfield(CD_INTERP, "ran", CD_int);
                 c.goto_(trap);
             }
@@ -153,6 +168,19 @@ final class Translator {
                 writeBack();
                 c.aload(EXC).athrow();
             }
+            if (chained) {
+                // a chained successor trapped: it stored its registers (ours were stored before the call)
+                c.labelBinding(chainTrap);
+                c.astore(EXC);
+                addRan();
+                c.aload(EXC).athrow();
+            }
+            return exits;
+        }
+
+        /** in.ran += retired (after a chained call). */
+        private void addRan() {
+            c.aload(IN).dup().getfield(CD_INTERP, "ran", CD_int).iload(N).iadd().putfield(CD_INTERP, "ran", CD_int);
         }
 
         /** Brings the retired local up to date (before a merge point or an edge). */
@@ -167,9 +195,39 @@ final class Translator {
             }
         }
 
-        /** Side exit to pc + off, counting the instructions so far. */
+        /**
+         * Side exit to pc + off, counting the instructions so far: a chainable exit. When its successor is linked
+         * (Block.next), the nesting allows it and a whole pass of it fits in what is left of the budget, the
+         * registers are stored back and the successor runs from here; this block then returns what it returns.
+         * Otherwise the exit returns to the dispatch loop, saying which exit it was when nothing is linked yet.
+         */
         private void exitTo(long off) {
             flush();
+            if (depthMax <= 0) {
+                pcPlus(off);
+                c.lstore(EXIT_PC).goto_(exit);
+                return;
+            }
+            int e = exits++;
+            Label unlinked = c.newLabel(), plain = c.newLabel();
+            c.aload(0).getfield(CD_BLOCK, "next", CD_BLOCKS).loadConstant(e).aaload().dup().astore(SUCC);
+            c.ifnull(unlinked);
+            c.iload(DEPTH).loadConstant(depthMax).if_icmpge(plain);
+            c.aload(SUCC).getfield(CD_BLOCK, "length", CD_int).iload(LEFT).iload(N).isub().if_icmpgt(plain);
+            writeBack();
+            Label from = c.newBoundLabel();
+            c.aload(SUCC).aload(IN).aload(X); pcPlus(off);
+            c.iload(LEFT).iload(N).isub().iload(DEPTH).iconst_1().iadd();
+            c.invokevirtual(CD_BLOCK, "run", RUN);
+            c.exceptionCatchAll(from, c.newBoundLabel(), chainTrap);
+            chained = true;
+            c.lstore(EXIT_PC);
+            addRan();
+            c.lload(EXIT_PC).lreturn();
+            c.labelBinding(unlinked);
+            c.aload(IN).aload(0).putfield(CD_INTERP, "linkFrom", CD_BLOCK);
+            c.aload(IN).loadConstant(e).putfield(CD_INTERP, "linkExit", CD_int);
+            c.labelBinding(plain);
             pcPlus(off);
             c.lstore(EXIT_PC).goto_(exit);
         }

@@ -27,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * byte of the scratch page and the page after it. The property also checks that the translated hart did
  * translate blocks (else it would compare the interpreter with itself).
  *
+ * <p>Each sequence runs in one of the translator's modes, chosen from its seed: basic blocks, loop regions or
+ * regions across branches ({@code Region}), each with chained exits off or up to 8 deep ({@code Block.chain}).
+ *
  * <p>CI: the fixed seed and {@code jqwik.tries.default} (src/test/resources/junit-platform.properties). A
  * larger run by hand, e.g. 20,000 sequences:
  * {@code mvn -o -pl plugins/cpu-riscv test -Dtest=TranslatorDifferentialProperties -Djqwik.tries.default=20000};
@@ -54,6 +57,13 @@ class TranslatorDifferentialProperties {
             ref.h.step(budget);
             interpreted = ref.state();
         }
+        int mode = (int) Math.floorMod(seed ^ SALT, 6L);
+        boolean wasAcross = Region.acrossBranches, wasLoops = Region.loopsOnly;
+        int wasChain = Block.chain;
+        Region.acrossBranches = mode % 3 != 0;
+        Region.loopsOnly = mode % 3 == 1;
+        Block.chain = mode < 3 ? 0 : 8;
+        Statistics.label("mode").collect(List.of("blocks", "loops", "across").get(mode % 3) + (mode < 3 ? "" : "+chain"));
         try (Machine jit = new Machine(hw)) {
             for (int pass = 0; pass < PASSES; pass++) {
                 jit.load(p);
@@ -61,10 +71,15 @@ class TranslatorDifferentialProperties {
             }
             translated = jit.state();
             blocks = jit.translatedBlocks(hw.size());
+        } finally {
+            Region.acrossBranches = wasAcross;
+            Region.loopsOnly = wasLoops;
+            Block.chain = wasChain;
         }
         Statistics.label("translated blocks").collect(blocks > 0);
         if (!interpreted.equals(translated)) {
-            StringBuilder sb = new StringBuilder("translated code differs from the interpreter (seed " + seed + ", salt " + SALT + ")\n");
+            StringBuilder sb = new StringBuilder("translated code differs from the interpreter (seed " + seed + ", salt " + SALT
+                    + ", mode " + mode + ")\n");
             interpreted.forEach((k, v) -> {
                 if (!v.equals(translated.get(k))) sb.append("  ").append(k).append(": interpreter ").append(v)
                         .append(", translated ").append(translated.get(k)).append('\n');
