@@ -58,11 +58,10 @@ public final class Options {
         known.add(key);
         Object v = values.get(key);
         try {
-            return switch (v) {
-                case null -> defaultValue;
-                case Number n -> n.longValue();
-                default -> Sizes.parse(v.toString());
-            };
+            // if/else rather than a type switch: each type switch spins a class at its first use (~1 ms of a
+            // cold scripts/run, which the AOT cache cannot hold), and every boot reads its options here.
+            if (v == null) return defaultValue;
+            return v instanceof Number n ? n.longValue() : Sizes.parse(v.toString());
         } catch (IllegalArgumentException e) {
             throw error(key + ": " + e.getMessage());
         }
@@ -72,11 +71,8 @@ public final class Options {
         known.add(key);
         Object v = values.get(key);
         try {
-            return switch (v) {
-                case null -> defaultValue;
-                case Number n -> Math.toIntExact(n.longValue());
-                default -> Integer.parseInt(v.toString().trim());
-            };
+            if (v == null) return defaultValue; // if/else rather than a type switch: see bytes()
+            return v instanceof Number n ? Math.toIntExact(n.longValue()) : Integer.parseInt(v.toString().trim());
         } catch (ArithmeticException | NumberFormatException e) {
             throw error(key + ": not a whole number: " + v);
         }
@@ -85,14 +81,12 @@ public final class Options {
     public boolean bool(String key, boolean defaultValue) {
         known.add(key);
         Object v = values.get(key);
-        return switch (v) {
-            case null -> defaultValue;
-            case Boolean b -> b;
-            default -> switch (v.toString().trim().toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "on", "1" -> true;
-                case "false", "no", "off", "0" -> false;
-                default -> throw error(key + ": not true or false: " + v);
-            };
+        if (v == null) return defaultValue; // if/else rather than a type switch: see bytes()
+        if (v instanceof Boolean b) return b;
+        return switch (v.toString().trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw error(key + ": not true or false: " + v);
         };
     }
 
