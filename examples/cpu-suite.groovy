@@ -8,6 +8,11 @@
 //                               measures itself with the CLINT's mtime (10 MHz of host time on both engines)
 //                               after its warm-up rounds
 // and the geometric means. Every run's checksum must equal QEMU's first one (else the script fails).
+// The workload `linux` (named in WORKLOADS, or included when plugins/linux-guest/build.sh's cached kernel is
+// there) is Linux 6.12 on OpenSBI booting to power-off (drydock.mode=boot): whole-process = scripts/run with
+// the Image against qemu-system-riscv64 with the same files; steady state = the same boot in this already-warm
+// JVM (the machine DSL, after `warm` boots there) against QEMU's whole process. Its "checksum" is the
+// init's line "reached /init" followed by exit 0; Drydock's MIPS comes from the warm boot's retired count.
 //   scripts/drydock examples/cpu-suite.groovy [RUNS [SCALE [WORKLOADS]]]
 // RUNS: measured rounds (default 2); SCALE: multiplies each workload's warm-up and timed rounds (default 1;
 // 0 = the tiny CI check: 1 warm-up and 2 timed rounds, only the checksums mean anything); WORKLOADS: a
@@ -33,6 +38,9 @@ def workloads = [
         [name: 'fp', elf: 'fp', warm: 70, rounds: 280],
         [name: 'sys', elf: 'sys', warm: 40, rounds: 150],
 ].findAll { (only == null || it.name in only) && new File(guest, "${it.elf}.elf").exists() }
+// Linux: only when asked for or already built (building it takes minutes)
+def linuxOut = new File(System.getenv('LINUX_GUEST_BUILD') ?: new File(root, 'build/linux-guest').path, 'out')
+boolean wantLinux = only != null ? 'linux' in only : new File(linuxOut, 'Image').file && new File(linuxOut, 'initramfs.cpio').file
 
 def stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern('yyyyMMdd-HHmmss'))
 def outRoot = new File(root, "build/bench-cpu/$stamp")
@@ -97,6 +105,73 @@ workloads.each { w ->
     report(r, 'steady state (the guest\'s own timing of its timed rounds)', [row],
             note: 'speed ratios are QEMU time / Drydock time (> 1: Drydock faster); MIPS from Drydock\'s minstret (the same program on both)')
     rows << row + [wholeRatio: qWall / dWall, steadyRatio: qSteady / dSteady, result: new File(outRoot, "${w.name}/result.json").path]
+}
+if (wantLinux) {
+    def built = ['bash', 'plugins/linux-guest/build.sh'].execute(null, root)
+    def dir = built.text.trim().readLines().last()
+    assert built.waitFor() == 0: 'plugins/linux-guest/build.sh failed'
+    def image = "$dir/Image", initrd = "$dir/initramfs.cpio", cmdline = 'console=ttyS0 earlycon=sbi drydock.mode=boot'
+    def cmds = [qemu   : [qemu, '-M', 'virt', '-m', '256M', '-bios', '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin',
+                          '-kernel', image, '-initrd', initrd, '-append', cmdline, '-display', 'none', '-serial', 'stdio', '-monitor', 'none'],
+                drydock: ['scripts/run', '--kernel', image, '--initrd', initrd, '--memory', '256M', '--append', cmdline]]
+    def bootOk = { String engine, String out, int rc ->
+        assert rc == 0 && out.contains('reached /init'): "linux on $engine exited $rc: ${out.take(600)}"
+    }
+    int warm = scale == 0 ? 0 : Math.max(1, Math.round(1 * scale) as int)
+    def warmBoot = { -> // one boot to power-off in this JVM; returns [ns, instructions]
+        def m = machine { riscv harts: 1; memory 256.MiB; linux mode: 'boot', image: image, initrd: initrd }
+        try {
+            long t0 = System.nanoTime()
+            m.start()
+            int rc = m.waitForExit(900.s)
+            long ns = System.nanoTime() - t0
+            bootOk('drydock (warm JVM)', m.console().output(), rc)
+            [ns, m.instructionsRetired()]
+        } finally { m.close() }
+    }
+    warm.times { warmBoot() }
+    def steady = [qemu: [], drydock: []], instructions = []
+    def r = bench("cpu suite: linux (boot to power-off; steady = $warm warm-up boots in this JVM)") {
+        warmup 0
+        runs nruns
+        outputDir new File(outRoot, 'linux').path
+        charts 'wall', 'guest.steady_ns'
+        ['qemu', 'drydock'].each { engine ->
+            variant(engine) {
+                def reg = metricsFrom(new MetricsRegistry())
+                def (wns, n) = engine == 'drydock' ? warmBoot() : [0L, 0L] // outside measure: not in the wall time
+                measure { // the whole process only
+                    def p = new ProcessBuilder(cmds[engine]*.toString()).directory(root).redirectErrorStream(true)
+                            .redirectInput(ProcessBuilder.Redirect.from(new File('/dev/null'))).start()
+                    long t0 = System.nanoTime()
+                    def out = p.inputStream.text
+                    int rc = p.waitFor()
+                    long ns = System.nanoTime() - t0
+                    bootOk(engine, out, rc)
+                    long steadyNs = engine == 'drydock' ? wns : ns
+                    if (engine == 'drydock') {
+                        instructions << n
+                        reg.counter('guest.steady_instructions', 'instructions of the warm-JVM boot (minstret)').add(n)
+                    }
+                    steady[engine] << steadyNs
+                    reg.counter('guest.steady_ns', 'ns of the boot: QEMU\'s whole process, Drydock\'s in the warm JVM').add(steadyNs)
+                }
+            }
+        }
+    }
+    def median = { List<Long> xs -> def s = xs.sort(false); s.size() % 2 ? s[s.size().intdiv(2)] : (s[s.size().intdiv(2) - 1] + s[s.size().intdiv(2)]) / 2 }
+    double qWall = r.variant('qemu').wall().median(), dWall = r.variant('drydock').wall().median()
+    double qSteady = median(steady.qemu), dSteady = median(steady.drydock), n = median(instructions)
+    def row = [workload: 'linux', checksum: 'reached /init, exit 0', warm: warm, rounds: 1,
+               'qemu wall s': String.format('%.2f', qWall / 1e9), 'drydock wall s': String.format('%.2f', dWall / 1e9),
+               'whole ratio': String.format('%.3f', qWall / dWall),
+               'qemu steady s': String.format('%.3f', qSteady / 1e9), 'drydock steady s': String.format('%.3f', dSteady / 1e9),
+               'steady ratio': String.format('%.3f', qSteady / dSteady),
+               'drydock steady MIPS': String.format('%.1f', n / (dSteady / 1e9) / 1e6),
+               'qemu steady MIPS': String.format('%.1f', n / (qSteady / 1e9) / 1e6)]
+    report(r, 'Linux boot to power-off (steady: Drydock in a warm JVM, QEMU whole process)', [row],
+            note: 'speed ratios are QEMU time / Drydock time (> 1: Drydock faster); QEMU MIPS assumes the same instruction count')
+    rows << row + [wholeRatio: qWall / dWall, steadyRatio: qSteady / dSteady, result: new File(outRoot, 'linux/result.json').path]
 }
 def geo = { List<Double> xs -> Math.exp(xs.sum { Math.log(it) } / xs.size()) }
 def table = rows.collect { it.findAll { k, v -> !(k in ['wholeRatio', 'steadyRatio', 'result', 'checksum', 'warm', 'rounds']) } }
