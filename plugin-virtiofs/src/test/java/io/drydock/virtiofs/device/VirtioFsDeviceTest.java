@@ -108,6 +108,28 @@ class VirtioFsDeviceTest {
         }
     }
 
+    /** A WRITE larger than the transport's first request buffer: the buffer grows and the bytes arrive whole. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aWriteLargerThanTheFirstBufferArrivesWhole(boolean inline) throws Exception {
+        try (VirtioFsGuest g = guest(inline, false)) {
+            g.init();
+            var c = g.send(FuseRequest.of(FuseOpcode.CREATE, 1)
+                    .struct(16, (s, o) -> new FuseFileIo.CreateIn(0101 | 0200, 0644, 0, 0).encode(s, o)).name("big.bin"), 4096);
+            assertEquals(0, c.error());
+            long node = EntryOut.decode(MemorySegment.ofArray(c.payload()), 0).nodeid();
+            long fh = FuseFileIo.OpenOut.decode(MemorySegment.ofArray(c.payload()), 128).fh();
+            byte[] data = new byte[3 * (int) io.drydock.virtiofs.fuse.transport.VirtqueueTransport.FIRST_BUFFER + 123];
+            new java.util.Random(15).nextBytes(data);
+            var w = g.send(FuseRequest.of(FuseOpcode.WRITE, node)
+                    .struct(40, (s, o) -> new FuseFileIo.WriteIn(fh, 0, data.length, 0, 0, 0).encode(s, o)).bytes(data), 64);
+            assertEquals(0, w.error());
+            assertEquals(data.length, w.args().getInt(0));
+            assertArrayEquals(data, Files.readAllBytes(share.resolve("big.bin")));
+            assertEquals(0, g.send(lookup(1, "big.bin"), 4096).error(), "small requests still go through after it");
+        }
+    }
+
     @Test
     void readOnlyExportRefusesChangesWithoutTouchingTheHost() throws Exception {
         try (VirtioFsGuest g = guest(true, true)) {

@@ -60,7 +60,14 @@ public final class VirtqueueTransport implements FuseTransport {
     // Each transport has its own buffer in its own arena: a worker left stuck in the host kernel by a reset
     // frees it itself when it gets out, never while it still uses it.
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment buffer;
+    /**
+     * The request buffer: {@link #FIRST_BUFFER} bytes at first, the full {@link #bufferLimit} from the first
+     * request that needs more (a large WRITE). FFM zeroes what it allocates with a Java loop, which a cold
+     * JVM interprets: a whole 1 MiB buffer at the device's start took ~8 ms of the guest's boot. Used only by
+     * the draining thread (the worker, or a caller holding this transport's lock).
+     */
+    private MemorySegment buffer;
+    private final long bufferLimit;
     private final Doorbell doorbell;
     private final Lock memoryLock;
     private final Hooks hooks;
@@ -72,13 +79,17 @@ public final class VirtqueueTransport implements FuseTransport {
      * @param doorbell    null: inline, {@link #kick} drains on the caller's thread
      * @param memoryLock  held around each drain (the vhost-user memory table may be replaced meanwhile), or null
      */
+    /** The request buffer's first size: every request but a large WRITE's fits (FUSE names are ≤ 4 KiB). */
+    public static final long FIRST_BUFFER = 64 * 1024;
+
     public VirtqueueTransport(String name, Virtqueue queue, GuestMemory memory, FuseServer server, long bufferSize,
                               Doorbell doorbell, Lock memoryLock, Hooks hooks) {
         this.name = name;
         this.queue = queue;
         this.memory = memory;
         this.server = server;
-        this.buffer = arena.allocate(bufferSize, 8);
+        this.bufferLimit = bufferSize;
+        this.buffer = arena.allocate(Math.min(bufferSize, FIRST_BUFFER), 8);
         this.doorbell = doorbell;
         this.memoryLock = memoryLock;
         this.hooks = hooks;
@@ -161,10 +172,10 @@ public final class VirtqueueTransport implements FuseTransport {
     private long serve(DescriptorChain chain) {
         FuseOutcome outcome;
         try {
-            long limit = buffer.byteSize();
             // An oversize request is copied up to the limit; its header's len then disagrees with the bytes
             // given and the server answers EINVAL without looking further.
-            long take = Math.min(chain.readableLength(), limit);
+            long take = Math.min(chain.readableLength(), bufferLimit);
+            if (take > buffer.byteSize()) buffer = arena.allocate(bufferLimit, 8);
             chain.reader().read(buffer, 0, take);
             GuestReplySink sink = new GuestReplySink(memory, chain.writable(), chain.writableLength());
             outcome = server.handle(buffer.asSlice(0, take), sink);
