@@ -10,8 +10,8 @@ final class CodePage {
     final long[] ops = new long[2050];
     final Block[] blocks = new Block[2048];
     /** Entries seen at each slot before translation; {@link #NEVER} once translation was refused. */
-    final byte[] heat = new byte[2048];
-    static final byte NEVER = -1;
+    final short[] heat = new short[2048];
+    static final short NEVER = -1;
 
     CodePage() {
         ops[2048] = ops[2049] = Op.pack(Op.PAGE_END, 0, 0, 0, 0, false);

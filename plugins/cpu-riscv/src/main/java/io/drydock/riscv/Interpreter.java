@@ -34,8 +34,14 @@ final class Interpreter {
     /** The current translation context's load and store TLBs (re-bound by the Mmu when the context changes). */
     private long[] lTag, sTag, lAdd, sAdd;
     private MemorySegment[] lSeg, sSeg;
-    /** Entries at a block boundary before it is translated. */
-    private static final int HOT = 32;
+    /**
+     * Entries at a block boundary before it is translated ({@code -Ddrydock.jit.hot=N}, 1–30000, default 1000).
+     * Translating a block and HotSpot's compiling of it cost about a millisecond of CPU, the time to interpret
+     * some 10^5 guest instructions, so a block must run often to repay it: at 32 a Linux boot translated 7,900
+     * blocks and HotSpot's compiler threads used more CPU than the hart (README, "Speed"). Loops reach 1000
+     * entries within microseconds, so steady-state code is translated all the same. The module's tests use 32.
+     */
+    static final int HOT = Math.clamp(Integer.getInteger("drydock.jit.hot", 1000), 1, 30000);
     /** Set by a translated block's exception handler: the pc of the instruction that threw. */
     long trapPc;
     /** Set by a translated block leaving by an exit with no successor linked: the block and the exit's slot (Block.next). */
@@ -139,7 +145,7 @@ final class Interpreter {
                 if (entry < 2048) {
                     Block b = page.blocks[entry];
                     if (b == null) {
-                        byte heat = page.heat[entry];
+                        short heat = page.heat[entry];
                         if (heat >= 0 && ++heat >= HOT) {
                             b = page.blocks[entry] = Translator.translate(mmu, page, pc);
                             if (b == null) heat = CodePage.NEVER;
