@@ -12,22 +12,27 @@ package io.drydock.riscv;
  * exit calls the successor's {@code run} directly (a call site with one receiver class, which HotSpot can
  * inline) instead of returning to the dispatch loop. Same page only: a block runs at a virtual pc whose page
  * the fetch TLB maps to the block's code page, so a target on that virtual page is on the same physical page,
- * whose blocks are dropped together (fence.i, reset, map changes) — no generation check is needed.
+ * whose blocks are dropped together (fence.i, reset, map changes) — no generation check is needed. A jalr
+ * has a slot too, an inline cache of one target: used when the target is on the same virtual page and at
+ * the cached block's start, re-linked by the dispatch loop on a miss.
  */
 abstract class Block {
     /** Guest instructions in the region: the most one pass through it (without a back edge) retires. */
     final int length;
-    /** Per chainable exit: the block at its target, or null until the dispatch loop links it. */
+    /** Per chainable exit: the block at its target, or null until the dispatch loop links it; per jalr: the last target's. */
     final Block[] next;
+    /** Offset of the first instruction in its page (a jalr's inline cache compares the target with it). */
+    final int start;
     /**
      * Nesting of chained calls at most (the JVM stack grows by one frame per chained block), read when a block
      * is translated; 0 turns chaining off ({@code -Ddrydock.jit.chain=N}).
      */
     static volatile int chain = Integer.getInteger("drydock.jit.chain", 8);
 
-    Block(int length, int exits) {
+    Block(int length, int exits, int start) {
         this.length = length;
         this.next = new Block[exits];
+        this.start = start;
     }
 
     /**

@@ -50,7 +50,7 @@ final class Translator {
     private static final ClassDesc CD_INTERP = ClassDesc.of(Interpreter.class.getName());
     private static final ClassDesc CD_MULDIV = ClassDesc.of(MulDiv.class.getName());
     private static final ClassDesc CD_SELF = ClassDesc.of(Translator.class.getPackageName() + ".TranslatedBlock");
-    private static final MethodTypeDesc INIT = MethodTypeDesc.of(CD_void, CD_int, CD_int);
+    private static final MethodTypeDesc INIT = MethodTypeDesc.of(CD_void, CD_int, CD_int, CD_int);
     private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_long, CD_INTERP, CD_long.arrayType(), CD_long, CD_int, CD_int);
     private static final MethodTypeDesc JJ_I = MethodTypeDesc.of(CD_int, CD_long, CD_long);
     private static final ClassFile CF = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
@@ -75,14 +75,14 @@ final class Translator {
         byte[] bytes = CF.build(CD_SELF, cb -> cb
                 .withSuperclass(CD_BLOCK)
                 .withFlags(ClassFile.ACC_FINAL)
-                .withMethodBody(INIT_NAME, INIT, 0, c -> c.aload(0).iload(1).iload(2)
+                .withMethodBody(INIT_NAME, INIT, 0, c -> c.aload(0).iload(1).iload(2).iload(3)
                         .invokespecial(CD_BLOCK, INIT_NAME, INIT).return_())
                 .withMethodBody("run", RUN, ClassFile.ACC_FINAL, c -> exits[0] = new Gen(c, r).body()));
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
             defined.incrementAndGet();
-            return (Block) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, int.class))
-                    .invoke(r.count(), exits[0]);
+            return (Block) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, int.class, int.class))
+                    .invoke(r.count(), exits[0], (int) pc & 0xfff);
         } catch (Throwable e) {
             throw new IllegalStateException("block translation failed at pc " + Long.toHexString(pc), e);
         }
@@ -212,18 +212,7 @@ final class Translator {
             Label unlinked = c.newLabel(), plain = c.newLabel();
             c.aload(0).getfield(CD_BLOCK, "next", CD_BLOCKS).loadConstant(e).aaload().dup().astore(SUCC);
             c.ifnull(unlinked);
-            c.iload(DEPTH).loadConstant(depthMax).if_icmpge(plain);
-            c.aload(SUCC).getfield(CD_BLOCK, "length", CD_int).iload(LEFT).iload(N).isub().if_icmpgt(plain);
-            writeBack();
-            Label from = c.newBoundLabel();
-            c.aload(SUCC).aload(IN).aload(X); pcPlus(off);
-            c.iload(LEFT).iload(N).isub().iload(DEPTH).iconst_1().iadd();
-            c.invokevirtual(CD_BLOCK, "run", RUN);
-            c.exceptionCatchAll(from, c.newBoundLabel(), chainTrap);
-            chained = true;
-            c.lstore(EXIT_PC);
-            addRan();
-            c.lload(EXIT_PC).lreturn();
+            chainedCall(plain, () -> pcPlus(off));
             c.labelBinding(unlinked);
             c.aload(IN).aload(0).putfield(CD_INTERP, "linkFrom", CD_BLOCK);
             c.aload(IN).loadConstant(e).putfield(CD_INTERP, "linkExit", CD_int);
@@ -232,10 +221,51 @@ final class Translator {
             c.lstore(EXIT_PC).goto_(exit);
         }
 
-        /** Exit with the pc on the stack. */
-        private void exitToStack() {
+        /**
+         * Exit to the pc in TMP (jalr): an inline cache of one target. Its slot in Block.next holds the block
+         * last found at the target; when the target is on this block's virtual page (so on its code page) at
+         * that block's start, the block runs from here as after a chainable exit. On a miss the exit names the
+         * slot, so the dispatch loop puts the block it finds there (on the same page only).
+         */
+        private void exitIndirect() {
             flush();
-            c.lstore(EXIT_PC).goto_(exit);
+            if (depthMax <= 0) {
+                c.lload(TMP).lstore(EXIT_PC).goto_(exit);
+                return;
+            }
+            int e = exits++;
+            Label miss = c.newLabel(), plain = c.newLabel();
+            c.lload(TMP).lload(PC).lxor().loadConstant(12).lushr().lconst_0().lcmp().ifne(plain); // another page
+            c.aload(0).getfield(CD_BLOCK, "next", CD_BLOCKS).loadConstant(e).aaload().dup().astore(SUCC);
+            c.ifnull(miss);
+            c.aload(SUCC).getfield(CD_BLOCK, "start", CD_int).lload(TMP).l2i().loadConstant(0xfff).iand().if_icmpne(miss);
+            chainedCall(plain, () -> c.lload(TMP));
+            c.labelBinding(miss);
+            c.aload(IN).aload(0).putfield(CD_INTERP, "linkFrom", CD_BLOCK);
+            c.aload(IN).loadConstant(e).putfield(CD_INTERP, "linkExit", CD_int);
+            c.labelBinding(plain);
+            c.lload(TMP).lstore(EXIT_PC).goto_(exit);
+        }
+
+        /**
+         * With the successor in SUCC: when the nesting allows it and a whole pass of it fits, stores the
+         * registers back, runs it at the pc {@code target} pushes and returns what it returns; else jumps to
+         * {@code plain}.
+         */
+        private void chainedCall(Label plain, Runnable target) {
+            c.iload(DEPTH).loadConstant(depthMax).if_icmpge(plain);
+            c.aload(SUCC).getfield(CD_BLOCK, "length", CD_int).iload(LEFT).iload(N).isub().if_icmpgt(plain);
+            writeBack();
+            Label from = c.newBoundLabel();
+            c.aload(SUCC).aload(IN).aload(X);
+            target.run();
+            c.iload(LEFT).iload(N).isub().iload(DEPTH).iconst_1().iadd();
+            c.invokevirtual(CD_BLOCK, "run", RUN);
+            c.exceptionCatchAll(from, c.newBoundLabel(), chainTrap);
+            chained = true;
+            c.lstore(EXIT_PC);
+            addRan();
+            c.lload(EXIT_PC).lreturn();
         }
 
         /** A jump to instruction t of the region (the current instruction already counted in pending). */
@@ -272,8 +302,7 @@ final class Translator {
                     reg(rs1); c.loadConstant((long) imm).ladd().loadConstant(~1L).land().lstore(TMP);
                     pcPlus(off + len); set(rd);
                     pending++;
-                    c.lload(TMP);
-                    exitToStack();
+                    exitIndirect();
                     return false;
                 }
                 case BEQ, BNE, BLT, BGE, BLTU, BGEU -> {

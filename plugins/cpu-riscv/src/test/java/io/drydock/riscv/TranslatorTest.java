@@ -129,4 +129,25 @@ class TranslatorTest extends BareHartTest {
         assertEquals(BASE + 0x10000, h.x(1));
         assertEquals(expect, h.x(8));
     }
+
+    @Test
+    void anIndirectCallWithFourTargetsOnTwoPagesKeepsCountAndTargetsExact() {
+        // 0: andi x6,x4,3  4: slli x6,x6,10  8: add x6,x6,x9  c: jalr x1,0(x6)  10: addi x4,x4,-1  14: bne x4,x0,0
+        // 18: spin; the four targets x9 + 0/0x400/0x800/0xc00 (two on this page, two on the next) each count in
+        // their own register and return: the jalr's inline cache misses on every pass, the returns hit
+        load(i(3, 4, 7, 6, 0x13), i(10, 6, 1, 6, 0x13), op(0, 0, 6, 6, 9), i(0, 6, 0, 1, 0x67),
+                addi(4, 4, -1), bne(4, 0, -0x14), jal(0, 0));
+        for (int k = 0; k < 4; k++) {
+            bus.write(BASE + 0x800 + 0x400L * k, 4, addi(10 + k, 10 + k, 1));
+            bus.write(BASE + 0x804 + 0x400L * k, 4, i(0, 1, 0, 0, 0x67)); // jalr x0, 0(x1)
+        }
+        h.setX(9, BASE + 0x800);
+        h.setX(4, 1000);
+        long done = 0;
+        for (int piece = 0; done < 8000 && piece < 1000; piece++) done += h.step(Math.min(37, 8000 - done)); // ending anywhere in a pass
+        assertNotNull(h.mmu.codePage(BASE).blocks[0], "the loop was translated");
+        assertEquals(8000, h.instructionsRetired());
+        assertEquals(BASE + 0x18, h.pc);
+        for (int k = 0; k < 4; k++) assertEquals(250, h.x(10 + k), "target " + k);
+    }
 }
