@@ -57,6 +57,12 @@ drydock_select_java() {
 drydock_entry() {
     local root=$1 name=$2 lib="$1/build/lib" jar
     ENTRY_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:-UsePerfData -Ddrydock.home="$root")
+    # The hart's interpreter is one big switch over the guest's opcodes (Interpreter.execute). With switch
+    # profiling C2 turns the cases not seen yet into deoptimisation traps, so a guest that reaches a new kind
+    # of instruction late (a Linux boot: AMOs, FP, CSRs in turn) had execute deoptimised and recompiled by C2
+    # 4-5 times, 0.2-1.1 s of compiler CPU each. Without it C2 compiles every case once (plugins/cpu-riscv
+    # README, "The translation threshold"; a diagnostic flag, hence the unlock).
+    ENTRY_OPTS+=(-XX:+UnlockDiagnosticVMOptions -XX:-UseSwitchProfiling)
     ENTRY_WATCH=()
     case "$name" in
         run)

@@ -9,9 +9,13 @@ package io.drydock.riscv;
 final class CodePage {
     final long[] ops = new long[2050];
     final Block[] blocks = new Block[2048];
-    /** Entries seen at each slot before translation; {@link #NEVER} once translation was refused. */
+    /**
+     * Entries seen at each slot before translation; {@link #NEVER} once translation was refused, from where
+     * counting up takes 32768 + HOT entries before it is tried again (no separate test for it on the hot path:
+     * a branch C2 never saw taken becomes a deoptimisation trap, and the first refused block took it).
+     */
     final short[] heat = new short[2048];
-    static final short NEVER = -1;
+    static final short NEVER = Short.MIN_VALUE;
 
     CodePage() {
         ops[2048] = ops[2049] = Op.pack(Op.PAGE_END, 0, 0, 0, 0, false);

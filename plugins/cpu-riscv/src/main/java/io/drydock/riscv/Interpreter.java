@@ -146,7 +146,7 @@ final class Interpreter {
                     Block b = page.blocks[entry];
                     if (b == null) {
                         short heat = page.heat[entry];
-                        if (heat >= 0 && ++heat >= HOT) {
+                        if (++heat >= HOT) {
                             b = page.blocks[entry] = Translator.translate(mmu, page, pc);
                             if (b == null) heat = CodePage.NEVER;
                         }
