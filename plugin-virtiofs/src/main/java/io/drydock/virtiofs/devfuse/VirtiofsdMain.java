@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
  * either as a vhost-user backend on a Unix socket ({@code --socket-path}: QEMU's {@code vhost-user-fs-pci}
  * or Drydock's {@code virtioFs socket:}), or through the kernel's FUSE client at a mount point
  * ({@code --mount}, needs root). Accepts the C virtiofsd's spellings {@code -o source=DIR},
- * {@code -o cache=none|auto|always}, {@code -o xattr|no_xattr}, {@code --thread-pool-size=N}.
+ * {@code -o cache=none|auto|always}, {@code -o xattr|no_xattr}, {@code -o readdirplus|no_readdirplus},
+ * {@code --thread-pool-size=N}.
  */
 @Command(name = "virtiofsd", mixinStandardHelpOptions = true,
         description = "Serve a host directory as a vhost-user virtio-fs backend or over /dev/fuse with Drydock's passthrough file system.")
@@ -41,7 +42,7 @@ public final class VirtiofsdMain implements Callable<Integer> {
     @Option(names = "--mount", description = "/dev/fuse: mount point (an existing directory).")
     String mountpoint;
 
-    @Option(names = "-o", split = ",", description = "C virtiofsd options: source=DIR, cache=none|auto|always, xattr, no_xattr, readonly; others are ignored with a warning.")
+    @Option(names = "-o", split = ",", description = "C virtiofsd options: source=DIR, cache=none|auto|always, xattr, no_xattr, readonly, readdirplus, no_readdirplus (default: readdirplus unless cache=none); others are ignored with a warning.")
     List<String> legacy = new ArrayList<>();
 
     @Option(names = "--thread-pool-size", defaultValue = "0", description = "Accepted for compatibility: requests are served by one worker per queue.")
@@ -90,6 +91,9 @@ public final class VirtiofsdMain implements Callable<Integer> {
     @Option(names = "--stats", description = "Print per-opcode counts and mean latency on exit.")
     boolean stats;
 
+    /** -o readdirplus / no_readdirplus; null: the cache mode decides (PassthroughOptions.offersReaddirplus). */
+    Boolean readdirplus;
+
     @Override
     public Integer call() throws Exception {
         for (String o : legacy) {
@@ -100,6 +104,8 @@ public final class VirtiofsdMain implements Callable<Integer> {
                 case "xattr" -> xattr = true;
                 case "no_xattr" -> noXattr = true;
                 case "readonly" -> readonly = true;
+                case "readdirplus" -> readdirplus = true;
+                case "no_readdirplus" -> readdirplus = false;
                 default -> System.err.println("virtiofsd: ignoring -o " + o);
             }
         }
@@ -151,7 +157,8 @@ public final class VirtiofsdMain implements Callable<Integer> {
     PassthroughOptions options() {
         PassthroughOptions options = PassthroughOptions.defaults().withReadonly(readonly)
                 .withCache(PassthroughOptions.CacheMode.parse(cache)).withXattr(xattr && !noXattr)
-                .withSecurityXattrs(securityXattrs).withAllowDeviceNodes(allowDeviceNodes).withMaxHandles(maxHandles);
+                .withSecurityXattrs(securityXattrs).withAllowDeviceNodes(allowDeviceNodes).withMaxHandles(maxHandles)
+                .withReaddirplus(readdirplus);
         return maxOpenFds > 0 ? options.withMaxOpenFds(maxOpenFds) : options;
     }
 

@@ -11,6 +11,7 @@ import io.drydock.virtiofs.fuse.abi.FuseAttrs.EntryOut;
 import io.drydock.virtiofs.fuse.abi.FuseAttrs.SetattrIn;
 import io.drydock.virtiofs.fuse.abi.FuseFileIo.OpenOut;
 import io.drydock.virtiofs.fuse.abi.FuseMisc.StatfsOut;
+import io.drydock.virtiofs.fuse.abi.FuseInit;
 import io.drydock.virtiofs.fuse.filesystem.DirPlusSink;
 import io.drydock.virtiofs.fuse.filesystem.DirSink;
 import io.drydock.virtiofs.fuse.filesystem.FuseContext;
@@ -84,6 +85,12 @@ public final class PassthroughFileSystem implements FuseFileSystem, AutoCloseabl
     }
 
     public PassthroughOptions options() { return options; }
+
+    /** READDIRPLUS and its auto mode, unless the options offer it ({@link PassthroughOptions#offersReaddirplus}). */
+    @Override
+    public long refusedInitFlags() {
+        return options.offersReaddirplus() ? 0 : FuseInit.DO_READDIRPLUS | FuseInit.READDIRPLUS_AUTO;
+    }
 
     /** Inodes known (root included), for tests and stats. */
     public int inodeCount() { return inodes.size(); }

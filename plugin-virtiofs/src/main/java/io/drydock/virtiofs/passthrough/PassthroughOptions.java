@@ -23,9 +23,14 @@ import java.time.Duration;
  * @param securityXattrs with {@code xattr}, the {@code security.*} and {@code trusted.*} namespaces pass through
  *                       too (file capabilities, SELinux labels, overlayfs metadata); else EPERM for changes and
  *                       ENODATA for reads (default false)
+ * @param readdirplus whether READDIRPLUS is offered at INIT ({@link #offersReaddirplus}); null (the default) offers
+ *                    it unless the cache mode is never, as the C virtiofsd does (its {@code -o readdirplus|no_readdirplus}):
+ *                    with cache=never the entries and attributes it sends expire at once, so the client discards them
+ *                    and must FORGET each entry the reply looked up
  */
 public record PassthroughOptions(boolean readonly, CacheMode cache, boolean xattr, int maxOpenFds, int maxInodes,
-                                 int maxInodeFds, int maxHandles, boolean allowDeviceNodes, boolean securityXattrs) {
+                                 int maxInodeFds, int maxHandles, boolean allowDeviceNodes, boolean securityXattrs,
+                                 Boolean readdirplus) {
     /** Rust virtiofsd's cache modes: never (0 s, direct I/O), auto (1 s), always (1 day, keep page cache). */
     public enum CacheMode {
         NEVER(Duration.ZERO), AUTO(Duration.ofSeconds(1)), ALWAYS(Duration.ofDays(1));
@@ -58,24 +63,29 @@ public record PassthroughOptions(boolean readonly, CacheMode cache, boolean xatt
     public static PassthroughOptions defaults() {
         long limit = FdLimits.raise();
         return new PassthroughOptions(false, CacheMode.AUTO, false, FdLimits.dataFds(limit), 262_144,
-                FdLimits.inodeFds(limit), 65_536, false, false);
+                FdLimits.inodeFds(limit), 65_536, false, false, null);
     }
 
-    public PassthroughOptions withReadonly(boolean r) { return new PassthroughOptions(r, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs); }
+    public PassthroughOptions withReadonly(boolean r) { return new PassthroughOptions(r, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs, readdirplus); }
 
-    public PassthroughOptions withCache(CacheMode c) { return new PassthroughOptions(readonly, c, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs); }
+    public PassthroughOptions withCache(CacheMode c) { return new PassthroughOptions(readonly, c, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs, readdirplus); }
 
-    public PassthroughOptions withXattr(boolean x) { return new PassthroughOptions(readonly, cache, x, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs); }
+    public PassthroughOptions withXattr(boolean x) { return new PassthroughOptions(readonly, cache, x, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs, readdirplus); }
 
-    public PassthroughOptions withMaxOpenFds(int n) { return new PassthroughOptions(readonly, cache, xattr, n, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs); }
+    public PassthroughOptions withMaxOpenFds(int n) { return new PassthroughOptions(readonly, cache, xattr, n, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs, readdirplus); }
 
-    public PassthroughOptions withMaxInodes(int n) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, n, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs); }
+    public PassthroughOptions withMaxInodes(int n) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, n, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs, readdirplus); }
 
-    public PassthroughOptions withMaxInodeFds(int n) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, n, maxHandles, allowDeviceNodes, securityXattrs); }
+    public PassthroughOptions withMaxInodeFds(int n) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, n, maxHandles, allowDeviceNodes, securityXattrs, readdirplus); }
 
-    public PassthroughOptions withMaxHandles(int n) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, n, allowDeviceNodes, securityXattrs); }
+    public PassthroughOptions withMaxHandles(int n) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, n, allowDeviceNodes, securityXattrs, readdirplus); }
 
-    public PassthroughOptions withAllowDeviceNodes(boolean d) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, d, securityXattrs); }
+    public PassthroughOptions withAllowDeviceNodes(boolean d) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, d, securityXattrs, readdirplus); }
 
-    public PassthroughOptions withSecurityXattrs(boolean s) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, s); }
+    public PassthroughOptions withSecurityXattrs(boolean s) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, s, readdirplus); }
+
+    public PassthroughOptions withReaddirplus(Boolean r) { return new PassthroughOptions(readonly, cache, xattr, maxOpenFds, maxInodes, maxInodeFds, maxHandles, allowDeviceNodes, securityXattrs, r); }
+
+    /** READDIRPLUS offered at INIT: as set, else unless the cache mode is never. */
+    public boolean offersReaddirplus() { return readdirplus != null ? readdirplus : cache != CacheMode.NEVER; }
 }

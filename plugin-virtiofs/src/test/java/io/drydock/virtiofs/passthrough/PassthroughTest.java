@@ -6,6 +6,7 @@ import io.drydock.virtiofs.fuse.abi.FuseAttrs;
 import io.drydock.virtiofs.fuse.abi.FuseAttrs.EntryOut;
 import io.drydock.virtiofs.fuse.abi.FuseDirs;
 import io.drydock.virtiofs.fuse.abi.FuseFileIo;
+import io.drydock.virtiofs.fuse.abi.FuseInit;
 import io.drydock.virtiofs.fuse.abi.FuseMisc;
 import io.drydock.virtiofs.fuse.abi.FuseOpcode;
 import io.drydock.virtiofs.fuse.server.FuseOutcome;
@@ -66,6 +67,28 @@ class PassthroughTest {
         assertEquals(before - 1, f.fs.inodeCount(), "forgotten: descriptor closed");
         assertEquals(116, c.getattr_error(e.nodeid()), "ESTALE for a forgotten nodeid");
         assertNotEquals(e.nodeid(), c.lookup(1, "a").nodeid(), "nodeids are never reused");
+    }
+
+    /** As the C virtiofsd: no READDIRPLUS with cache=never (its attributes would expire at once), unless asked for. */
+    @Test
+    void readdirplusIsOfferedUnlessTheCacheModeIsNever() throws IOException {
+        long plus = FuseInit.DO_READDIRPLUS | FuseInit.READDIRPLUS_AUTO;
+        assertEquals(plus, c.init().flags() & plus, "cache=auto");
+        PassthroughOptions base = PassthroughOptions.defaults();
+        Map<PassthroughOptions, Long> cases = Map.of(
+                base.withCache(PassthroughOptions.CacheMode.NEVER), 0L,
+                base.withCache(PassthroughOptions.CacheMode.ALWAYS), plus,
+                base.withCache(PassthroughOptions.CacheMode.NEVER).withReaddirplus(true), plus,
+                base.withReaddirplus(false), 0L);
+        for (Map.Entry<PassthroughOptions, Long> e : cases.entrySet()) {
+            PassthroughFixture other = new PassthroughFixture(dir, e.getKey());
+            try {
+                assertEquals(e.getValue(), other.client.init().flags() & plus, e.getKey().toString());
+                assertEquals(e.getValue() != 0, e.getKey().offersReaddirplus());
+            } finally {
+                other.close();
+            }
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ public class ForwardingFileSystem implements FuseFileSystem {
 
     public ForwardingFileSystem(FuseFileSystem delegate) { this.delegate = delegate; }
 
+    @Override public long refusedInitFlags() { return delegate.refusedInitFlags(); }
     @Override public void init(FuseSession session) throws IOException { delegate.init(session); }
 
     @Override public void destroy() { delegate.destroy(); }

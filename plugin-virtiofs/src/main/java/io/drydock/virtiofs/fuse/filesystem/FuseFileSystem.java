@@ -31,6 +31,12 @@ public interface FuseFileSystem {
 
     private static FuseException enosys(String op) { return new FuseException(Errno.ENOSYS, op); }
 
+    /**
+     * INIT flags ({@code FuseInit}) this file system does not want negotiated even when the server and the client
+     * both offer them. Called by the server for each FUSE_INIT, before {@link #init}; default none.
+     */
+    default long refusedInitFlags() { return 0; }
+
     /** After a successful INIT negotiation. */
     default void init(FuseSession session) throws IOException {}
 

@@ -167,7 +167,7 @@ public final class FuseServer {
         int minor = Math.min(in.minor(), FuseInit.MINOR);
         long offered = in.flags();
         if ((offered & FuseInit.INIT_EXT) == 0) offered &= 0xffffffffL; // flags2 only travels with INIT_EXT
-        long flags = offered & config.wantedFlags();
+        long flags = offered & config.wantedFlags() & ~fs.refusedInitFlags();
         if (!dispatcher.hasDax()) flags &= ~FuseInit.MAP_ALIGNMENT;
         else flags |= offered & FuseInit.MAP_ALIGNMENT;
         int readahead = Integer.compareUnsigned(in.maxReadahead(), config.maxReadahead()) < 0 ? in.maxReadahead()
