@@ -58,8 +58,24 @@ def runGuest = { List<String> cmd, String name ->
     [sum.group(1), steady.group(1) as long, steady.group(2) as long]
 }
 
-println "load before: ${load()}"
 def rows = []
+def median = { List<Long> xs -> def s = xs.sort(false); s.size() % 2 ? s[s.size().intdiv(2)] : (s[s.size().intdiv(2) - 1] + s[s.size().intdiv(2)]) / 2 }
+/** One workload's row of the table (and of suite.json), from the bench result and the steady-state samples. */
+def addRow = { String name, checksum, long warm, long rounds, r, Map steady, List instructions, String title, String note ->
+    double qWall = r.variant('qemu').wall().median(), dWall = r.variant('drydock').wall().median()
+    double qSteady = median(steady.qemu), dSteady = median(steady.drydock), n = median(instructions)
+    def row = [workload: name, checksum: checksum, warm: warm, rounds: rounds,
+               'qemu wall s': String.format('%.2f', qWall / 1e9), 'drydock wall s': String.format('%.2f', dWall / 1e9),
+               'whole ratio': String.format('%.3f', qWall / dWall),
+               'qemu steady s': String.format('%.3f', qSteady / 1e9), 'drydock steady s': String.format('%.3f', dSteady / 1e9),
+               'steady ratio': String.format('%.3f', qSteady / dSteady),
+               'drydock steady MIPS': String.format('%.1f', n / (dSteady / 1e9) / 1e6),
+               'qemu steady MIPS': String.format('%.1f', n / (qSteady / 1e9) / 1e6)]
+    report(r, title, [row], note: note)
+    rows << row + [wholeRatio: qWall / dWall, steadyRatio: qSteady / dSteady, result: new File(outRoot, "$name/result.json").path]
+}
+
+println "load before: ${load()}"
 def checksums = [:]
 workloads.each { w ->
     long warm = scale == 0 ? 1 : Math.max(1, Math.round(w.warm * scale))
@@ -91,20 +107,8 @@ workloads.each { w ->
             }
         }
     }
-    def median = { List<Long> xs -> def s = xs.sort(false); s.size() % 2 ? s[s.size().intdiv(2)] : (s[s.size().intdiv(2) - 1] + s[s.size().intdiv(2)]) / 2 }
-    double qWall = r.variant('qemu').wall().median(), dWall = r.variant('drydock').wall().median()
-    double qSteady = median(steady.qemu), dSteady = median(steady.drydock)
-    double n = median(instructions)
-    def row = [workload: w.name, checksum: checksums[w.name], warm: warm, rounds: rounds,
-               'qemu wall s': String.format('%.2f', qWall / 1e9), 'drydock wall s': String.format('%.2f', dWall / 1e9),
-               'whole ratio': String.format('%.3f', qWall / dWall),
-               'qemu steady s': String.format('%.3f', qSteady / 1e9), 'drydock steady s': String.format('%.3f', dSteady / 1e9),
-               'steady ratio': String.format('%.3f', qSteady / dSteady),
-               'drydock steady MIPS': String.format('%.1f', n / (dSteady / 1e9) / 1e6),
-               'qemu steady MIPS': String.format('%.1f', n / (qSteady / 1e9) / 1e6)]
-    report(r, 'steady state (the guest\'s own timing of its timed rounds)', [row],
-            note: 'speed ratios are QEMU time / Drydock time (> 1: Drydock faster); MIPS from Drydock\'s minstret (the same program on both)')
-    rows << row + [wholeRatio: qWall / dWall, steadyRatio: qSteady / dSteady, result: new File(outRoot, "${w.name}/result.json").path]
+    addRow(w.name, checksums[w.name], warm, rounds, r, steady, instructions, 'steady state (the guest\'s own timing of its timed rounds)',
+            'speed ratios are QEMU time / Drydock time (> 1: Drydock faster); MIPS from Drydock\'s minstret (the same program on both)')
 }
 if (wantLinux) {
     def built = ['bash', 'plugins/linux-guest/build.sh'].execute(null, root)
@@ -159,19 +163,9 @@ if (wantLinux) {
             }
         }
     }
-    def median = { List<Long> xs -> def s = xs.sort(false); s.size() % 2 ? s[s.size().intdiv(2)] : (s[s.size().intdiv(2) - 1] + s[s.size().intdiv(2)]) / 2 }
-    double qWall = r.variant('qemu').wall().median(), dWall = r.variant('drydock').wall().median()
-    double qSteady = median(steady.qemu), dSteady = median(steady.drydock), n = median(instructions)
-    def row = [workload: 'linux', checksum: 'reached /init, exit 0', warm: warm, rounds: 1,
-               'qemu wall s': String.format('%.2f', qWall / 1e9), 'drydock wall s': String.format('%.2f', dWall / 1e9),
-               'whole ratio': String.format('%.3f', qWall / dWall),
-               'qemu steady s': String.format('%.3f', qSteady / 1e9), 'drydock steady s': String.format('%.3f', dSteady / 1e9),
-               'steady ratio': String.format('%.3f', qSteady / dSteady),
-               'drydock steady MIPS': String.format('%.1f', n / (dSteady / 1e9) / 1e6),
-               'qemu steady MIPS': String.format('%.1f', n / (qSteady / 1e9) / 1e6)]
-    report(r, 'Linux boot to power-off (steady: Drydock in a warm JVM, QEMU whole process)', [row],
-            note: 'speed ratios are QEMU time / Drydock time (> 1: Drydock faster); QEMU MIPS assumes the same instruction count')
-    rows << row + [wholeRatio: qWall / dWall, steadyRatio: qSteady / dSteady, result: new File(outRoot, 'linux/result.json').path]
+    addRow('linux', 'reached /init, exit 0', warm, 1, r, steady, instructions,
+            'Linux boot to power-off (steady: Drydock in a warm JVM, QEMU whole process)',
+            'speed ratios are QEMU time / Drydock time (> 1: Drydock faster); QEMU MIPS assumes the same instruction count')
 }
 def geo = { List<Double> xs -> Math.exp(xs.sum { Math.log(it) } / xs.size()) }
 def table = rows.collect { it.findAll { k, v -> !(k in ['wholeRatio', 'steadyRatio', 'result', 'checksum', 'warm', 'rounds']) } }
