@@ -2,6 +2,7 @@ package io.drydock.riscv;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 
 import io.drydock.kernel.memory.RamAccess;
 
@@ -42,6 +43,18 @@ final class Interpreter {
      * entries within microseconds, so steady-state code is translated all the same. The module's tests use 32.
      */
     static final int HOT = Math.clamp(Integer.getInteger("drydock.jit.hot", 1000), 1, 30000);
+
+    static {
+        // C2 compiles a call into a class not yet initialised as a trap that throws the whole compiled execute
+        // away when it is first reached (JFR jdk.Deoptimization, reason "unloaded"): a Linux boot's first C2
+        // compilation of execute, 0.5 s of compiler CPU, was dropped at OpenSBI's first MUL, and the hart ran in
+        // the bytecode interpreter until the next one. The classes its cases call are initialised up front.
+        try {
+            for (Class<?> c : new Class<?>[] {MulDiv.class, SystemOps.class, Csrs.class}) MethodHandles.lookup().ensureInitialized(c);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(e); // same package
+        }
+    }
     /** Set by a translated block's exception handler: the pc of the instruction that threw. */
     long trapPc;
     /** Set by a translated block leaving by an exit with no successor linked: the block and the exit's slot (Block.next). */
