@@ -16,8 +16,16 @@ final class CodePage {
      */
     final short[] heat = new short[2048];
     static final short NEVER = Short.MIN_VALUE;
+    /** The heat window ({@link Interpreter#WINDOW}) that the counts in {@link #heat} were taken in. */
+    long window;
 
     CodePage() {
         ops[2048] = ops[2049] = Op.pack(Op.PAGE_END, 0, 0, 0, 0, false);
+    }
+
+    /** Starts window {@code w}: counts go back to 0, except refusals, which keep counting up from NEVER. */
+    void cool(long w) {
+        window = w;
+        for (int i = 0; i < heat.length; i++) if (heat[i] > 0) heat[i] = 0;
     }
 }

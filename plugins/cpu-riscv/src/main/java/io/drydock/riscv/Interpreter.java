@@ -43,6 +43,15 @@ final class Interpreter {
      * entries within microseconds, so steady-state code is translated all the same. The module's tests use 32.
      */
     static final int HOT = Math.clamp(Integer.getInteger("drydock.jit.hot", 1000), 1, 30000);
+    /**
+     * The entries that count towards {@link #HOT} are those within one window of 2^WINDOW retired instructions
+     * ({@code -Ddrydock.jit.window=N}, 10–63, default 20 = 1,048,576; 63 is off): each code page's counts go
+     * back to 0 when the hart comes to it in a later window ({@link CodePage#cool}). A block is translated
+     * when it runs often, not when it has run often: a loop takes its 1000 entries within one window, while code
+     * that an operating system runs now and then over its whole life (a Linux boot's) never repays its
+     * translation and compilation (README, "Speed").
+     */
+    static final int WINDOW = Math.clamp(Integer.getInteger("drydock.jit.window", 20), 10, 63);
 
     static {
         // C2 compiles a call into a class not yet initialised as a trap that throws the whole compiled execute
