@@ -3,6 +3,7 @@ package io.drydock.riscv;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.stream.Stream;
 
@@ -10,7 +11,12 @@ import static io.drydock.riscv.Asm.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** Translated blocks (loops run often enough to be translated) against the interpreter's semantics. */
+/**
+ * Translated blocks (loops run often enough to be translated) against the interpreter's semantics. A translator
+ * bug can make a guest loop for ever (a wrong chained target): each test runs on its own thread and fails after
+ * 60 s instead of hanging the build (the spinning thread ends with the test JVM).
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TranslatorTest extends BareHartTest {
     static int bne(int rs1, int rs2, int off) {
         return ((off >> 12) & 1) << 31 | ((off >> 5) & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | 1 << 12
