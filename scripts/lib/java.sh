@@ -63,6 +63,14 @@ drydock_entry() {
     # 4-5 times, 0.2-1.1 s of compiler CPU each. Without it C2 compiles every case once (plugins/cpu-riscv
     # README, "The translation threshold"; a diagnostic flag, hence the unlock).
     ENTRY_OPTS+=(-XX:+UnlockDiagnosticVMOptions -XX:-UseSwitchProfiling)
+    # The same for every branch C2 has not seen taken ("unstable_if"; also unseen receiver classes): a Linux boot
+    # reaches the loads' page-crossing paths, a SLT that is true, a MUL late, and a trap in C2's execute sent the
+    # hart back to the bytecode interpreter for ~1 s (perf by 100 ms), because with a mature profile HotSpot
+    # queues C2 again at once (two OSR compilations and a normal one, 0.3-0.4 s each) and nothing below it
+    # meanwhile. With no trap allowed per method, C2 compiles both sides of every branch and execute is
+    # compiled twice in the boot, never deoptimised (plugins/cpu-riscv README, "Heat windows"). Not for the
+    # file server, which runs no hart.
+    [[ "$name" == virtiofsd ]] || ENTRY_OPTS+=(-XX:PerMethodTrapLimit=0)
     ENTRY_WATCH=()
     case "$name" in
         run)
