@@ -57,20 +57,10 @@ drydock_select_java() {
 drydock_entry() {
     local root=$1 name=$2 lib="$1/build/lib" jar
     ENTRY_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:-UsePerfData -Ddrydock.home="$root")
-    # The hart's interpreter is one big switch over the guest's opcodes (Interpreter.execute). With switch
-    # profiling C2 turns the cases not seen yet into deoptimisation traps, so a guest that reaches a new kind
-    # of instruction late (a Linux boot: AMOs, FP, CSRs in turn) had execute deoptimised and recompiled by C2
-    # 4-5 times, 0.2-1.1 s of compiler CPU each. Without it C2 compiles every case once (plugins/cpu-riscv
-    # README, "The translation threshold"; a diagnostic flag, hence the unlock).
-    ENTRY_OPTS+=(-XX:+UnlockDiagnosticVMOptions -XX:-UseSwitchProfiling)
-    # The same for every branch C2 has not seen taken ("unstable_if"; also unseen receiver classes): a Linux boot
-    # reaches the loads' page-crossing paths, a SLT that is true, a MUL late, and a trap in C2's execute sent the
-    # hart back to the bytecode interpreter for ~1 s (perf by 100 ms), because with a mature profile HotSpot
-    # queues C2 again at once (two OSR compilations and a normal one, 0.3-0.4 s each) and nothing below it
-    # meanwhile. With no trap allowed per method, C2 compiles both sides of every branch and execute is
-    # compiled twice in the boot, never deoptimised (plugins/cpu-riscv README, "Heat windows"). Not for the
-    # file server, which runs no hart.
-    [[ "$name" == virtiofsd ]] || ENTRY_OPTS+=(-XX:PerMethodTrapLimit=0)
+    # No -XX:-UseSwitchProfiling or -XX:PerMethodTrapLimit=0 here: they spared a Linux boot C2's recompilations
+    # of Interpreter.execute (1.7 s instead of 2.25 s) but cost the guests' steady state more (C2 compiled every
+    # cold path of the translated blocks and the FPU: fp and sys ran at 0.25 / 0.30 of QEMU instead of 0.49 / 0.75);
+    # plugins/cpu-riscv README, "JVM flags measured".
     ENTRY_WATCH=()
     case "$name" in
         run)
