@@ -23,9 +23,15 @@ final class CodePage {
         ops[2048] = ops[2049] = Op.pack(Op.PAGE_END, 0, 0, 0, 0, false);
     }
 
-    /** Starts window {@code w}: counts go back to 0, except refusals, which keep counting up from NEVER. */
-    void cool(long w) {
-        window = w;
-        for (int i = 0; i < heat.length; i++) if (heat[i] > 0) heat[i] = 0;
+    /**
+     * This page, its counts taken in window {@code w}: when they were taken in an earlier one, they go back to 0
+     * (refusals keep counting up from NEVER).
+     */
+    CodePage inWindow(long w) {
+        if (window != w) {
+            window = w;
+            for (int i = 0; i < heat.length; i++) if (heat[i] > 0) heat[i] = 0;
+        }
+        return this;
     }
 }

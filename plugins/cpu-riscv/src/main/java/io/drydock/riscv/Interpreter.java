@@ -46,7 +46,7 @@ final class Interpreter {
     /**
      * The entries that count towards {@link #HOT} are those within one window of 2^WINDOW retired instructions
      * ({@code -Ddrydock.jit.window=N}, 10–63, default 20 = 1,048,576; 63 is off): each code page's counts go
-     * back to 0 when the hart comes to it in a later window ({@link CodePage#cool}). A block is translated
+     * back to 0 when the hart comes to it in a later window ({@link CodePage#inWindow}). A block is translated
      * when it runs often, not when it has run often: a loop takes its 1000 entries within one window, while code
      * that an operating system runs now and then over its whole life (a Linux boot's) never repays its
      * translation and compilation (README, "Speed").

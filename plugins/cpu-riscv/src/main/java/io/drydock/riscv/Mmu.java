@@ -403,9 +403,7 @@ final class Mmu {
         if (fTag[i] == vpn) {
             curSeg = fSeg[i];
             curOff = fAdd[i];
-            CodePage p = fCode[i];
-            if (p.window != h.instret >>> Interpreter.WINDOW) p.cool(h.instret >>> Interpreter.WINDOW);
-            return p;
+            return fCode[i].inWindow(h.instret >>> Interpreter.WINDOW);
         }
         long pa = translate(pc, FETCH);
         BusRegion.Ram ram = ramPage(pa);
@@ -417,7 +415,7 @@ final class Mmu {
             page = new CodePage();
             code.put(ppage, page);
         }
-        if (page.window != h.instret >>> Interpreter.WINDOW) page.cool(h.instret >>> Interpreter.WINDOW);
+        page.inWindow(h.instret >>> Interpreter.WINDOW);
         if (breaking && h.debug.breaksPage(vpn)) {
             // A page with a breakpoint never enters the fetch TLB, so every entry to it comes here. In Hart.debugRun's
             // fast run, the run ends here, before the first instruction on the page, unwinding like a trap the

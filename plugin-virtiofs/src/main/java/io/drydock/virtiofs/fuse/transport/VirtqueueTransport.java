@@ -74,14 +74,14 @@ public final class VirtqueueTransport implements FuseTransport {
     private Thread worker;
     private volatile boolean closed;
 
+    /** The request buffer's first size: every request but a large WRITE's fits (FUSE names are ≤ 4 KiB). */
+    public static final long FIRST_BUFFER = 64 * 1024;
+
     /**
      * @param bufferSize  the request buffer (the server's largest request)
      * @param doorbell    null: inline, {@link #kick} drains on the caller's thread
      * @param memoryLock  held around each drain (the vhost-user memory table may be replaced meanwhile), or null
      */
-    /** The request buffer's first size: every request but a large WRITE's fits (FUSE names are ≤ 4 KiB). */
-    public static final long FIRST_BUFFER = 64 * 1024;
-
     public VirtqueueTransport(String name, Virtqueue queue, GuestMemory memory, FuseServer server, long bufferSize,
                               Doorbell doorbell, Lock memoryLock, Hooks hooks) {
         this.name = name;
