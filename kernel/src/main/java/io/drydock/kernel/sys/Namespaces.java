@@ -5,13 +5,12 @@ import java.lang.foreign.FunctionDescriptor;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Mount-namespace calls for a sandboxed daemon (the vhost-user virtiofsd): unshare(2), mount(2) for bind,
  * tmpfs and propagation, chdir(2) and pivot_root(2). They act on the calling thread (unshare with
  * CLONE_NEWNS also unshares CLONE_FS for it): threads it creates later inherit the namespace and root.
- * Need CAP_SYS_ADMIN. Constants are Linux's (sched.h, sys/mount.h); pivot_root's number is x86-64's.
+ * Need CAP_SYS_ADMIN. Constants are Linux's (sched.h, sys/mount.h); pivot_root is the raw call ({@link Syscall}).
  */
 public final class Namespaces {
     private Namespaces() {}
@@ -20,13 +19,9 @@ public final class Namespaces {
     private static final long MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32, MS_BIND = 4096,
             MS_REC = 16384, MS_SLAVE = 1 << 19;
     private static final int MNT_DETACH = 2;
-    /** arch/x86/entry/syscalls/syscall_64.tbl: pivot_root. */
-    private static final long SYS_PIVOT_ROOT = 155;
 
     private static final NativeCall UNSHARE = NativeCall.of("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final NativeCall CHDIR = NativeCall.of("chdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final NativeCall SYSCALL2 = NativeCall.variadic("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
     private static final ThreadLocal<java.lang.foreign.MemorySegment> STATE =
             ThreadLocal.withInitial(() -> NativeCall.newCallState(Arena.ofAuto()));
 
@@ -61,8 +56,7 @@ public final class Namespaces {
     public static void pivotRoot(String newRoot, String putOld) throws ErrnoException {
         chdir(newRoot);
         try (Arena a = Arena.ofConfined()) {
-            long rc = (long) SYSCALL2.handle().invokeExact(STATE.get(), SYS_PIVOT_ROOT,
-                    Sys.cstr(a, ".").address(), Sys.cstr(a, putOld).address());
+            long rc = Syscall.call(STATE.get(), Syscall.PIVOT_ROOT, Sys.cstr(a, ".").address(), Sys.cstr(a, putOld).address(), 0, 0, 0, 0);
             if (rc < 0) throw new ErrnoException("pivot_root", NativeCall.errno(STATE.get()), newRoot);
         } catch (ErrnoException e) { throw e; } catch (Throwable t) { throw new AssertionError(t); }
         Sys.umount2("/" + putOld, MNT_DETACH);

@@ -46,13 +46,8 @@ public final class Sys {
     public static final int MNT_FORCE = 1, MNT_DETACH = 2;
     // sys/xattr.h
     public static final int XATTR_CREATE = 1, XATTR_REPLACE = 2;
-    /** asm-generic/unistd.h and x86-64: {@code __NR_openat2}. */
-    private static final long SYS_OPENAT2 = 437;
-
     private static final NativeCall OPENAT = NativeCall.variadic("openat",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 3);
-    private static final NativeCall SYSCALL4 = NativeCall.variadic("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
     private static final NativeCall CLOSE = NativeCall.of("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final NativeCall DUP = NativeCall.of("dup", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final NativeCall STATX = NativeCall.of("statx",
@@ -152,8 +147,7 @@ public final class Sys {
             how.set(JAVA_LONG, 0, flags & 0xffffffffL);
             how.set(JAVA_LONG, 8, mode & 0xffffffffL);
             how.set(JAVA_LONG, 16, resolve);
-            long fd = (long) SYSCALL4.handle().invokeExact(state(), SYS_OPENAT2, (long) dirfd,
-                    cstr(a, name).address(), how.address(), 24L);
+            long fd = Syscall.call(state(), Syscall.OPENAT2, dirfd, cstr(a, name).address(), how.address(), 24L, 0, 0);
             if (fd < 0) throw fail("openat2", "dirfd=" + dirfd + ", " + show(name));
             return (int) fd;
         } catch (ErrnoException e) { throw e; } catch (Throwable t) { throw linkage(t); }

@@ -1,6 +1,7 @@
 package io.drydock.virtiofs.passthrough;
 
 import io.drydock.kernel.sys.NativeCall;
+import io.drydock.kernel.sys.Syscall;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -8,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Per-request credentials and the capabilities of serving threads, as the C virtiofsd does them
@@ -35,8 +35,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class Credentials {
     private Credentials() {}
 
-    /** x86-64 asm/unistd_64.h: __NR_setgroups (glibc's wrapper would change every thread). */
-    private static final long SYS_SETGROUPS = 116;
     /** linux/capability.h: _LINUX_CAPABILITY_VERSION_3 (two 32-bit words). */
     private static final int CAP_V3 = 0x20080522;
     public static final int CAP_CHOWN = 0, CAP_DAC_OVERRIDE = 1, CAP_DAC_READ_SEARCH = 2, CAP_FOWNER = 3,
@@ -47,8 +45,6 @@ public final class Credentials {
 
     private static final NativeCall SETFSUID = NativeCall.of("setfsuid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final NativeCall SETFSGID = NativeCall.of("setfsgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final NativeCall SYSCALL2 = NativeCall.variadic("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
     private static final NativeCall CAPGET = NativeCall.of("capget", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final NativeCall CAPSET = NativeCall.of("capset", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final NativeCall GETEUID = NativeCall.of("geteuid", FunctionDescriptor.of(JAVA_INT));
@@ -111,10 +107,9 @@ public final class Credentials {
     public static void prepareThread() {
         boolean[] done = PREPARED.get();
         if (done[0] || !ROOT) return;
-        try {
-            long r = (long) SYSCALL2.handle().invokeExact(STATE.get(), SYS_SETGROUPS, 0L, 0L);
-            if (r < 0) throw new IllegalStateException("setgroups(0): errno " + NativeCall.errno(STATE.get()));
-        } catch (IllegalStateException e) { throw e; } catch (Throwable t) { throw linkage(t); }
+        // The raw call (Syscall.SETGROUPS): glibc's setgroups wrapper would change every thread.
+        long r = Syscall.call(STATE.get(), Syscall.SETGROUPS, 0, 0, 0, 0, 0, 0);
+        if (r < 0) throw new IllegalStateException("setgroups(0): errno " + NativeCall.errno(STATE.get()));
         done[0] = true;
     }
 
