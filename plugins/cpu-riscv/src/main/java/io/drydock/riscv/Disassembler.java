@@ -23,7 +23,7 @@ public final class Disassembler {
             "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9", "fs10", "fs11",
             "ft8", "ft9", "ft10", "ft11"};
     private static final String[] RM = {"rne", "rtz", "rdn", "rup", "rmm", "rm5", "rm6", "dyn"};
-    private static final String[] AMO = new String[32];
+    static final String[] AMO = new String[32];
     static {
         AMO[0] = "amoadd"; AMO[1] = "amoswap"; AMO[4] = "amoxor"; AMO[8] = "amoor"; AMO[12] = "amoand";
         AMO[16] = "amomin"; AMO[20] = "amomax"; AMO[24] = "amominu"; AMO[28] = "amomaxu";
@@ -36,54 +36,15 @@ public final class Disassembler {
         return text(pc, w, c ? bits & 0xffff : bits);
     }
 
+    /** The text of decoded word w: rv64gc.insn's disassembly forms (the generated InsnText). */
     static String text(long pc, long w, int raw) {
-        int op = op(w), rd = rd(w), rs1 = rs1(w), rs2 = rs2(w), imm = imm(w);
-        String d = X[rd], s1 = X[rs1], s2 = X[rs2];
-        return switch (op) {
-            case LUI -> "lui " + d + ", 0x" + Integer.toHexString(imm >>> 12);
-            case AUIPC -> "auipc " + d + ", 0x" + Integer.toHexString(imm >>> 12);
-            case LI -> "li " + d + ", " + imm;
-            case MV -> "mv " + d + ", " + s2;
-            case JAL -> (rd == 32 ? "j " : rd == 1 ? "jal " : "jal " + d + ", ") + hex(pc + imm);
-            case JALR -> rd == 32 && rs1 == 1 && imm == 0 ? "ret" : "jalr " + d + ", " + imm + "(" + s1 + ")";
-            case BEQ, BNE, BLT, BGE, BLTU, BGEU -> new String[]{"beq", "bne", "blt", "bge", "bltu", "bgeu"}[op - BEQ]
-                    + " " + s1 + ", " + s2 + ", " + hex(pc + imm);
-            case LB, LH, LW, LD, LBU, LHU, LWU -> new String[]{"lb", "lh", "lw", "ld", "lbu", "lhu", "lwu"}[op - LB]
-                    + " " + d + ", " + imm + "(" + s1 + ")";
-            case SB, SH, SW, SD -> new String[]{"sb", "sh", "sw", "sd"}[op - SB] + " " + s2 + ", " + imm + "(" + s1 + ")";
-            case ADDI -> rd == 32 && rs1 == 0 && imm == 0 ? "nop" : imm == 0 ? "mv " + d + ", " + s1 : "addi " + d + ", " + s1 + ", " + imm;
-            case SLTI, SLTIU, XORI, ORI, ANDI, SLLI, SRLI, SRAI ->
-                    new String[]{"slti", "sltiu", "xori", "ori", "andi", "slli", "srli", "srai"}[op - SLTI] + " " + d + ", " + s1 + ", " + imm;
-            case ADD, SUB, SLL, SLT, SLTU, XOR, SRL, SRA, OR, AND ->
-                    new String[]{"add", "sub", "sll", "slt", "sltu", "xor", "srl", "sra", "or", "and"}[op - ADD] + " " + d + ", " + s1 + ", " + s2;
-            case ADDIW, SLLIW, SRLIW, SRAIW -> new String[]{"addiw", "slliw", "srliw", "sraiw"}[op - ADDIW] + " " + d + ", " + s1 + ", " + imm;
-            case ADDW, SUBW, SLLW, SRLW, SRAW -> new String[]{"addw", "subw", "sllw", "srlw", "sraw"}[op - ADDW] + " " + d + ", " + s1 + ", " + s2;
-            case MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, MULW, DIVW, DIVUW, REMW, REMUW ->
-                    new String[]{"mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu", "mulw", "divw", "divuw", "remw", "remuw"}[op - MUL]
-                            + " " + d + ", " + s1 + ", " + s2;
-            case FENCE -> "fence";
-            case FENCE_I -> "fence.i";
-            case ECALL -> "ecall";
-            case EBREAK -> "ebreak";
-            case MRET -> "mret";
-            case SRET -> "sret";
-            case WFI -> "wfi";
-            case SFENCE_VMA -> "sfence.vma " + X[rs1] + ", " + X[rs2];
-            case CSRRW, CSRRS, CSRRC -> new String[]{"csrrw", "csrrs", "csrrc"}[op - CSRRW] + " " + d + ", " + Csr.name(imm & 0xfff) + ", " + s1;
-            case CSRRWI, CSRRSI, CSRRCI -> new String[]{"csrrwi", "csrrsi", "csrrci"}[op - CSRRWI] + " " + d + ", " + Csr.name(imm & 0xfff) + ", " + rs1;
-            case LR_W, LR_D -> "lr." + (op == LR_W ? "w" : "d") + " " + d + ", (" + s1 + ")";
-            case SC_W, SC_D -> "sc." + (op == SC_W ? "w" : "d") + " " + d + ", " + s2 + ", (" + s1 + ")";
-            case AMO_W, AMO_D -> AMO[imm] + (op == AMO_W ? ".w " : ".d ") + d + ", " + s2 + ", (" + s1 + ")";
-            case FLW, FLD -> (op == FLW ? "flw " : "fld ") + F[rd & 31] + ", " + imm + "(" + s1 + ")";
-            case FSW, FSD -> (op == FSW ? "fsw " : "fsd ") + F[rs2] + ", " + imm + "(" + s1 + ")";
-            case FP -> fp(imm);
-            default -> String.format(".insn 0x%x  # illegal", raw);
-        };
+        return InsnText.text(pc, w, raw);
     }
 
-    private static String hex(long v) { return "0x" + Long.toHexString(v); }
+    static String hex(long v) { return "0x" + Long.toHexString(v); }
 
-    private static String fp(int i) {
+    /** An OP-FP / FMA instruction from its raw bits (the Fpu decodes these; rv64gc.insn has them as one op, FP). */
+    static String fp(int i) {
         int opc = i & 0x7f, rd = (i >> 7) & 31, f3 = (i >> 12) & 7, rs1 = (i >> 15) & 31, rs2 = (i >> 20) & 31;
         String t = ((i >> 25) & 3) == 1 ? ".d" : ".s";
         String rm = f3 == 7 ? "" : ", " + RM[f3];

@@ -101,28 +101,16 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
         return -1;
     }
 
-    /** Integer registers an instruction reads (bit r; x0 included, masked by the caller). */
+    /** Integer registers an instruction reads (bit r; x0 included, masked by the caller): rv64gc.insn's, and FP's. */
     static int reads(long w) {
-        int op = op(w);
-        return switch (op) {
-            case LUI, LI, AUIPC, JAL, FENCE -> 0;
-            case JALR, LB, LH, LW, LD, LBU, LHU, LWU, FLW, FLD, ADDI, SLTI, SLTIU, XORI, ORI, ANDI, SLLI, SRLI, SRAI,
-                 ADDIW, SLLIW, SRLIW, SRAIW -> 1 << rs1(w);
-            case MV -> 1 << rs2(w);
-            case FSW, FSD -> 1 << rs1(w);
-            case FP -> fpIntSource(imm(w)) ? 1 << ((imm(w) >>> 15) & 31) : 0;
-            default -> 1 << rs1(w) | 1 << rs2(w); // branches, stores, register-register ALU and M ops
-        };
+        if (op(w) == FP) return fpIntSource(imm(w)) ? 1 << ((imm(w) >>> 15) & 31) : 0;
+        return Insns.reads(w);
     }
 
     /** Integer registers an instruction writes (bit r; the x0 sink 32 is not a register here). */
     static int writes(long w) {
-        int op = op(w);
-        return switch (op) {
-            case BEQ, BNE, BLT, BGE, BLTU, BGEU, SB, SH, SW, SD, FENCE, FLW, FLD, FSW, FSD -> 0;
-            case FP -> fpIntDest(imm(w)) ? 1 << ((imm(w) >>> 7) & 31) : 0;
-            default -> rd(w) == 32 ? 0 : 1 << rd(w);
-        };
+        if (op(w) == FP) return fpIntDest(imm(w)) ? 1 << ((imm(w) >>> 7) & 31) : 0;
+        return Insns.writes(w);
     }
 
     /** OP-FP instructions that read an integer register (fcvt.s/d.w/l[u], fmv.w.x, fmv.d.x; unpriv §11.7, §12.5). */

@@ -16,6 +16,8 @@ import static java.lang.constant.ConstantDescs.*;
  * Translates a hot {@link Region} into a {@link Block}: a hidden class whose {@code run} method does what the
  * interpreter's cases would, with register numbers, immediates and pc offsets as constants and no dispatch
  * between instructions.
+ * Each instruction's bytecode comes from its semantics in src/main/insn/rv64gc.insn (the generated
+ * {@link Emitter}, which {@code Gen} extends with the mechanics below), as the interpreter's cases do.
  *
  * <ul>
  *   <li><b>Registers in JVM locals.</b> Every integer register the region uses is read from the hart's
@@ -47,12 +49,10 @@ final class Translator {
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final ClassDesc CD_BLOCK = ClassDesc.of(Block.class.getName());
-    private static final ClassDesc CD_INTERP = ClassDesc.of(Interpreter.class.getName());
-    private static final ClassDesc CD_MULDIV = ClassDesc.of(MulDiv.class.getName());
+    private static final ClassDesc CD_INTERP = Emitter.CD_INTERP;
     private static final ClassDesc CD_SELF = ClassDesc.of(Translator.class.getPackageName() + ".TranslatedBlock");
     private static final MethodTypeDesc INIT = MethodTypeDesc.of(CD_void, CD_int, CD_int, CD_int);
     private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_long, CD_INTERP, CD_long.arrayType(), CD_long, CD_int, CD_int);
-    private static final MethodTypeDesc JJ_I = MethodTypeDesc.of(CD_int, CD_long, CD_long);
     private static final ClassFile CF = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
             ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofClassLoading(Translator.class.getClassLoader()))));
     // locals of run(): 0 this, 1 Interpreter, 2 long[] x, 3-4 pc, 5 left, 6 depth, 7 retired, 8 limit, 9-10 scratch,
@@ -88,17 +88,13 @@ final class Translator {
         }
     }
 
+    /** The translator emits op (rv64gc.insn: not system, not interpreter-only). */
     static boolean supported(int op) {
-        return op >= LUI && op <= REMUW || op == FENCE || op >= FLW && op <= MV;
-    }
-
-    private static boolean canTrap(int op) {
-        return op >= LB && op <= SD || op >= FLW && op <= FP;
+        return Insns.translatable(op);
     }
 
     /** The code generator for one region's {@code run} method. */
-    private static final class Gen {
-        private final CodeBuilder c;
+    private static final class Gen extends Emitter {
         private final Region r;
         private final Label[] at;
         private final Label exit, trap;
@@ -112,7 +108,7 @@ final class Translator {
         private final int depthMax = Block.chain;
 
         Gen(CodeBuilder c, Region r) {
-            this.c = c;
+            super(c);
             this.r = r;
             this.at = new Label[r.count()];
             for (int k = 0; k < at.length; k++) if (r.label()[k]) at[k] = c.newLabel();
@@ -141,8 +137,8 @@ final class Translator {
                 if (!live && at[k] == null) throw new IllegalStateException("unreachable instruction in region");
                 Label start = c.newBoundLabel();
                 int before = pending;
-                live = emit(w, k);
-                if (canTrap(op(w))) {
+                live = emit(w, k, r.offs()[k]);
+                if (Insns.canTrap(op(w))) {
                     handlers[k] = c.newLabel();
                     c.exceptionCatchAll(start, c.newBoundLabel(), handlers[k]);
                     handlerRetired[k] = before;
@@ -283,156 +279,78 @@ final class Translator {
             c.goto_(at[t]);
         }
 
-        /** Emits instruction k; false when control does not fall through to the next one. */
-        private boolean emit(long w, int k) {
-            int op = op(w), rd = rd(w), rs1 = rs1(w), rs2 = rs2(w), imm = imm(w), len = len(w);
-            int off = r.offs()[k];
-            switch (op) {
-                case LUI, LI -> { c.loadConstant((long) imm); set(rd); }
-                case AUIPC -> { pcPlus(off + (long) imm); set(rd); }
-                case MV -> { reg(rs2); set(rd); }
-                case JAL -> {
-                    pcPlus(off + len); set(rd);
-                    pending++;
-                    if (r.target()[k] >= 0) jumpTo(r.target()[k], k);
-                    else exitTo(off + (long) imm);
-                    return false;
-                }
-                case JALR -> { // target first: rd may be rs1
-                    reg(rs1); c.loadConstant((long) imm).ladd().loadConstant(~1L).land().lstore(TMP);
-                    pcPlus(off + len); set(rd);
-                    pending++;
-                    exitIndirect();
-                    return false;
-                }
-                case BEQ, BNE, BLT, BGE, BLTU, BGEU -> {
-                    Label notTaken = c.newLabel();
-                    reg(rs1); reg(rs2);
-                    if (op == BLTU || op == BGEU) c.invokestatic(CD_Long, "compareUnsigned", JJ_I);
-                    else c.lcmp();
-                    switch (op) { // branch around the taken side
-                        case BEQ -> c.ifne(notTaken);
-                        case BNE -> c.ifeq(notTaken);
-                        case BLT, BLTU -> c.ifge(notTaken);
-                        default -> c.iflt(notTaken);
-                    }
-                    pending++;
-                    int saved = pending;
-                    if (r.target()[k] >= 0) jumpTo(r.target()[k], k);
-                    else exitTo(off + (long) imm);
-                    c.labelBinding(notTaken);
-                    pending = saved;
-                    return true;
-                }
-                case LB, LH, LW, LD, LBU, LHU, LWU -> {
-                    c.aload(IN); addr(rs1, imm);
-                    switch (op) {
-                        case LB -> c.invokevirtual(CD_INTERP, "ld8", MethodTypeDesc.of(CD_int, CD_long)).i2b().i2l();
-                        case LBU -> c.invokevirtual(CD_INTERP, "ld8", MethodTypeDesc.of(CD_int, CD_long)).i2l().loadConstant(0xffL).land();
-                        case LH -> c.invokevirtual(CD_INTERP, "ld16", MethodTypeDesc.of(CD_int, CD_long)).i2s().i2l();
-                        case LHU -> c.invokevirtual(CD_INTERP, "ld16", MethodTypeDesc.of(CD_int, CD_long)).i2l().loadConstant(0xffffL).land();
-                        case LW -> c.invokevirtual(CD_INTERP, "ld32", MethodTypeDesc.of(CD_int, CD_long)).i2l();
-                        case LWU -> c.invokevirtual(CD_INTERP, "ld32", MethodTypeDesc.of(CD_int, CD_long)).i2l().loadConstant(0xffff_ffffL).land();
-                        default -> c.invokevirtual(CD_INTERP, "ld64", MethodTypeDesc.of(CD_long, CD_long));
-                    }
-                    set(rd);
-                }
-                case SB, SH, SW, SD -> {
-                    c.aload(IN); addr(rs1, imm); reg(rs2);
-                    switch (op) {
-                        case SB -> c.l2i().invokevirtual(CD_INTERP, "st8", MethodTypeDesc.of(CD_void, CD_long, CD_int));
-                        case SH -> c.l2i().invokevirtual(CD_INTERP, "st16", MethodTypeDesc.of(CD_void, CD_long, CD_int));
-                        case SW -> c.l2i().invokevirtual(CD_INTERP, "st32", MethodTypeDesc.of(CD_void, CD_long, CD_int));
-                        default -> c.invokevirtual(CD_INTERP, "st64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
-                    }
-                }
-                case FLW, FLD, FSW, FSD, FP -> {
-                    // fpStep reads its integer operand from the array and may write an integer result there
-                    int src = op == FP ? (Region.fpIntSource(imm) ? (imm >>> 15) & 31 : 0) : rs1;
-                    if (src != 0) c.aload(X).loadConstant(src).lload(local(src)).lastore();
-                    c.aload(IN).loadConstant(w); pcPlus(off);
-                    c.invokevirtual(CD_INTERP, "fpStep", MethodTypeDesc.of(CD_void, CD_long, CD_long));
-                    int dst = op == FP && Region.fpIntDest(imm) ? (imm >>> 7) & 31 : 0;
-                    if (dst != 0) c.aload(X).loadConstant(dst).laload().lstore(local(dst));
-                }
-                case FENCE -> { }
-                case MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, MULW, DIVW, DIVUW, REMW, REMUW -> {
-                    c.loadConstant(op); reg(rs1); reg(rs2);
-                    c.invokestatic(CD_MULDIV, "execute", MethodTypeDesc.of(CD_long, CD_int, CD_long, CD_long));
-                    set(rd);
-                }
-                default -> { alu(op, rs1, rs2, imm); set(rd); }
-            }
+        // ---- the hooks of the generated emitters (Emitter.emit, from rv64gc.insn) ----
+
+        @Override
+        boolean jump(int k, long targetOff) {
+            pending++;
+            if (r.target()[k] >= 0) jumpTo(r.target()[k], k);
+            else exitTo(targetOff);
+            return false;
+        }
+
+        @Override
+        boolean jumpIndirect() {
+            pending++;
+            exitIndirect();
+            return false;
+        }
+
+        @Override
+        boolean branch(int k, long targetOff, Label notTaken) {
+            pending++;
+            int saved = pending;
+            if (r.target()[k] >= 0) jumpTo(r.target()[k], k);
+            else exitTo(targetOff);
+            c.labelBinding(notTaken);
+            pending = saved;
+            return true;
+        }
+
+        @Override
+        void fpStep(long w, int off) {
+            // fpStep reads its integer operand from the array and may write an integer result there
+            int op = op(w), imm = imm(w);
+            int src = op == FP ? (Region.fpIntSource(imm) ? (imm >>> 15) & 31 : 0) : rs1(w);
+            if (src != 0) c.aload(X).loadConstant(src).lload(local(src)).lastore();
+            c.aload(IN).loadConstant(w); pcPlus(off);
+            c.invokevirtual(CD_INTERP, "fpStep", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+            int dst = op == FP && Region.fpIntDest(imm) ? (imm >>> 7) & 31 : 0;
+            if (dst != 0) c.aload(X).loadConstant(dst).laload().lstore(local(dst));
+        }
+
+        @Override
+        boolean next() {
             pending++;
             return true;
         }
 
-        /** Pushes the value of a register-register or register-immediate ALU op (the interpreter's semantics). */
-        private void alu(int op, int rs1, int rs2, int imm) {
-            reg(rs1);
-            switch (op) {
-                case ADDI -> c.loadConstant((long) imm).ladd();
-                case XORI -> c.loadConstant((long) imm).lxor();
-                case ORI -> c.loadConstant((long) imm).lor();
-                case ANDI -> c.loadConstant((long) imm).land();
-                case SLLI -> c.loadConstant(imm).lshl();
-                case SRLI -> c.loadConstant(imm).lushr();
-                case SRAI -> c.loadConstant(imm).lshr();
-                case SLTI -> { c.loadConstant((long) imm).lcmp(); bool(); }
-                case SLTIU -> { c.loadConstant((long) imm).invokestatic(CD_Long, "compareUnsigned", JJ_I); bool(); }
-                case ADD -> { reg(rs2); c.ladd(); }
-                case SUB -> { reg(rs2); c.lsub(); }
-                case XOR -> { reg(rs2); c.lxor(); }
-                case OR -> { reg(rs2); c.lor(); }
-                case AND -> { reg(rs2); c.land(); }
-                case SLL -> { reg(rs2); c.l2i().lshl(); }
-                case SRL -> { reg(rs2); c.l2i().lushr(); }
-                case SRA -> { reg(rs2); c.l2i().lshr(); }
-                case SLT -> { reg(rs2); c.lcmp(); bool(); }
-                case SLTU -> { reg(rs2); c.invokestatic(CD_Long, "compareUnsigned", JJ_I); bool(); }
-                // W-ops: compute on the low 32 bits, sign-extend the result (unpriv §5.2)
-                case ADDIW -> c.loadConstant((long) imm).ladd().l2i().i2l();
-                case SLLIW -> c.l2i().loadConstant(imm).ishl().i2l();
-                case SRLIW -> c.l2i().loadConstant(imm).iushr().i2l();
-                case SRAIW -> c.l2i().loadConstant(imm).ishr().i2l();
-                case ADDW -> { reg(rs2); c.ladd().l2i().i2l(); }
-                case SUBW -> { reg(rs2); c.lsub().l2i().i2l(); }
-                case SLLW -> { c.l2i(); reg(rs2); c.l2i().ishl().i2l(); }
-                case SRLW -> { c.l2i(); reg(rs2); c.l2i().iushr().i2l(); }
-                case SRAW -> { c.l2i(); reg(rs2); c.l2i().ishr().i2l(); }
-                default -> throw new IllegalArgumentException("not an ALU op: " + op);
-            }
-        }
+        @Override
+        void interpreter() { c.aload(IN); }
 
-        /** int comparison result on the stack → 1L when negative (a < b), else 0L. */
-        private void bool() {
-            Label neg = c.newLabel(), done = c.newLabel();
-            c.iflt(neg).lconst_0().goto_(done);
-            c.labelBinding(neg);
-            c.lconst_1();
-            c.labelBinding(done);
-        }
+        @Override
+        void storeTemp() { c.lstore(TMP); }
 
+        @Override
+        void loadTemp() { c.lload(TMP); }
 
         private static int local(int reg) { return R0 + 2 * (reg - 1); }
 
-        private void reg(int reg) {
+        @Override
+        void reg(int reg) {
             if (reg == 0) c.lconst_0();
             else c.lload(local(reg));
         }
 
         /** Stores the long on the stack into rd (32 is the x0 sink, as in the interpreter: dropped). */
-        private void set(int rd) {
+        @Override
+        void set(int rd) {
             if (rd == 32 || rd == 0) c.pop2();
             else c.lstore(local(rd));
         }
 
-        private void addr(int rs1, int imm) {
-            reg(rs1);
-            if (imm != 0) c.loadConstant((long) imm).ladd();
-        }
-
-        private void pcPlus(long k) {
+        @Override
+        void pcPlus(long k) {
             c.lload(PC);
             if (k != 0) c.loadConstant(k).ladd();
         }
