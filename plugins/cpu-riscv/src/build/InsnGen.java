@@ -402,6 +402,7 @@ public final class InsnGen {
     }
 
     static String insnInfo() {
+        List<String> compressed = new ArrayList<>(insns.stream().filter(n -> n.has("c")).map(Insn::name).toList());
         List<String> translatable = new ArrayList<>(), traps = new ArrayList<>(), r1 = new ArrayList<>(), r2 = new ArrayList<>(),
                 r12 = new ArrayList<>(), writes = new ArrayList<>();
         for (Insn n : insns) {
@@ -416,6 +417,9 @@ public final class InsnGen {
                 + "/** What the translator and the region former need to know of an op, from rv64gc.insn. */\nfinal class Insns {\n    private Insns() {}\n\n"
                 + "    /** The translator emits it (not system, interpreter-only or a trap by itself). */\n"
                 + "    static boolean translatable(int op) {\n        return switch (op) {\n            case " + String.join(", ", translatable)
+                + " -> true;\n            default -> false;\n        };\n    }\n\n"
+                + "    /** The interpreter has a C + op case (the table's flag c); other compressed ops reach its default case. */\n"
+                + "    static boolean compressedCase(int op) {\n        return switch (op) {\n            case " + String.join(", ", compressed)
                 + " -> true;\n            default -> false;\n        };\n    }\n\n"
                 + "    /** It may throw a Trap in translated code (a memory access or F/D), so it gets its own trap handler. */\n"
                 + "    static boolean canTrap(int op) {\n        return switch (op) {\n            case " + String.join(", ", traps)
