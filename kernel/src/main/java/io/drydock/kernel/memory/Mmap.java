@@ -2,15 +2,14 @@ package io.drydock.kernel.memory;
 
 import io.drydock.kernel.sys.ErrnoException;
 import io.drydock.kernel.sys.NativeCall;
-import io.drydock.kernel.sys.Syscall;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
  * mmap(2), munmap(2), memfd_create(2), ftruncate(2) and close(2), for the memory backings only: all through
- * {@link Syscall}'s one FFM shape, so that a cold run links one downcall for guest RAM, not one per call
- * (mmap's link was most of a bare ELF's machine assembly, munmap's most of its shutdown).
+ * {@link NativeCall#ofLongs}'s one FFM shape, so that a cold run links one downcall for guest RAM, not one per
+ * function (mmap's link was most of a bare ELF's machine assembly, munmap's most of its shutdown).
  */
 final class Mmap {
     private Mmap() {}
@@ -18,8 +17,14 @@ final class Mmap {
     static final int PROT_READ = 1, PROT_WRITE = 2;
     static final int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
     static final int MFD_CLOEXEC = 1;
-    /** The raw system call reports failure as -1 (syscall(2) turns -errno into -1 and errno), mmap's MAP_FAILED. */
+    /** mmap's MAP_FAILED, {@code (void *) -1}. */
     private static final long FAILED = -1L;
+
+    private static final NativeCall MMAP = NativeCall.ofLongs("mmap");
+    private static final NativeCall MUNMAP = NativeCall.ofLongs("munmap");
+    private static final NativeCall MEMFD_CREATE = NativeCall.ofLongs("memfd_create");
+    private static final NativeCall FTRUNCATE = NativeCall.ofLongs("ftruncate");
+    private static final NativeCall CLOSE = NativeCall.ofLongs("close");
 
     /** Maps {@code size} bytes; the returned segment is unmapped when {@code arena} closes. */
     static MemorySegment map(long size, int prot, int flags, int fd, long offset, Arena arena) throws ErrnoException {
@@ -41,7 +46,7 @@ final class Mmap {
     private static long mmap(long at, long size, int prot, int flags, int fd, long offset, String where) throws ErrnoException {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = NativeCall.newCallState(call);
-            long address = Syscall.call(state, Syscall.MMAP, at, size, prot, flags, fd, offset);
+            long address = MMAP.call(state, at, size, prot, flags, fd, offset);
             if (address == FAILED) throw new ErrnoException("mmap", NativeCall.errno(state), size + " bytes" + where);
             return address;
         }
@@ -50,7 +55,7 @@ final class Mmap {
     private static void unmapQuietly(MemorySegment segment) {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = NativeCall.newCallState(call);
-            if (Syscall.call(state, Syscall.MUNMAP, segment.address(), segment.byteSize(), 0, 0, 0, 0) != 0) {
+            if ((int) MUNMAP.call(state, segment.address(), segment.byteSize(), 0, 0, 0, 0) != 0) {
                 throw new IllegalStateException("munmap of " + segment.byteSize() + " bytes failed: errno " + NativeCall.errno(state));
             }
         }
@@ -59,16 +64,16 @@ final class Mmap {
     static int memfdCreate(String name) throws ErrnoException {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = NativeCall.newCallState(call);
-            long fd = Syscall.call(state, Syscall.MEMFD_CREATE, call.allocateFrom(name).address(), MFD_CLOEXEC, 0, 0, 0, 0);
+            int fd = (int) MEMFD_CREATE.call(state, call.allocateFrom(name).address(), MFD_CLOEXEC, 0, 0, 0, 0);
             if (fd < 0) throw new ErrnoException("memfd_create", NativeCall.errno(state), name);
-            return (int) fd;
+            return fd;
         }
     }
 
     static void ftruncate(int fd, long size) throws ErrnoException {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = NativeCall.newCallState(call);
-            if (Syscall.call(state, Syscall.FTRUNCATE, fd, size, 0, 0, 0, 0) != 0) {
+            if ((int) FTRUNCATE.call(state, fd, size, 0, 0, 0, 0) != 0) {
                 throw new ErrnoException("ftruncate", NativeCall.errno(state), "fd " + fd);
             }
         }
@@ -76,7 +81,7 @@ final class Mmap {
 
     static void close(int fd) {
         try (Arena call = Arena.ofConfined()) {
-            long ignored = Syscall.call(NativeCall.newCallState(call), Syscall.CLOSE, fd, 0, 0, 0, 0, 0);
+            int ignored = (int) CLOSE.call(NativeCall.newCallState(call), fd, 0, 0, 0, 0, 0);
         }
     }
 }

@@ -66,6 +66,38 @@ public final class NativeCall {
         return declare(name, descriptor, true, firstVariadic);
     }
 
+    /** Six C longs in, a C long out: the one shape of {@link #ofLongs} calls. */
+    private static final FunctionDescriptor LONGS = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+
+    /**
+     * A libc function of up to six integer or pointer arguments, called through one shared shape: six
+     * {@code long}s in, a {@code long} out, errno captured; call it with {@link #call}. The JDK links a stub
+     * per descriptor (a binding class and a dozen lambda forms, which the AOT cache cannot hold: 5-25 ms each
+     * in a cold JVM), so every function declared here costs one link between them: guest RAM's mmap and its
+     * munmap at the machine's close, one link, not two (docs/startup.md, fourth pass).
+     *
+     * <p>Why this is sound, by the calling conventions (System V AMD64 psABI §3.2.3, AAPCS64 §6.8.2): the first
+     * six INTEGER-class arguments travel in registers, so a callee that declares fewer never reads the extra
+     * ones (pass 0); an {@code int} or pointer argument is read from the low bits of its register, so a
+     * {@code long} carrying it is the same call; an {@code int} result leaves the upper half of the result
+     * register undefined, so narrow it with {@code (int)} — a pointer or {@code long} result is whole. Not for
+     * variadic functions (x86-64 wants %al set for those: use {@link #variadic}).
+     */
+    public static NativeCall ofLongs(String name) {
+        return declare(name, LONGS, true, -1);
+    }
+
+    /** Calls an {@link #ofLongs} function; {@code state} as for {@link #of}. The result as the function returned it. */
+    public long call(MemorySegment state, long a, long b, long c, long d, long e, long f) {
+        if (descriptor != LONGS) throw new IllegalStateException(this + " is not an ofLongs call");
+        try {
+            return (long) handle().invokeExact(state, a, b, c, d, e, f);
+        } catch (Throwable t) {
+            throw new IllegalStateException(name + " downcall failed", t);
+        }
+    }
+
     /** A libc function without errno capture (for calls that cannot fail): its handle takes no call state. */
     public static NativeCall plain(String name, FunctionDescriptor descriptor) {
         return declare(name, descriptor, false, -1);

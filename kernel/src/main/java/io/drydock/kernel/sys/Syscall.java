@@ -10,10 +10,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * arguments, every one a {@code long}, the result a {@code long} (-1 with errno captured on failure).
  *
  * <p>Why one shape: the JDK links a downcall stub per function descriptor (a stub, a binding class and a
- * dozen lambda forms, which the AOT cache cannot hold): 5-25 ms each in a cold JVM, the first one more.
- * Every call made through here shares a single link, so guest RAM's mmap and its munmap at the machine's
- * close cost one link, not two (docs/startup.md, fourth pass). {@code syscall} takes its arguments as
- * variadic {@code long}s and passes six to the kernel whatever the call; the unused ones are zero.
+ * dozen lambda forms, which the AOT cache cannot hold): 5-25 ms each in a cold JVM. Every raw call shares
+ * this one link. {@code syscall} takes its arguments as variadic {@code long}s and passes six to the kernel
+ * whatever the call; the unused ones are zero. (A variadic downcall also binds its vector-register count,
+ * which spins four method-handle species at the first link: libc functions that are not variadic go
+ * through {@link NativeCall#ofLongs} instead, as guest RAM's mmap does.)
  *
  * <p>The numbers are the host architecture's (x86-64: arch/x86/entry/syscalls/syscall_64.tbl; aarch64:
  * include/uapi/asm-generic/unistd.h), chosen once from {@code os.arch}; another architecture gets -1,
@@ -26,13 +27,8 @@ public final class Syscall {
             || "x86_64".equals(System.getProperty("os.arch"));
     private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
 
-    public static final long CLOSE = nr(3, 57);
-    public static final long MMAP = nr(9, 222);
-    public static final long MUNMAP = nr(11, 215);
-    public static final long FTRUNCATE = nr(77, 46);
     public static final long SETGROUPS = nr(116, 159);
     public static final long PIVOT_ROOT = nr(155, 41);
-    public static final long MEMFD_CREATE = nr(319, 279);
     /** The same number on every architecture (new calls are numbered once, from 424 on). */
     public static final long OPENAT2 = 437;
 
