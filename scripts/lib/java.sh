@@ -69,6 +69,14 @@ drydock_entry() {
                        logback-classic-*.jar logback-core-*.jar HdrHistogram-*.jar; do
                 for jar in "$lib"/$jar; do ENTRY_CP+="${ENTRY_CP:+:}$jar"; done
             done
+            # This repository's own plugins (build/plugins/ID-VERSION.jar with the kernel's VERSION, as
+            # plugins/pom.xml names them) on the class path as well: their classes are then the application
+            # loader's, whose lambdas and string concatenations the AOT cache links ahead of time (a PF4J
+            # loader's it does not); PF4J still loads them as plugins (shell's ClassPathPlugins). Any other
+            # jar there (a third-party plugin) keeps its own PF4J class loader.
+            local version=""
+            for jar in "$lib"/drydock-kernel-*.jar; do version="${jar##*/drydock-kernel-}"; version="${version%.jar}"; done
+            for jar in "$root"/build/plugins/*-"$version".jar; do [[ -n "$version" && -f "$jar" ]] && ENTRY_CP+=":$jar"; done
             # The JDK's own code compiles after 10x the calls and loop turns, Drydock's (io.drydock.*, the
             # translated guest blocks too) as before: a per-method scale multiplies the global one, so 0.1
             # gives back 1. Of the ~960 methods a cold hello.elf compiled, ~500 were java.lang.invoke and the

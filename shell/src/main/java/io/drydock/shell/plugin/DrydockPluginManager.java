@@ -3,13 +3,16 @@ package io.drydock.shell.plugin;
 import org.pf4j.CompoundPluginDescriptorFinder;
 import org.pf4j.DefaultPluginFactory;
 import org.pf4j.DefaultPluginManager;
+import org.pf4j.DefaultExtensionFinder;
 import org.pf4j.DependencyResolver;
+import org.pf4j.ExtensionFinder;
 import org.pf4j.ExtensionWrapper;
 import org.pf4j.ManifestPluginDescriptorFinder;
 import org.pf4j.Plugin;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginDescriptorFinder;
 import org.pf4j.PluginFactory;
+import org.pf4j.PluginLoader;
 import org.pf4j.PluginRepository;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginWrapper;
@@ -39,6 +42,12 @@ final class DrydockPluginManager extends DefaultPluginManager {
     private final Map<String, PluginStatus> broken = new LinkedHashMap<>();
     /** Extensions that failed to load, by plugin id: "org.x.Word: NoClassDefFoundError: org/y/Z". */
     private final Map<String, List<String>> extensionProblems = new LinkedHashMap<>();
+
+    /**
+     * The plugin jars on the class path (scripts/run's), found from PF4J's constructor, which creates the loader
+     * and the extension finder before this class's fields are set: no initializer here, or it would reset it.
+     */
+    private ClassPathPlugins classPath;
 
     /** Drydock's version as given (shown in messages), e.g. 0.1.0-SNAPSHOT. */
     private final String drydockVersion;
@@ -71,6 +80,43 @@ final class DrydockPluginManager extends DefaultPluginManager {
     }
 
     Map<String, PluginStatus> broken() { return broken; }
+
+    /**
+     * The plugin jars also on the class path: those in a plugins root, or in the installation's build/plugins
+     * (scripts/run's class path holds them whatever --plugins says; their indexes are never the application's).
+     */
+    private ClassPathPlugins classPath() {
+        if (classPath == null) {
+            List<Path> dirs = new ArrayList<>(getPluginsRoots());
+            String home = System.getProperty("drydock.home");
+            if (home != null) dirs.add(Path.of(home, "build", "plugins"));
+            classPath = ClassPathPlugins.of(System.getProperty("java.class.path"), dirs);
+        }
+        return classPath;
+    }
+
+    @Override protected PluginLoader createPluginLoader() {
+        return classPath().loader(this, super.createPluginLoader());
+    }
+
+    @Override protected ExtensionFinder createExtensionFinder() {
+        DefaultExtensionFinder finder = new DefaultExtensionFinder(this) {
+            { finders.clear(); add(classPath().extensionFinder(DrydockPluginManager.this)); }
+        };
+        addPluginStateListener(finder);
+        return finder;
+    }
+
+    /** PF4J answers by class loader; a class-path plugin's classes are the application loader's, so by jar. */
+    @Override public PluginWrapper whichPlugin(Class<?> type) {
+        PluginWrapper w = super.whichPlugin(type);
+        Path jar = w == null ? classPath().jarOf(type) : null;
+        if (jar == null) return w;
+        for (PluginWrapper p : getResolvedPlugins()) {
+            if (classPath().contains(p.getPluginPath()) && p.getPluginPath().toAbsolutePath().normalize().equals(jar)) return p;
+        }
+        return null;
+    }
 
     Map<String, List<String>> extensionProblems() { return extensionProblems; }
 

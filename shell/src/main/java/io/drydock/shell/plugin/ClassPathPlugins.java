@@ -1,0 +1,156 @@
+package io.drydock.shell.plugin;
+
+import org.pf4j.ClassLoadingStrategy;
+import org.pf4j.LegacyExtensionFinder;
+import org.pf4j.PluginClassLoader;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginLoader;
+import org.pf4j.PluginManager;
+import org.pf4j.processor.LegacyExtensionStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Plugin jars that are also on the JVM's class path: {@code scripts/run} puts this repository's own plugin
+ * jars there (scripts/lib/java.sh), so that their classes are the application class loader's. The JDK's
+ * AOT cache (JEP 483) links lambdas, string concatenations and type switches ahead of time only for the
+ * built-in class loaders; a class of a PF4J plugin loader had each of those spun at its first use, ~1 ms
+ * apiece in a cold JVM, on the way to the first guest instruction (docs/startup.md, fourth pass).
+ *
+ * <p>Such a plugin is still a PF4J plugin (descriptor, dependencies, state, its own extension index, the
+ * same words), only its loader asks the application class loader first. Every other plugin jar (a
+ * third-party one, another plugins directory, {@code scripts/drydock}'s plugins) gets PF4J's own
+ * plugin-first loader as before. A class-path plugin jar's extension index belongs to its plugin, never to
+ * the application (PF4J would otherwise count it twice: once as the application's, once as the plugin's).
+ */
+final class ClassPathPlugins {
+    private static final Logger log = LoggerFactory.getLogger(ClassPathPlugins.class);
+
+    private final Set<Path> jars;
+
+    private ClassPathPlugins(Set<Path> jars) { this.jars = jars; }
+
+    /** The entries of {@code classPath} (java.class.path) that lie in one of {@code directories}. */
+    static ClassPathPlugins of(String classPath, Iterable<Path> directories) {
+        Set<Path> dirs = new HashSet<>();
+        for (Path d : directories) dirs.add(normal(d));
+        Set<Path> jars = new LinkedHashSet<>();
+        for (String entry : classPath == null ? new String[0] : classPath.split(File.pathSeparator)) {
+            if (entry.isEmpty()) continue;
+            Path p = normal(Path.of(entry));
+            if (p.getParent() != null && dirs.contains(p.getParent())) jars.add(p);
+        }
+        return new ClassPathPlugins(Set.copyOf(jars));
+    }
+
+    private static Path normal(Path p) { return p.toAbsolutePath().normalize(); }
+
+    boolean isEmpty() { return jars.isEmpty(); }
+
+    boolean contains(Path pluginPath) { return jars.contains(normal(pluginPath)); }
+
+    /** The class-path jar a class of the application class loader came from, when it is one of these. */
+    Path jarOf(Class<?> type) {
+        if (jars.isEmpty() || type.getClassLoader() != ClassPathPlugins.class.getClassLoader()) return null;
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) return null;
+        try {
+            Path p = normal(Path.of(source.getLocation().toURI()));
+            return jars.contains(p) ? p : null;
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** PF4J's loaders, except that a class-path plugin jar gets an application-first loader. */
+    PluginLoader loader(PluginManager manager, PluginLoader pf4j) {
+        return new PluginLoader() {
+            @Override public boolean isApplicable(Path pluginPath) { return pf4j.isApplicable(pluginPath); }
+
+            @Override public ClassLoader loadPlugin(Path pluginPath, PluginDescriptor descriptor) {
+                if (!contains(pluginPath)) return pf4j.loadPlugin(pluginPath, descriptor);
+                PluginClassLoader loader = new ApplicationFirst(manager, descriptor);
+                loader.addFile(pluginPath.toFile());
+                return loader;
+            }
+        };
+    }
+
+    /**
+     * Classes from the application class loader first (the plugin's own are there too, so they are the
+     * AOT cache's), then PF4J's order; resources from the plugin's jar first, as PF4J does, so that its
+     * {@code META-INF/extensions.idx} is its own and not the first one on the class path.
+     */
+    private static final class ApplicationFirst extends PluginClassLoader {
+        ApplicationFirst(PluginManager manager, PluginDescriptor descriptor) {
+            super(manager, descriptor, ClassPathPlugins.class.getClassLoader(), ClassLoadingStrategy.PDA);
+        }
+
+        @Override public Class<?> loadClass(String name) throws ClassNotFoundException {
+            try {
+                return getParent().loadClass(name);
+            } catch (ClassNotFoundException e) {
+                return super.loadClass(name);
+            }
+        }
+    }
+
+    /**
+     * PF4J's index finder, but the application's extensions leave out the class-path plugin jars' indexes:
+     * those are read through each plugin's own loader, as for any plugin.
+     */
+    LegacyExtensionFinder extensionFinder(PluginManager manager) {
+        return new LegacyExtensionFinder(manager) {
+            @Override public Map<String, Set<String>> readClasspathStorages() {
+                if (jars.isEmpty()) return super.readClasspathStorages();
+                Set<String> bucket = new HashSet<>();
+                try {
+                    Enumeration<URL> urls = ClassPathPlugins.class.getClassLoader().getResources(LegacyExtensionStorage.EXTENSIONS_RESOURCE);
+                    while (urls.hasMoreElements()) {
+                        URL url = urls.nextElement();
+                        if (inPluginJar(url)) continue;
+                        try (InputStream in = url.openStream(); Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+                            LegacyExtensionStorage.read(r, bucket);
+                        }
+                    }
+                } catch (IOException e) {
+                    log.error("reading the application's extension indexes: {}", e.toString()); // as PF4J's own finder does
+                }
+                Map<String, Set<String>> result = new HashMap<>();
+                result.put(null, bucket);
+                return result;
+            }
+        };
+    }
+
+    /** Whether {@code url} is an entry of one of the class-path plugin jars ({@code jar:file:/…/x.jar!/entry}). */
+    boolean inPluginJar(URL url) {
+        if (!"jar".equals(url.getProtocol())) return false;
+        String spec = url.getPath();
+        int bang = spec.indexOf("!/");
+        if (bang < 0) return false;
+        try {
+            return jars.contains(normal(Path.of(URI.create(spec.substring(0, bang)))));
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return false;
+        }
+    }
+}
