@@ -109,8 +109,11 @@ public final class RamAccess {
         }
     }
 
-    /** File-backed regions (DAX windows, mapped file ranges) are the ones whose pages can raise SIGBUS. */
-    private static boolean mayFault(RamRegion r) {
+    /**
+     * File-backed regions (DAX windows, mapped file ranges) are the ones whose pages can raise SIGBUS (a CPU
+     * keeps them off its primary fast path).
+     */
+    public static boolean mayFault(RamRegion r) {
         return r.backing() instanceof DaxWindowMemory || r.backing() instanceof MappedFileRange;
     }
 

@@ -55,9 +55,16 @@ final class Mmu {
     private Tlb loads, stores, fetches;
     private int dataContext = -1, fetchContext = -1;
     private long contextSatp;
-    long[] lTag, sTag, fTag, lAdd, sAdd, fAdd;
-    MemorySegment[] lSeg, sSeg, fSeg;
+    long[] lTag, lFast, sFast, fTag, fAdd;
+    MemorySegment[] fSeg;
     CodePage[] fCode;
+    /**
+     * The primary RAM segment: the one the data TLBs' {@link Tlb#fast} entries point into, so that the inline
+     * checks reach it through a field instead of a per-entry array (chosen at the first fill after a flush by
+     * {@link #primary}; null until then, or when no region qualifies).
+     */
+    MemorySegment ram;
+    private boolean ramChosen;
     /** Leaf level of the last successful {@link #translate} (0 = 4 KiB page). */
     private int leafLevel;
     private final HashMap<Long, CodePage> code = new HashMap<>();
@@ -114,8 +121,7 @@ final class Mmu {
         loads = ds.first;
         stores = ds.second;
         fetches = fs.first;
-        lTag = loads.tag; lAdd = loads.add; lSeg = loads.seg;
-        sTag = stores.tag; sAdd = stores.add; sSeg = stores.seg;
+        lTag = loads.tag; lFast = loads.fast; sFast = stores.fast;
         fTag = fetches.tag; fAdd = fetches.add; fSeg = fetches.seg; fCode = fetches.code;
         if (h.interpreter != null) h.interpreter.bindTlbs();
     }
@@ -125,6 +131,27 @@ final class Mmu {
         watching = h.debug != null && h.debug.hasWatchpoints();
         breaking = h.debug != null && h.debug.hasBreakpoints();
         contexts.clearAll();
+        ramChosen = false; // the memory map may have changed: choose again at the next fill
+    }
+
+    /**
+     * True when {@code s} is the primary RAM segment, choosing it first if needed: the largest RAM region not
+     * backed by a host file (DRAM, never a DAX window or mapped file, whose pages may fault and which a guest
+     * reaches less often). Called only when a data TLB is filled, and every data TLB was cleared when the
+     * choice was dropped (flushAll), so no fast entry ever points into another segment than {@link #ram}.
+     */
+    private boolean primary(MemorySegment s) {
+        if (!ramChosen) {
+            BusRegion.Ram best = null;
+            for (BusRegion r : h.bus.regions()) {
+                if (r instanceof BusRegion.Ram x && !x.region().segment().isReadOnly() && !RamAccess.mayFault(x.region())
+                        && (best == null || x.size() > best.size())) best = x;
+            }
+            ram = best == null ? null : best.region().segment();
+            ramChosen = true;
+            if (h.interpreter != null) h.interpreter.bindTlbs();
+        }
+        return s == ram;
     }
 
     /**
@@ -236,12 +263,15 @@ final class Mmu {
     long load(long va, int size) {
         if (watching) watch(va, size, false);
         if ((va & 0xfff) + size > 4096) return loadBytes(va, size);
+        int i = (int) (va >>> 12) & TLB_MASK;
+        if (loads.tag[i] == va >>> 12) return read(loads.seg[i], va + loads.add[i], size); // a page outside the primary segment
         long pa = translate(va, LOAD);
         BusRegion.Ram ram = ramPage(pa);
         if (ram != null) {
             long add = pa - va - ram.base();
-            if (!watching || !h.debug.watchesPage(va >>> 12)) loads.fill(va >>> 12, ram.region().segment(), add, leafLevel);
-            return read(ram.region().segment(), va + add, size);
+            MemorySegment seg = ram.region().segment();
+            if (!watching || !h.debug.watchesPage(va >>> 12)) loads.fill(va >>> 12, seg, add, leafLevel, primary(seg));
+            return read(seg, va + add, size);
         }
         if ((pa & (size - 1)) != 0) return loadBytes(va, size);
         try {
@@ -265,13 +295,19 @@ final class Mmu {
             storeBytes(va, size, value);
             return;
         }
+        int i = (int) (va >>> 12) & TLB_MASK;
+        if (stores.tag[i] == va >>> 12) { // a page outside the primary segment
+            write(stores.seg[i], va + stores.add[i], size, value);
+            return;
+        }
         long pa = translate(va, STORE);
         BusRegion.Ram ram = ramPage(pa);
         // a read-only mapping never enters the store TLB: the bus refuses the write (an access fault)
         if (ram != null && !ram.region().segment().isReadOnly()) {
             long add = pa - va - ram.base();
-            if (!watching || !h.debug.watchesPage(va >>> 12)) stores.fill(va >>> 12, ram.region().segment(), add, leafLevel);
-            write(ram.region().segment(), va + add, size, value);
+            MemorySegment seg = ram.region().segment();
+            if (!watching || !h.debug.watchesPage(va >>> 12)) stores.fill(va >>> 12, seg, add, leafLevel, primary(seg));
+            write(seg, va + add, size, value);
             return;
         }
         if ((pa & (size - 1)) != 0) {
@@ -430,7 +466,7 @@ final class Mmu {
         }
         curSeg = ram.region().segment();
         curOff = ppage - ram.base();
-        fetches.fill(vpn, curSeg, curOff, leafLevel);
+        fetches.fill(vpn, curSeg, curOff, leafLevel, false);
         fCode[i] = page;
         return page;
     }

@@ -5,9 +5,14 @@ import java.util.Arrays;
 
 /**
  * One direct-mapped software TLB: virtual page number → the RAM segment and the addend that turns a virtual
- * address into an offset in it ({@code offset = va + add}). A hit costs one tag compare. The leaf level of
- * the page-table entry each translation came from is kept beside it, so that an address-specific
- * sfence.vma can also drop the 4 KiB pieces of a superpage it covers (priv 1.12 §4.2.1).
+ * address into an offset in it ({@code offset = va + add}). The leaf level of the page-table entry each
+ * translation came from is kept beside it, so that an address-specific sfence.vma can also drop the 4 KiB
+ * pieces of a superpage it covers (priv 1.12 §4.2.1).
+ *
+ * <p>A data TLB also keeps {@link #fast}, what the interpreter's and translated code's inline checks read:
+ * the entries on the machine's primary RAM segment (the Mmu's {@code ram}) as (tag, addend) pairs in one
+ * array, so a hit costs one array, one compare and an access to a segment held in a field; entries on any
+ * other segment (a DAX window) are in {@link #tag}/{@link #seg} only and hit in the Mmu's slow path.
  */
 final class Tlb {
     static final int BITS = 10, SIZE = 1 << BITS, MASK = SIZE - 1;
@@ -15,6 +20,8 @@ final class Tlb {
     final long[] tag = new long[SIZE];
     final long[] add = new long[SIZE];
     final MemorySegment[] seg = new MemorySegment[SIZE];
+    /** Data TLBs: [2i] the vpn of entry i when its segment is the primary one, else -1; [2i+1] its addend. Else null. */
+    final long[] fast;
     /** Decoded code pages (fetch TLBs only), else null. */
     final CodePage[] code;
     private final byte[] level = new byte[SIZE];
@@ -23,11 +30,17 @@ final class Tlb {
 
     Tlb(boolean fetch) {
         code = fetch ? new CodePage[SIZE] : null;
+        fast = fetch ? null : new long[2 * SIZE];
         clear();
     }
 
-    void fill(long vpn, MemorySegment s, long addend, int leafLevel) {
+    /** {@code primary}: {@code s} is the Mmu's primary RAM segment (the entry goes into {@link #fast} too). */
+    void fill(long vpn, MemorySegment s, long addend, int leafLevel, boolean primary) {
         int i = (int) vpn & MASK;
+        if (fast != null) {
+            fast[2 * i] = primary ? vpn : -1;
+            fast[2 * i + 1] = addend;
+        }
         tag[i] = vpn;
         seg[i] = s;
         add[i] = addend;
@@ -37,6 +50,7 @@ final class Tlb {
 
     void clear() {
         Arrays.fill(tag, -1);
+        if (fast != null) Arrays.fill(fast, -1);
         Arrays.fill(seg, null);
         if (code != null) Arrays.fill(code, null);
         Arrays.fill(level, (byte) 0);
@@ -59,6 +73,7 @@ final class Tlb {
     private void drop(int i, long vpn) {
         if (tag[i] != vpn) return;
         tag[i] = -1;
+        if (fast != null) fast[2 * i] = -1;
         seg[i] = null;
         if (code != null) code[i] = null;
         level[i] = 0;
