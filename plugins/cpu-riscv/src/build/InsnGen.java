@@ -34,7 +34,10 @@ public final class InsnGen {
     /** A statement: kind is rd, frd, t (assignments), call, throw, goto, if (conditional goto). */
     record S(String kind, E e, E cond) {}
 
-    record Insn(String name, int number, List<String> flags, List<S> body, List<String[]> text) {
+    /** A 32-bit encoding: the operand format and the bits that must match (mask, match). */
+    record Enc(String format, int mask, int match) {}
+
+    record Insn(String name, int number, List<String> flags, List<S> body, List<String[]> text, List<Enc> encodings) {
         boolean has(String flag) { return flags.contains(flag); }
         boolean instruction() { return !has("pseudo"); }
     }
@@ -52,6 +55,7 @@ public final class InsnGen {
         write(out.resolve("Insns.java"), insnInfo());
         write(out.resolve("Emitter.java"), Emit.emitter());
         write(out.resolve("InsnText.java"), text());
+        write(out.resolve("InsnDecoder.java"), decoder());
         write(out.resolve("Interpreter.java"), fill(Files.readString(Path.of(args[1]))));
     }
 
@@ -71,7 +75,10 @@ public final class InsnGen {
         }
         for (String l : joined) {
             if (l.startsWith("extern ")) { extern(l); continue; }
-            String[] alts = l.split(" @ ");
+            String[] parts = l.split(" % ");
+            List<Enc> encodings = new ArrayList<>();
+            for (int k = 1; k < parts.length; k++) encodings.add(encoding(parts[k].strip()));
+            String[] alts = parts[0].split(" @ ");
             String head = alts[0];
             int colon = head.indexOf(" : ");
             String[] words = (colon < 0 ? head : head.substring(0, colon)).trim().split("\\s+");
@@ -84,8 +91,22 @@ public final class InsnGen {
                 int iff = a.lastIndexOf(" if ");
                 text.add(iff < 0 ? new String[] {a, null} : new String[] {a.substring(0, iff).strip(), a.substring(iff + 4).strip()});
             }
-            insns.add(new Insn(words[0], insns.size(), flags, body, text));
+            insns.add(new Insn(words[0], insns.size(), flags, body, text, encodings));
         }
+    }
+
+    /** "R 0000000 ..... ..... 000 ..... 0110011": format, then 32 bits from bit 31 down, '.' for any. */
+    static Enc encoding(String e) {
+        int sp = e.indexOf(' ');
+        String bits = e.substring(sp + 1).replace(" ", "");
+        if (bits.length() != 32 || !bits.matches("[01.]+")) throw new IllegalArgumentException("not 32 bits: " + e);
+        int mask = 0, match = 0;
+        for (int k = 0; k < 32; k++) {
+            char ch = bits.charAt(k);
+            if (ch != '.') { mask |= 1 << (31 - k); if (ch == '1') match |= 1 << (31 - k); }
+        }
+        if ((mask & 0x7f) != 0x7f) throw new IllegalArgumentException("the major opcode (bits 6:0) must be fixed: " + e);
+        return new Enc(e.substring(0, sp), mask, match);
     }
 
     static void extern(String l) {
@@ -434,6 +455,55 @@ public final class InsnGen {
                 + "    static int writes(long w) {\n        return switch (op(w)) {\n"
                 + "            case " + String.join(", ", writes) + " -> rd(w) == 32 ? 0 : 1 << rd(w);\n"
                 + "            default -> 0;\n        };\n    }\n}\n";
+    }
+
+    // ---- the 32-bit decoder ----
+
+    /** pack(op, rd, rs1, rs2, imm) per operand format (unpriv §2.3 and §2.4 immediates; rd 0 → the sink 32). */
+    static final Map<String, String> FORMATS = Map.ofEntries(
+            Map.entry("R", "xd(rd), rs1, rs2, 0"), Map.entry("I", "xd(rd), rs1, 0, i >> 20"),
+            Map.entry("S", "0, rs1, rs2, ((i >> 25) << 5) | ((i >> 7) & 31)"),
+            Map.entry("B", "0, rs1, rs2, ((i >> 31) << 12) | (((i >> 7) & 1) << 11) | (((i >> 25) & 0x3f) << 5) | (((i >> 8) & 0xf) << 1)"),
+            Map.entry("U", "xd(rd), 0, 0, i & 0xfffff000"),
+            Map.entry("J", "xd(rd), 0, 0, ((i >> 31) << 20) | (((i >> 12) & 0xff) << 12) | (((i >> 20) & 1) << 11) | (((i >> 21) & 0x3ff) << 1)"),
+            Map.entry("SH", "xd(rd), rs1, 0, (i >> 20) & 63"), Map.entry("N", "32, 0, 0, 0"), Map.entry("RS", "32, rs1, rs2, 0"),
+            Map.entry("CSR", "xd(rd), rs1, 0, (i >>> 20) & 0xfff"), Map.entry("A", "xd(rd), rs1, rs2, i >>> 27"),
+            Map.entry("FI", "rd, rs1, 0, i >> 20"), Map.entry("FP", "0, 0, 0, i"));
+
+    /**
+     * decode32: per major opcode, the encodings most specific first (an encoding that another's bits include,
+     * such as li in addi, comes first); two encodings that can match the same word otherwise are an error.
+     */
+    static String decoder() {
+        Map<Integer, List<Object[]>> byOpcode = new java.util.TreeMap<>();
+        for (Insn n : insns) for (Enc e : n.encodings()) {
+            if (!FORMATS.containsKey(e.format())) throw new IllegalArgumentException(n.name() + ": no format " + e.format());
+            byOpcode.computeIfAbsent(e.match() & 0x7f, k -> new ArrayList<>()).add(new Object[] {n, e});
+        }
+        StringBuilder b = new StringBuilder(HEAD);
+        b.append("import static io.drydock.riscv.Decoder.ill;\nimport static io.drydock.riscv.Decoder.xd;\nimport static io.drydock.riscv.Op.*;\n\n");
+        b.append("/** Decoder.decode32 from the encodings of rv64gc.insn. */\nfinal class InsnDecoder {\n    private InsnDecoder() {}\n\n");
+        b.append("    static long decode32(int i) {\n        int rd = (i >> 7) & 31, rs1 = (i >> 15) & 31, rs2 = (i >> 20) & 31;\n        switch (i & 0x7f) {\n");
+        byOpcode.forEach((opcode, list) -> {
+            list.sort((x, y) -> Integer.bitCount(((Enc) y[1]).mask()) - Integer.bitCount(((Enc) x[1]).mask()));
+            for (int a = 0; a < list.size(); a++) for (int c = a + 1; c < list.size(); c++) {
+                Enc p = (Enc) list.get(a)[1], q = (Enc) list.get(c)[1];
+                int both = p.mask() & q.mask();
+                boolean overlap = (p.match() & both) == (q.match() & both);
+                if (overlap && (p.mask() & q.mask()) != q.mask() || overlap && p.mask() == q.mask())
+                    throw new IllegalArgumentException("ambiguous encodings: " + ((Insn) list.get(a)[0]).name() + " and " + ((Insn) list.get(c)[0]).name());
+            }
+            b.append("            case 0x").append(Integer.toHexString(opcode)).append(" -> {\n");
+            for (Object[] ne : list) {
+                Insn n = (Insn) ne[0];
+                Enc e = (Enc) ne[1];
+                b.append("                if ((i & 0x").append(Integer.toHexString(e.mask())).append(") == 0x").append(Integer.toHexString(e.match()))
+                        .append(") return pack(").append(n.name()).append(", ").append(FORMATS.get(e.format())).append(", false);\n");
+            }
+            b.append("                return ill(i, false);\n            }\n");
+        });
+        b.append("            default -> { return ill(i, false); }\n        }\n    }\n}\n");
+        return b.toString();
     }
 
     // ---- the disassembler ----

@@ -5,7 +5,8 @@ import static io.drydock.riscv.Op.*;
 /**
  * Decodes one RV64GC instruction into the packed form of {@link Op}. Pure and stateless: whether an
  * instruction is legal in the current privilege or FP state is checked at execution, not here.
- * Compressed instructions expand to their base equivalents (RVC chapter "Compressed Instruction Formats").
+ * Compressed instructions expand to their base equivalents (RVC chapter "Compressed Instruction Formats"),
+ * written here by hand; 32-bit instructions are decoded from the encodings of src/main/insn/rv64gc.insn.
  */
 final class Decoder {
     private Decoder() {}
@@ -13,113 +14,14 @@ final class Decoder {
     /** True when the low half-word starts a 16-bit instruction (bits 1:0 ≠ 11). */
     static boolean isCompressed(int lowHalf) { return (lowHalf & 3) != 3; }
 
-    private static long ill(int raw, boolean c) { return pack(ILLEGAL, 0, 0, 0, raw, c); }
+    static long ill(int raw, boolean c) { return pack(ILLEGAL, 0, 0, 0, raw, c); }
 
     /** Integer destinations: x0 becomes the sink register 32. */
-    private static int xd(int rd) { return rd == 0 ? 32 : rd; }
+    static int xd(int rd) { return rd == 0 ? 32 : rd; }
 
-    private static long r(int op, int i) {
-        return pack(op, xd((i >> 7) & 31), (i >> 15) & 31, (i >> 20) & 31, 0, false);
-    }
-
-    private static long iType(int op, int i, int imm) {
-        return pack(op, xd((i >> 7) & 31), (i >> 15) & 31, 0, imm, false);
-    }
-
+    /** A 32-bit instruction: from the encodings of src/main/insn/rv64gc.insn (the generated InsnDecoder). */
     static long decode32(int i) {
-        int rd = (i >> 7) & 31, f3 = (i >> 12) & 7, rs1 = (i >> 15) & 31, rs2 = (i >> 20) & 31, f7 = i >>> 25;
-        int immI = i >> 20;
-        int immS = ((i >> 25) << 5) | ((i >> 7) & 31);
-        int immB = ((i >> 31) << 12) | (((i >> 7) & 1) << 11) | (((i >> 25) & 0x3f) << 5) | (((i >> 8) & 0xf) << 1);
-        int immJ = ((i >> 31) << 20) | (((i >> 12) & 0xff) << 12) | (((i >> 20) & 1) << 11) | (((i >> 21) & 0x3ff) << 1);
-        switch (i & 0x7f) {
-            case 0x37: return pack(LUI, xd(rd), 0, 0, i & 0xfffff000, false);
-            case 0x17: return pack(AUIPC, xd(rd), 0, 0, i & 0xfffff000, false);
-            case 0x6f: return pack(JAL, xd(rd), 0, 0, immJ, false);
-            case 0x67: return f3 == 0 ? iType(JALR, i, immI) : ill(i, false);
-            case 0x63: {
-                int op = switch (f3) { case 0 -> BEQ; case 1 -> BNE; case 4 -> BLT; case 5 -> BGE; case 6 -> BLTU; case 7 -> BGEU; default -> -1; };
-                return op < 0 ? ill(i, false) : pack(op, 0, rs1, rs2, immB, false);
-            }
-            case 0x03: {
-                int op = switch (f3) { case 0 -> LB; case 1 -> LH; case 2 -> LW; case 3 -> LD; case 4 -> LBU; case 5 -> LHU; case 6 -> LWU; default -> -1; };
-                return op < 0 ? ill(i, false) : iType(op, i, immI);
-            }
-            case 0x23: {
-                int op = switch (f3) { case 0 -> SB; case 1 -> SH; case 2 -> SW; case 3 -> SD; default -> -1; };
-                return op < 0 ? ill(i, false) : pack(op, 0, rs1, rs2, immS, false);
-            }
-            case 0x13: {
-                int sh = (i >> 20) & 63, f6 = i >>> 26;
-                return switch (f3) {
-                    case 0 -> rs1 == 0 ? iType(LI, i, immI) : iType(ADDI, i, immI);
-                    case 1 -> f6 == 0 ? iType(SLLI, i, sh) : ill(i, false);
-                    case 2 -> iType(SLTI, i, immI);
-                    case 3 -> iType(SLTIU, i, immI);
-                    case 4 -> iType(XORI, i, immI);
-                    case 5 -> f6 == 0 ? iType(SRLI, i, sh) : f6 == 0x10 ? iType(SRAI, i, sh) : ill(i, false);
-                    case 6 -> iType(ORI, i, immI);
-                    default -> iType(ANDI, i, immI);
-                };
-            }
-            case 0x1b: {
-                int sh = (i >> 20) & 31;
-                return switch (f3) {
-                    case 0 -> iType(ADDIW, i, immI);
-                    case 1 -> f7 == 0 ? iType(SLLIW, i, sh) : ill(i, false);
-                    case 5 -> f7 == 0 ? iType(SRLIW, i, sh) : f7 == 0x20 ? iType(SRAIW, i, sh) : ill(i, false);
-                    default -> ill(i, false);
-                };
-            }
-            case 0x33: {
-                int op = switch (f7) {
-                    case 0 -> switch (f3) { case 0 -> rs1 == 0 ? MV : ADD; case 1 -> SLL; case 2 -> SLT; case 3 -> SLTU; case 4 -> XOR; case 5 -> SRL; case 6 -> OR; default -> AND; };
-                    case 0x20 -> f3 == 0 ? SUB : f3 == 5 ? SRA : -1;
-                    case 1 -> MUL + f3;
-                    default -> -1;
-                };
-                return op < 0 ? ill(i, false) : r(op, i);
-            }
-            case 0x3b: {
-                int op = switch (f7) {
-                    case 0 -> f3 == 0 ? ADDW : f3 == 1 ? SLLW : f3 == 5 ? SRLW : -1;
-                    case 0x20 -> f3 == 0 ? SUBW : f3 == 5 ? SRAW : -1;
-                    case 1 -> switch (f3) { case 0 -> MULW; case 4 -> DIVW; case 5 -> DIVUW; case 6 -> REMW; case 7 -> REMUW; default -> -1; };
-                    default -> -1;
-                };
-                return op < 0 ? ill(i, false) : r(op, i);
-            }
-            case 0x0f: return f3 == 0 ? pack(FENCE, 32, 0, 0, 0, false) : f3 == 1 ? pack(FENCE_I, 32, 0, 0, 0, false) : ill(i, false);
-            case 0x73: {
-                if (f3 == 0) {
-                    if (i == 0x00000073) return pack(ECALL, 32, 0, 0, 0, false);
-                    if (i == 0x00100073) return pack(EBREAK, 32, 0, 0, 0, false);
-                    if (i == 0x30200073) return pack(MRET, 32, 0, 0, 0, false);
-                    if (i == 0x10200073) return pack(SRET, 32, 0, 0, 0, false);
-                    if (i == 0x10500073) return pack(WFI, 32, 0, 0, 0, false);
-                    if (f7 == 0x09 && rd == 0) return pack(SFENCE_VMA, 32, rs1, rs2, 0, false);
-                    return ill(i, false);
-                }
-                if (f3 == 4) return ill(i, false);
-                int csr = (i >>> 20) & 0xfff;
-                return pack(CSRRW + (f3 & 3) - 1 + (f3 >= 4 ? 3 : 0), xd(rd), rs1, 0, csr, false);
-            }
-            case 0x2f: {
-                if (f3 != 2 && f3 != 3) return ill(i, false);
-                boolean d = f3 == 3;
-                int f5 = i >>> 27;
-                if (f5 == 2) return rs2 == 0 ? pack(d ? LR_D : LR_W, xd(rd), rs1, 0, 0, false) : ill(i, false);
-                if (f5 == 3) return pack(d ? SC_D : SC_W, xd(rd), rs1, rs2, 0, false);
-                return switch (f5) {
-                    case 0, 1, 4, 8, 12, 16, 20, 24, 28 -> pack(d ? AMO_D : AMO_W, xd(rd), rs1, rs2, f5, false);
-                    default -> ill(i, false);
-                };
-            }
-            case 0x07: return f3 == 2 ? pack(FLW, rd, rs1, 0, immI, false) : f3 == 3 ? pack(FLD, rd, rs1, 0, immI, false) : ill(i, false);
-            case 0x27: return f3 == 2 ? pack(FSW, 0, rs1, rs2, immS, false) : f3 == 3 ? pack(FSD, 0, rs1, rs2, immS, false) : ill(i, false);
-            case 0x43, 0x47, 0x4b, 0x4f, 0x53: return pack(FP, 0, 0, 0, i, false);
-            default: return ill(i, false);
-        }
+        return InsnDecoder.decode32(i);
     }
 
     static long decode16(int i) {
