@@ -8,7 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,7 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class NativeCall {
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /**
+     * Where errno lies in the call state. An offset read with JAVA_INT, not the layout's VarHandle: building a
+     * struct layout's VarHandle spins method-handle adapters at class initialisation, ~5 ms of a cold run.
+     */
+    private static final long ERRNO_OFFSET = CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
     /** Every call declared, by name, descriptor and options: one binding per symbol and shape. */
     private static final ConcurrentHashMap<List<Object>, NativeCall> CALLS = new ConcurrentHashMap<>();
 
@@ -134,7 +137,7 @@ public final class NativeCall {
 
     /** The errno captured by the last call that used {@code state}. */
     public static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
+        return state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
     }
 
     @Override public String toString() { return "NativeCall[" + name + " " + descriptor + "]"; }

@@ -4,10 +4,8 @@ import io.drydock.kernel.sys.NativeCall;
 import io.drydock.kernel.sys.Syscall;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
@@ -43,11 +41,14 @@ public final class Credentials {
     public static final long SERVING_CAPS = bit(CAP_CHOWN) | bit(CAP_DAC_OVERRIDE) | bit(CAP_DAC_READ_SEARCH)
             | bit(CAP_FOWNER) | bit(CAP_FSETID) | bit(CAP_SETGID) | bit(CAP_SETUID) | bit(CAP_MKNOD) | bit(CAP_SETFCAP);
 
-    private static final NativeCall SETFSUID = NativeCall.of("setfsuid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final NativeCall SETFSGID = NativeCall.of("setfsgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final NativeCall CAPGET = NativeCall.of("capget", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final NativeCall CAPSET = NativeCall.of("capset", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    private static final NativeCall GETEUID = NativeCall.of("geteuid", FunctionDescriptor.of(JAVA_INT));
+    // The kernel's one shared shape (NativeCall.ofLongs), linked once for all of them (and for guest RAM):
+    // a cold unikernel run linked capget's, capset's, setfsuid's and geteuid's shapes one by one. Every
+    // result here is a C int: narrowed with (int).
+    private static final NativeCall SETFSUID = NativeCall.ofLongs("setfsuid");
+    private static final NativeCall SETFSGID = NativeCall.ofLongs("setfsgid");
+    private static final NativeCall CAPGET = NativeCall.ofLongs("capget");
+    private static final NativeCall CAPSET = NativeCall.ofLongs("capset");
+    private static final NativeCall GETEUID = NativeCall.ofLongs("geteuid");
 
     private static final ThreadLocal<MemorySegment> STATE = ThreadLocal.withInitial(() -> NativeCall.newCallState(Arena.ofAuto()));
     private static final ThreadLocal<boolean[]> PREPARED = ThreadLocal.withInitial(() -> new boolean[1]);
@@ -55,10 +56,8 @@ public final class Credentials {
 
     static long bit(int cap) { return 1L << cap; }
 
-    private static AssertionError linkage(Throwable t) { return new AssertionError("native call failed to link", t); }
-
     private static int geteuid() {
-        try { return (int) GETEUID.handle().invokeExact(NativeCall.newCallState(Arena.ofAuto())); } catch (Throwable t) { throw linkage(t); }
+        return (int) GETEUID.call(NativeCall.newCallState(Arena.ofAuto()), 0, 0, 0, 0, 0, 0);
     }
 
     /** Whether requests are served with the caller's credentials (the process runs as root). */
@@ -126,7 +125,7 @@ public final class Credentials {
             header.set(JAVA_INT, 0, CAP_V3);
             header.set(JAVA_INT, 4, 0);
             MemorySegment data = a.allocate(24, 4);
-            if ((int) CAPGET.handle().invokeExact(STATE.get(), header, data) < 0) return false;
+            if ((int) CAPGET.call(STATE.get(), header.address(), data.address(), 0, 0, 0, 0) < 0) return false;
             for (int word = 0; word < 2; word++) {
                 int k = (int) (keep >>> (32 * word));
                 for (int field = 0; field < 3; field++) {
@@ -135,8 +134,8 @@ public final class Credentials {
                 }
             }
             header.set(JAVA_INT, 0, CAP_V3);
-            return (int) CAPSET.handle().invokeExact(STATE.get(), header, data) == 0;
-        } catch (Throwable t) { throw linkage(t); }
+            return (int) CAPSET.call(STATE.get(), header.address(), data.address(), 0, 0, 0, 0) == 0;
+        }
     }
 
     /** This thread's effective capabilities (capget). */
@@ -145,16 +144,16 @@ public final class Credentials {
             MemorySegment header = a.allocate(8, 4);
             header.set(JAVA_INT, 0, CAP_V3);
             MemorySegment data = a.allocate(24, 4);
-            if ((int) CAPGET.handle().invokeExact(STATE.get(), header, data) < 0) return 0;
+            if ((int) CAPGET.call(STATE.get(), header.address(), data.address(), 0, 0, 0, 0) < 0) return 0;
             return (data.get(JAVA_INT, 0) & 0xffffffffL) | ((data.get(JAVA_INT, 12) & 0xffffffffL) << 32);
-        } catch (Throwable t) { throw linkage(t); }
+        }
     }
 
     private static int setfsuid(int uid) {
-        try { return (int) SETFSUID.handle().invokeExact(STATE.get(), uid); } catch (Throwable t) { throw linkage(t); }
+        return (int) SETFSUID.call(STATE.get(), uid, 0, 0, 0, 0, 0);
     }
 
     private static int setfsgid(int gid) {
-        try { return (int) SETFSGID.handle().invokeExact(STATE.get(), gid); } catch (Throwable t) { throw linkage(t); }
+        return (int) SETFSGID.call(STATE.get(), gid, 0, 0, 0, 0, 0);
     }
 }

@@ -4,11 +4,9 @@ import io.drydock.kernel.sys.ErrnoException;
 import io.drydock.kernel.sys.NativeCall;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -26,16 +24,15 @@ final class HostCalls {
     /** sys/resource.h: RLIMIT_NOFILE. */
     private static final int RLIMIT_NOFILE = 7;
 
-    private static final NativeCall NAME_TO_HANDLE_AT = NativeCall.of("name_to_handle_at",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
-    private static final NativeCall OPEN_BY_HANDLE_AT = NativeCall.of("open_by_handle_at",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final NativeCall GETRLIMIT = NativeCall.of("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final NativeCall SETRLIMIT = NativeCall.of("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    // The kernel's one shared shape (NativeCall.ofLongs): already linked for guest RAM's mmap when the
+    // passthrough starts, so these cost no link of their own (getrlimit's was 7-15 ms of a cold unikernel run).
+    // Every result here is a C int: narrowed with (int).
+    private static final NativeCall NAME_TO_HANDLE_AT = NativeCall.ofLongs("name_to_handle_at");
+    private static final NativeCall OPEN_BY_HANDLE_AT = NativeCall.ofLongs("open_by_handle_at");
+    private static final NativeCall GETRLIMIT = NativeCall.ofLongs("getrlimit");
+    private static final NativeCall SETRLIMIT = NativeCall.ofLongs("setrlimit");
 
     private static final ThreadLocal<MemorySegment> STATE = ThreadLocal.withInitial(() -> NativeCall.newCallState(Arena.ofAuto()));
-
-    private static AssertionError linkage(Throwable t) { return new AssertionError("native call failed to link", t); }
 
     /**
      * A file handle (fcntl.h struct file_handle: handle_bytes, handle_type, f_handle) and the mount it is
@@ -57,11 +54,11 @@ final class HostCalls {
             h.set(JAVA_INT, 0, MAX_HANDLE_SZ);
             MemorySegment mountId = a.allocate(JAVA_INT);
             MemorySegment empty = a.allocate(1);
-            int r = (int) NAME_TO_HANDLE_AT.handle().invokeExact(STATE.get(), fd, empty, h, mountId, 0x1000 /* AT_EMPTY_PATH */);
+            int r = (int) NAME_TO_HANDLE_AT.call(STATE.get(), fd, empty.address(), h.address(), mountId.address(), 0x1000 /* AT_EMPTY_PATH */, 0);
             if (r < 0) throw new ErrnoException("name_to_handle_at", NativeCall.errno(STATE.get()), "fd=" + fd);
             int n = h.get(JAVA_INT, 0);
             return new FileHandle(mountId.get(JAVA_INT, 0), h.get(JAVA_INT, 4), h.asSlice(8, n).toArray(JAVA_BYTE));
-        } catch (ErrnoException e) { throw e; } catch (Throwable t) { throw linkage(t); }
+        }
     }
 
     /** open_by_handle_at(mountFd, handle, flags): needs CAP_DAC_READ_SEARCH. */
@@ -71,19 +68,19 @@ final class HostCalls {
             h.set(JAVA_INT, 0, fh.bytes().length);
             h.set(JAVA_INT, 4, fh.type());
             MemorySegment.copy(fh.bytes(), 0, h, JAVA_BYTE, 8, fh.bytes().length);
-            int r = (int) OPEN_BY_HANDLE_AT.handle().invokeExact(STATE.get(), mountFd, h, flags);
+            int r = (int) OPEN_BY_HANDLE_AT.call(STATE.get(), mountFd, h.address(), flags, 0, 0, 0);
             if (r < 0) throw new ErrnoException("open_by_handle_at", NativeCall.errno(STATE.get()), "mount fd " + mountFd);
             return r;
-        } catch (ErrnoException e) { throw e; } catch (Throwable t) { throw linkage(t); }
+        }
     }
 
     /** getrlimit(RLIMIT_NOFILE): {soft, hard}. */
     static long[] nofile() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment r = a.allocate(16, 8);
-            if ((int) GETRLIMIT.handle().invokeExact(STATE.get(), RLIMIT_NOFILE, r) < 0) return new long[]{1024, 1024};
+            if ((int) GETRLIMIT.call(STATE.get(), RLIMIT_NOFILE, r.address(), 0, 0, 0, 0) < 0) return new long[]{1024, 1024};
             return new long[]{r.get(JAVA_LONG, 0), r.get(JAVA_LONG, 8)};
-        } catch (Throwable t) { throw linkage(t); }
+        }
     }
 
     /** setrlimit(RLIMIT_NOFILE, {soft, hard}); false when refused (EPERM above the hard limit without CAP_SYS_RESOURCE). */
@@ -92,7 +89,7 @@ final class HostCalls {
             MemorySegment r = a.allocate(16, 8);
             r.set(JAVA_LONG, 0, soft);
             r.set(JAVA_LONG, 8, hard);
-            return (int) SETRLIMIT.handle().invokeExact(STATE.get(), RLIMIT_NOFILE, r) == 0;
-        } catch (Throwable t) { throw linkage(t); }
+            return (int) SETRLIMIT.call(STATE.get(), RLIMIT_NOFILE, r.address(), 0, 0, 0, 0) == 0;
+        }
     }
 }
