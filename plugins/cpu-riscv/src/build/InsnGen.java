@@ -423,7 +423,10 @@ public final class InsnGen {
     }
 
     static String insnInfo() {
-        List<String> compressed = new ArrayList<>(insns.stream().filter(n -> n.has("c")).map(Insn::name).toList());
+        List<String> compressed = names(n -> n.has("c"));
+        List<String> jumps = names(n -> n.body().stream().anyMatch(s -> s.kind().equals("goto") || s.kind().equals("if")));
+        List<String> always = names(n -> n.body().stream().anyMatch(s -> s.kind().equals("goto")));
+        List<String> pcRelative = names(n -> n.body().stream().anyMatch(s -> (s.kind().equals("goto") || s.kind().equals("if")) && isPcRelative(s.e())));
         List<String> translatable = new ArrayList<>(), traps = new ArrayList<>(), r1 = new ArrayList<>(), r2 = new ArrayList<>(),
                 r12 = new ArrayList<>(), writes = new ArrayList<>();
         for (Insn n : insns) {
@@ -436,15 +439,12 @@ public final class InsnGen {
         }
         return HEAD + "import static io.drydock.riscv.Op.*;\n\n"
                 + "/** What the translator and the region former need to know of an op, from rv64gc.insn. */\nfinal class Insns {\n    private Insns() {}\n\n"
-                + "    /** The translator emits it (not system, interpreter-only or a trap by itself). */\n"
-                + "    static boolean translatable(int op) {\n        return switch (op) {\n            case " + String.join(", ", translatable)
-                + " -> true;\n            default -> false;\n        };\n    }\n\n"
-                + "    /** The interpreter has a C + op case (the table's flag c); other compressed ops reach its default case. */\n"
-                + "    static boolean compressedCase(int op) {\n        return switch (op) {\n            case " + String.join(", ", compressed)
-                + " -> true;\n            default -> false;\n        };\n    }\n\n"
-                + "    /** It may throw a Trap in translated code (a memory access or F/D), so it gets its own trap handler. */\n"
-                + "    static boolean canTrap(int op) {\n        return switch (op) {\n            case " + String.join(", ", traps)
-                + " -> true;\n            default -> false;\n        };\n    }\n\n"
+                + predicate("The translator emits it (not system, not interpreter-only, not a trap by itself).", "translatable", translatable)
+                + predicate("It may throw a Trap in translated code (a memory access or F/D), so it gets its own trap handler.", "canTrap", traps)
+                + predicate("The interpreter has a C + op case (the table's flag c); other compressed ops reach its default case.", "compressedCase", compressed)
+                + predicate("It jumps or branches (a goto in the table): a basic block ends after it.", "jumps", jumps)
+                + predicate("It always jumps (an unconditional goto): control never falls through to the next instruction.", "alwaysJumps", always)
+                + predicate("Its target is pc + imm (jal, the branches): a region may make it an internal jump.", "pcRelativeJump", pcRelative)
                 + "    /** Integer registers a translatable op reads (bit r), FP's OP-FP integer operand aside (Region.reads). */\n"
                 + "    static int reads(long w) {\n        return switch (op(w)) {\n"
                 + "            case " + String.join(", ", r12) + " -> 1 << rs1(w) | 1 << rs2(w);\n"
@@ -455,6 +455,13 @@ public final class InsnGen {
                 + "    static int writes(long w) {\n        return switch (op(w)) {\n"
                 + "            case " + String.join(", ", writes) + " -> rd(w) == 32 ? 0 : 1 << rd(w);\n"
                 + "            default -> 0;\n        };\n    }\n}\n";
+    }
+
+    static List<String> names(java.util.function.Predicate<Insn> p) { return insns.stream().filter(p).map(Insn::name).toList(); }
+
+    static String predicate(String doc, String name, List<String> ops) {
+        return "    /** " + doc + " */\n    static boolean " + name + "(int op) {\n        return switch (op) {\n            case "
+                + String.join(", ", ops) + " -> true;\n            default -> false;\n        };\n    }\n\n";
     }
 
     // ---- the 32-bit decoder ----

@@ -50,7 +50,7 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
             offs[n++] = (short) off;
             off += len(w);
             slot += len(w) >>> 1;
-            if (!across && op(w) >= JAL && op(w) <= BGEU) break;
+            if (!across && Insns.jumps(op(w))) break;
         }
         if (n == 0) return null;
         // targets, then cut at the first instruction that nothing reaches (after a jal/jalr not jumped over)
@@ -62,12 +62,12 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
             if (!reached[i]) { cut = i; break; }
             int op = op(ws[i]);
             target[i] = -1;
-            if (op == JAL || op >= BEQ && op <= BGEU) {
+            if (Insns.pcRelativeJump(op)) {
                 long t = offs[i] + (long) imm(ws[i]);
                 target[i] = indexOf(offs, n, t);
                 if (target[i] >= 0) reached[target[i]] = true;
             }
-            if (op != JAL && op != JALR) reached[i + 1] = true;
+            if (!Insns.alwaysJumps(op)) reached[i + 1] = true;
         }
         if (across && loopsOnly) cut = loopCut(ws, target, cut);
         boolean[] label = new boolean[cut];
@@ -92,7 +92,7 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
      */
     private static int loopCut(long[] ws, int[] target, int cut) {
         for (int i = cut - 1; i >= 0; i--) if (target[i] >= 0 && target[i] <= i) return i + 1;
-        for (int i = 0; i < cut; i++) if (op(ws[i]) >= JAL && op(ws[i]) <= BGEU) return i + 1;
+        for (int i = 0; i < cut; i++) if (Insns.jumps(op(ws[i]))) return i + 1;
         return cut;
     }
 
