@@ -157,20 +157,19 @@ public final class SystemBus implements MemoryMap {
     public long read(long addr, int size) {
         BusRegion r = find(addr);
         if (r == null || !r.contains(addr, size)) throw new BusFault(addr, size, false, r == null ? "nothing mapped" : "crosses the end of " + r.name());
-        return switch (r) {
-            case BusRegion.Ram ram -> readRam(ram.region(), addr, size);
-            case BusRegion.Device d -> {
-                d.counters().reads().increment();
-                try {
-                    yield d.device().read(addr - d.base(), size);
-                } catch (BusFault f) {
-                    d.counters().faults().increment();
-                    throw f;
-                } catch (RuntimeException e) {
-                    throw deviceBug(d, addr, size, false, e);
-                }
-            }
-        };
+        // instanceof, not a pattern switch: each switch site spins a class at its first use (an indy the AOT
+        // cache does not link), on the way to a cold run's first guest instruction. BusRegion is Ram or Device.
+        if (r instanceof BusRegion.Ram ram) return readRam(ram.region(), addr, size);
+        BusRegion.Device d = (BusRegion.Device) r;
+        d.counters().reads().increment();
+        try {
+            return d.device().read(addr - d.base(), size);
+        } catch (BusFault f) {
+            d.counters().faults().increment();
+            throw f;
+        } catch (RuntimeException e) {
+            throw deviceBug(d, addr, size, false, e);
+        }
     }
 
     /**
@@ -181,19 +180,19 @@ public final class SystemBus implements MemoryMap {
     public void write(long addr, int size, long value) {
         BusRegion r = find(addr);
         if (r == null || !r.contains(addr, size)) throw new BusFault(addr, size, true, r == null ? "nothing mapped" : "crosses the end of " + r.name());
-        switch (r) {
-            case BusRegion.Ram ram -> writeRam(ram.region(), addr, size, value);
-            case BusRegion.Device d -> {
-                d.counters().writes().increment();
-                try {
-                    d.device().write(addr - d.base(), size, value);
-                } catch (BusFault f) {
-                    d.counters().faults().increment();
-                    throw f;
-                } catch (RuntimeException e) {
-                    throw deviceBug(d, addr, size, true, e);
-                }
-            }
+        if (r instanceof BusRegion.Ram ram) { // not a pattern switch: see read
+            writeRam(ram.region(), addr, size, value);
+            return;
+        }
+        BusRegion.Device d = (BusRegion.Device) r;
+        d.counters().writes().increment();
+        try {
+            d.device().write(addr - d.base(), size, value);
+        } catch (BusFault f) {
+            d.counters().faults().increment();
+            throw f;
+        } catch (RuntimeException e) {
+            throw deviceBug(d, addr, size, true, e);
         }
     }
 
