@@ -77,6 +77,9 @@ drydock_entry() {
             local version=""
             for jar in "$lib"/drydock-kernel-*.jar; do version="${jar##*/drydock-kernel-}"; version="${version%.jar}"; done
             for jar in "$root"/build/plugins/*-"$version".jar; do [[ -n "$version" && -f "$jar" ]] && ENTRY_CP+=":$jar"; done
+            # The application's own extension index is read from Drydock's jars only (ClassPathPlugins), not by
+            # opening every jar on the class path.
+            ENTRY_OPTS+=("-Ddrydock.extensions.path=$lib/drydock-shell.jar:$lib/drydock-kernel-$version.jar")
             # The JDK's own code compiles after 10x the calls and loop turns, Drydock's (io.drydock.*, the
             # translated guest blocks too) as before: a per-method scale multiplies the global one, so 0.1
             # gives back 1. Of the ~960 methods a cold hello.elf compiled, ~500 were java.lang.invoke and the

@@ -36,6 +36,9 @@ final class Mmap {
      * mmap(2) with MAP_FIXED over [at, at+size) of an existing mapping this process owns: the old pages are
      * replaced atomically (a concurrent access sees the old or the new page, never a hole). {@code flags} must
      * include MAP_FIXED; {@code at} and {@code size} must be page-aligned (the kernel says EINVAL otherwise).
+     * The call takes {@code at}'s raw address, which (unlike a segment argument) does not keep its arena open
+     * during the call: the caller serialises this with the mapping's close (DaxWindowMemory's methods are
+     * synchronized), or MAP_FIXED could land on addresses already given back and reused.
      */
     static void mapFixed(MemorySegment at, long size, int prot, int flags, int fd, long offset) throws ErrnoException {
         if ((flags & MAP_FIXED) == 0) throw new IllegalArgumentException("mapFixed without MAP_FIXED");

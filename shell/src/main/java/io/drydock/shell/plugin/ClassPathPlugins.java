@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.Enumeration;
@@ -27,6 +28,8 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Plugin jars that are also on the JVM's class path: {@code scripts/run} puts this repository's own plugin
@@ -115,20 +118,28 @@ final class ClassPathPlugins {
 
     /**
      * PF4J's index finder, but the application's extensions leave out the class-path plugin jars' indexes:
-     * those are read through each plugin's own loader, as for any plugin.
+     * those are read through each plugin's own loader, as for any plugin. When {@code drydock.extensions.path}
+     * names the class-path entries that can hold the application's own index (scripts/run names Drydock's
+     * jars), only those are read: the class loader's lookup opens every jar on the class path, and parsing
+     * their central directories (interpreted, in a cold JVM) was 30-50 ms of a bare ELF's start.
      */
     LegacyExtensionFinder extensionFinder(PluginManager manager) {
+        String only = System.getProperty("drydock.extensions.path");
         return new LegacyExtensionFinder(manager) {
             @Override public Map<String, Set<String>> readClasspathStorages() {
-                if (jars.isEmpty()) return super.readClasspathStorages();
+                if (jars.isEmpty() && only == null) return super.readClasspathStorages();
                 Set<String> bucket = new HashSet<>();
                 try {
-                    Enumeration<URL> urls = ClassPathPlugins.class.getClassLoader().getResources(LegacyExtensionStorage.EXTENSIONS_RESOURCE);
-                    while (urls.hasMoreElements()) {
-                        URL url = urls.nextElement();
-                        if (inPluginJar(url)) continue;
-                        try (InputStream in = url.openStream(); Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                            LegacyExtensionStorage.read(r, bucket);
+                    if (only != null) {
+                        for (String entry : only.split(File.pathSeparator)) if (!entry.isEmpty()) readIndex(Path.of(entry), bucket);
+                    } else {
+                        Enumeration<URL> urls = ClassPathPlugins.class.getClassLoader().getResources(LegacyExtensionStorage.EXTENSIONS_RESOURCE);
+                        while (urls.hasMoreElements()) {
+                            URL url = urls.nextElement();
+                            if (inPluginJar(url)) continue;
+                            try (InputStream in = url.openStream()) {
+                                read(in, bucket);
+                            }
                         }
                     }
                 } catch (IOException e) {
@@ -139,6 +150,25 @@ final class ClassPathPlugins {
                 return result;
             }
         };
+    }
+
+    /** Adds the extension index of one class-path entry (a jar or a directory; none there is fine) to {@code bucket}. */
+    static void readIndex(Path entry, Set<String> bucket) throws IOException {
+        if (Files.isDirectory(entry)) {
+            Path index = entry.resolve(LegacyExtensionStorage.EXTENSIONS_RESOURCE);
+            if (Files.isRegularFile(index)) try (InputStream in = Files.newInputStream(index)) { read(in, bucket); }
+        } else if (Files.isRegularFile(entry)) {
+            try (ZipFile zip = new ZipFile(entry.toFile())) {
+                ZipEntry e = zip.getEntry(LegacyExtensionStorage.EXTENSIONS_RESOURCE);
+                if (e != null) try (InputStream in = zip.getInputStream(e)) { read(in, bucket); }
+            }
+        }
+    }
+
+    private static void read(InputStream in, Set<String> bucket) throws IOException {
+        try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            LegacyExtensionStorage.read(r, bucket);
+        }
     }
 
     /** Whether {@code url} is an entry of one of the class-path plugin jars ({@code jar:file:/…/x.jar!/entry}). */
