@@ -7,7 +7,7 @@ import static io.drydock.riscv.Op.*;
  * before any bytecode is written. A region starts at a hot entry and takes the following instructions in
  * address order — across conditional branches (the taken side becomes an internal jump when its target is
  * in the region, else a side exit) and across unconditional jumps when a branch of the region lands after
- * them (if/else shapes). It ends before an instruction the translator does not handle (system, CSR, AMO,
+ * them (if/else shapes). It ends before an instruction the translator does not handle (system, CSR,
  * illegal, page-crossing: the interpreter runs those), at the end of the page, at {@link #max} instructions,
  * or at the first instruction nothing in the region reaches.
  *

@@ -34,7 +34,7 @@ import static java.lang.constant.ConstantDescs.*;
  *       still fits, else it exits at the loop head. So a region never overruns the budget: {@code step(n)}
  *       stays exact, and the interrupt check in {@code Hart.run} comes at least every
  *       {@link Hart#BLOCK} (8192) instructions, as for interpreted code.</li>
- *   <li><b>Traps.</b> Each instruction that can trap (loads, stores, F/D) is covered by its own small
+ *   <li><b>Traps.</b> Each instruction that can trap (loads, stores, AMOs and LR/SC, F/D) is covered by its own small
  *       handler that records its pc ({@code Interpreter.trapPc}) and the instructions retired before
  *       it ({@code Interpreter.ran}), then the shared handler stores the registers back and rethrows: pc,
  *       registers and instret are as the interpreter would leave them. Nothing of this is on the normal path.</li>

@@ -229,15 +229,28 @@ record RandomProgram(List<Insn> insns, List<Integer> starts, long[] x, long[] f,
             }
         }
 
+        /**
+         * An AMO, LR or SC on x28 = x30 + an offset (unpriv ch. 8); 1 in 16 misaligned (LR: cause 4, SC/AMO: 6),
+         * and 1 in 3 an LR/SC pair on one address with an instruction between, so SC succeeds when the value
+         * LR read is still there (a store between may change it) and fails otherwise.
+         */
         void atomic() {
-            int o = off(8) & ~7;
-            add(Asm.addi(28, 30, o));
             boolean d = r.nextBoolean();
+            int o = off(8) & ~7;
+            if (r.nextInt(16) == 0) o += 1 + r.nextInt(d ? 7 : 3);
+            add(Asm.addi(28, 30, o));
+            int f3 = d ? 3 : 2;
+            if (r.nextInt(3) == 0) {
+                add(Asm.r(2 << 2 | r.nextInt(4), 0, 28, f3, rd(), 0x2f));   // lr
+                if (r.nextBoolean()) alu(); else memory();
+                add(Asm.r(3 << 2 | r.nextInt(4), rs(), 28, f3, rd(), 0x2f)); // sc
+                return;
+            }
             int aqrl = r.nextInt(4);
             int[] f5s = {0, 1, 4, 8, 0xc, 0x10, 0x14, 0x18, 0x1c, 2, 3, 2, 3};
             int f5 = f5s[r.nextInt(f5s.length)];
             int rs2 = f5 == 2 ? 0 : rs();
-            add(Asm.r(f5 << 2 | aqrl, rs2, 28, d ? 3 : 2, rd(), 0x2f));
+            add(Asm.r(f5 << 2 | aqrl, rs2, 28, f3, rd(), 0x2f));
         }
 
         void fp() {
