@@ -65,7 +65,7 @@ drydock_entry() {
     case "$name" in
         run)
             ENTRY_CP=""
-            for jar in drydock-shell.jar drydock-kernel-*.jar pf4j-*.jar java-semver-*.jar slf4j-api-*.jar \
+            for jar in drydock-run.jar drydock-kernel-*.jar pf4j-*.jar java-semver-*.jar slf4j-api-*.jar \
                        logback-classic-*.jar logback-core-*.jar HdrHistogram-*.jar; do
                 for jar in "$lib"/$jar; do ENTRY_CP+="${ENTRY_CP:+:}$jar"; done
             done
@@ -79,7 +79,7 @@ drydock_entry() {
             for jar in "$root"/build/plugins/*-"$version".jar; do [[ -n "$version" && -f "$jar" ]] && ENTRY_CP+=":$jar"; done
             # The application's own extension index is read from Drydock's jars only (ClassPathPlugins), not by
             # opening every jar on the class path.
-            ENTRY_OPTS+=("-Ddrydock.extensions.path=$lib/drydock-shell.jar:$lib/drydock-kernel-$version.jar")
+            ENTRY_OPTS+=("-Ddrydock.extensions.path=$lib/drydock-run.jar:$lib/drydock-kernel-$version.jar")
             # The JDK's own code compiles after 10x the calls and loop turns, Drydock's (io.drydock.*, the
             # translated guest blocks too) as before: a per-method scale multiplies the global one, so 0.1
             # gives back 1. Of the ~960 methods a cold hello.elf compiled, ~500 were java.lang.invoke and the
@@ -92,7 +92,8 @@ drydock_entry() {
             ENTRY_WATCH=("$lib"/*.jar "$root"/build/plugins/*.jar) ;;
         drydock)
             ENTRY_CP=""
-            for jar in "$lib"/*.jar; do ENTRY_CP+="${ENTRY_CP:+:}$jar"; done
+            # drydock-run.jar is scripts/run's copy of drydock-shell.jar (no manifest Class-Path)
+            for jar in "$lib"/*.jar; do [[ "$jar" == */drydock-run.jar ]] || ENTRY_CP+="${ENTRY_CP:+:}$jar"; done
             ENTRY_MAIN=io.drydock.shell.Main
             ENTRY_TRAIN=(io.drydock.shell.Main -e $'def x = [1, 2].collect { it * 2 }\n:plugins\nprintln x')
             ENTRY_WATCH=("$lib"/*.jar "$root"/build/plugins/*.jar) ;;
