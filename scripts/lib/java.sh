@@ -65,7 +65,11 @@ drydock_entry() {
     case "$name" in
         run)
             ENTRY_CP=""
-            for jar in drydock-run.jar drydock-kernel-*.jar pf4j-*.jar java-semver-*.jar slf4j-api-*.jar \
+            # drydock-run.jar: the shell's classes without the manifest Class-Path that would drag all of
+            # build/lib in (shell/pom.xml); a build from before it existed runs with drydock-shell.jar.
+            local shell=drydock-run.jar
+            [[ -f "$lib/$shell" ]] || shell=drydock-shell.jar
+            for jar in "$shell" drydock-kernel-*.jar pf4j-*.jar java-semver-*.jar slf4j-api-*.jar \
                        logback-classic-*.jar logback-core-*.jar HdrHistogram-*.jar; do
                 for jar in "$lib"/$jar; do ENTRY_CP+="${ENTRY_CP:+:}$jar"; done
             done
@@ -79,7 +83,7 @@ drydock_entry() {
             for jar in "$root"/build/plugins/*-"$version".jar; do [[ -n "$version" && -f "$jar" ]] && ENTRY_CP+=":$jar"; done
             # The application's own extension index is read from Drydock's jars only (ClassPathPlugins), not by
             # opening every jar on the class path.
-            ENTRY_OPTS+=("-Ddrydock.extensions.path=$lib/drydock-run.jar:$lib/drydock-kernel-$version.jar")
+            ENTRY_OPTS+=("-Ddrydock.extensions.path=$lib/$shell:$lib/drydock-kernel-$version.jar")
             # The JDK's own code compiles after 10x the calls and loop turns, Drydock's (io.drydock.*, the
             # translated guest blocks too) as before: a per-method scale multiplies the global one, so 0.1
             # gives back 1. Of the ~960 methods a cold hello.elf compiled, ~500 were java.lang.invoke and the
