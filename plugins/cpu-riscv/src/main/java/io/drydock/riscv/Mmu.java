@@ -55,8 +55,8 @@ final class Mmu {
     private Tlb loads, stores, fetches;
     private int dataContext = -1, fetchContext = -1;
     private long contextSatp;
-    long[] lTag, lFast, sFast, fTag, fAdd;
-    MemorySegment[] fSeg;
+    long[] lFast, sFast, lTag, sTag, lAdd, sAdd, fTag, fAdd;
+    MemorySegment[] lSeg, sSeg, fSeg;
     CodePage[] fCode;
     /**
      * The primary RAM segment: the one the data TLBs' {@link Tlb#fast} entries point into, so that the inline
@@ -121,7 +121,8 @@ final class Mmu {
         loads = ds.first;
         stores = ds.second;
         fetches = fs.first;
-        lTag = loads.tag; lFast = loads.fast; sFast = stores.fast;
+        lFast = loads.fast; lTag = loads.tag; lAdd = loads.add; lSeg = loads.seg;
+        sFast = stores.fast; sTag = stores.tag; sAdd = stores.add; sSeg = stores.seg;
         fTag = fetches.tag; fAdd = fetches.add; fSeg = fetches.seg; fCode = fetches.code;
         if (h.interpreter != null) h.interpreter.bindTlbs();
     }
@@ -263,8 +264,6 @@ final class Mmu {
     long load(long va, int size) {
         if (watching) watch(va, size, false);
         if ((va & 0xfff) + size > 4096) return loadBytes(va, size);
-        int i = (int) (va >>> 12) & TLB_MASK;
-        if (loads.tag[i] == va >>> 12) return read(loads.seg[i], va + loads.add[i], size); // a page outside the primary segment
         long pa = translate(va, LOAD);
         BusRegion.Ram ram = ramPage(pa);
         if (ram != null) {
@@ -293,11 +292,6 @@ final class Mmu {
         if (watching) watch(va, size, true);
         if ((va & 0xfff) + size > 4096) {
             storeBytes(va, size, value);
-            return;
-        }
-        int i = (int) (va >>> 12) & TLB_MASK;
-        if (stores.tag[i] == va >>> 12) { // a page outside the primary segment
-            write(stores.seg[i], va + stores.add[i], size, value);
             return;
         }
         long pa = translate(va, STORE);

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * <p>A data TLB also keeps {@link #fast}, what the interpreter's and translated code's inline checks read:
  * the entries on the machine's primary RAM segment (the Mmu's {@code ram}) as (tag, addend) pairs in one
  * array, so a hit costs one array, one compare and an access to a segment held in a field; entries on any
- * other segment (a DAX window) are in {@link #tag}/{@link #seg} only and hit in the Mmu's slow path.
+ * other segment (a DAX window) are in {@link #tag}/{@link #seg} only and hit in the interpreter's second path
+ * ({@code Interpreter.loadOther/storeOther}), a call away.
  */
 final class Tlb {
     static final int BITS = 10, SIZE = 1 << BITS, MASK = SIZE - 1;

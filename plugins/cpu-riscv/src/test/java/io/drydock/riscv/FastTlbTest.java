@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The data TLBs' fast entries (Tlb.fast) behind Interpreter.ldN/stN: only pages of the primary RAM segment
- * (the largest region not backed by a host file) enter them; pages of other regions hit in the Mmu's slow path;
+ * (the largest region not backed by a host file) enter them; pages of other regions hit the full entries (the second path);
  * an access that crosses into the next page misses by its tag alone and is split (misaligned accesses never
  * trap, README "Documented behaviour"), one that is misaligned inside its page hits.
  */
@@ -69,7 +69,7 @@ class FastTlbTest extends BareHartTest {
     }
 
     @Test
-    void pagesOfOtherRegionsHitInTheSlowPath(@TempDir Path dir) throws Exception {
+    void pagesOfOtherRegionsHitTheSecondPath(@TempDir Path dir) throws Exception {
         bus.addRam("extra", EXTRA, MemoryBacking.anonymous(4096));
         Path file = dir.resolve("window");
         Files.write(file, new byte[256 * 1024]); // larger than the 64 KiB of DRAM, but file-backed: never the primary
