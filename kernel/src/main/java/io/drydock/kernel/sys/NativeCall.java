@@ -80,12 +80,15 @@ public final class NativeCall {
      * in a cold JVM), so every function declared here costs one link between them: guest RAM's mmap and its
      * munmap at the machine's close, one link, not two (docs/startup.md, fourth pass).
      *
-     * <p>Why this is sound, by the calling conventions (System V AMD64 psABI §3.2.3, AAPCS64 §6.8.2): the first
-     * six INTEGER-class arguments travel in registers, so a callee that declares fewer never reads the extra
-     * ones (pass 0); an {@code int} or pointer argument is read from the low bits of its register, so a
-     * {@code long} carrying it is the same call; an {@code int} result leaves the upper half of the result
-     * register undefined, so narrow it with {@code (int)} — a pointer or {@code long} result is whole. Not for
-     * variadic functions (x86-64 wants %al set for those: use {@link #variadic}).
+     * <p>Why this is sound, by the calling conventions (System V AMD64 psABI §3.2.3 "Parameter Passing";
+     * AAPCS64, "Parameter passing"): the first six INTEGER-class arguments travel in registers, so a callee
+     * that declares fewer never reads the extra ones (pass 0); an {@code int} or pointer argument is read from
+     * the low bits of its register, so a {@code long} carrying it is the same call; an {@code int} result
+     * leaves the upper half of the result register undefined, so narrow it with {@code (int)} — a pointer or
+     * {@code long} result is whole. Not for variadic functions (x86-64 wants %al set for those: use
+     * {@link #variadic}). A pointer goes as {@code segment.address()}, which, unlike a segment argument, does
+     * not keep the segment's arena open during the call: pass only memory of the call's own arena, or memory
+     * whose unmapping the caller serialises with the call (never guest RAM a device may be handed).
      */
     public static NativeCall ofLongs(String name) {
         return declare(name, LONGS, true, -1);
