@@ -3,33 +3,49 @@ package io.drydock.kernel.memory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
 
-/** Private anonymous memory (mmap MAP_ANONYMOUS|MAP_NORESERVE): untouched pages cost nothing. */
+/**
+ * Memory of this process alone, zero on first touch and reserved lazily by the host kernel: an unlinked sparse
+ * tmpfs file mapped shared ({@link TmpfsRam}: no FFM link in a cold run), or, where no tmpfs has room,
+ * private anonymous memory (mmap MAP_ANONYMOUS|MAP_NORESERVE). Untouched pages cost nothing either way.
+ */
 public final class AnonymousMemory implements MemoryBacking {
     private final Arena arena;
     private final MemorySegment segment;
+    private final boolean tmpfs;
 
-    private AnonymousMemory(Arena arena, MemorySegment segment) {
+    private AnonymousMemory(Arena arena, MemorySegment segment, boolean tmpfs) {
         this.arena = arena;
         this.segment = segment;
+        this.tmpfs = tmpfs;
     }
 
-    static AnonymousMemory map(long size) throws IOException {
+    static AnonymousMemory map(long size) throws IOException { return map(size, TmpfsRam.directories()); }
+
+    /** {@link #map(long)} trying the tmpfs directories {@code dirs} first (none: anonymous mmap). */
+    static AnonymousMemory map(long size, List<Path> dirs) throws IOException {
         if (size <= 0) throw new IllegalArgumentException("memory size must be positive, was " + size);
         Arena arena = Arena.ofShared();
         try {
-            MemorySegment s = Mmap.map(size, Mmap.PROT_READ | Mmap.PROT_WRITE,
+            MemorySegment s = TmpfsRam.map(dirs, size, arena);
+            if (s != null) return new AnonymousMemory(arena, s, true);
+            s = Mmap.map(size, Mmap.PROT_READ | Mmap.PROT_WRITE,
                     Mmap.MAP_PRIVATE | Mmap.MAP_ANONYMOUS | Mmap.MAP_NORESERVE, -1, 0, arena);
-            return new AnonymousMemory(arena, s);
+            return new AnonymousMemory(arena, s, false);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
         }
     }
 
+    /** True when the pages come from an unlinked tmpfs file, false for anonymous mmap. */
+    public boolean onTmpfs() { return tmpfs; }
+
     @Override public MemorySegment segment() { return segment; }
 
-    @Override public String describe() { return "anonymous " + Sizes.format(segment.byteSize()); }
+    @Override public String describe() { return (tmpfs ? "anonymous (tmpfs) " : "anonymous ") + Sizes.format(segment.byteSize()); }
 
     @Override public synchronized void close() { if (arena.scope().isAlive()) arena.close(); }
 }

@@ -26,7 +26,7 @@ public sealed interface MemoryBacking extends AutoCloseable
     /** Unmaps now. Idempotent. */
     @Override void close();
 
-    /** Private anonymous memory, zero on first touch and reserved lazily by the host kernel. */
+    /** Memory of this process alone (an unlinked tmpfs file, else anonymous mmap), zero on first touch and reserved lazily by the host kernel. */
     static MemoryBacking anonymous(long size) throws IOException { return AnonymousMemory.map(size); }
 
     /** A memfd of {@code size} bytes mapped shared, so another process can map the same pages. */

@@ -15,8 +15,9 @@ import java.nio.ByteOrder;
  *   <li>{@link Failure#UNMAPPED}: the region was unmapped after the caller found it (its memory released:
  *       machine teardown, a DAX window closed). The JDK throws {@code IllegalStateException("Already closed")}.</li>
  *   <li>{@link Failure#HOST_FAULT}: a DAX window page past the end of its host file (the file was truncated
- *       under the mapping) raises SIGBUS, which the JDK (25) reports as {@code InternalError} "a fault occurred
- *       in an unsafe memory access operation" on the accessing thread.</li>
+ *       under the mapping), or a page of tmpfs-backed RAM ({@link TmpfsRam}) the filled tmpfs cannot back,
+ *       raises SIGBUS, which the JDK (25) reports as {@code InternalError} "a fault occurred in an unsafe
+ *       memory access operation" on the accessing thread.</li>
  *   <li>{@link Failure#READ_ONLY}: a write to a read-only mapping (checked before writing by {@link #write}).</li>
  * </ul>
  * For the guest each is a failed access: a device goes to NEEDS_RESET, a CPU takes an access fault. Anything
@@ -37,7 +38,7 @@ public final class RamAccess {
     /** How a RAM access that was inside its region failed. */
     public enum Failure {
         UNMAPPED("region was unmapped"),
-        HOST_FAULT("host fault (a mapped file page past its end)"),
+        HOST_FAULT("host fault (a mapped page the host cannot back)"),
         READ_ONLY("read-only");
 
         private final String reason;
@@ -111,7 +112,10 @@ public final class RamAccess {
 
     /**
      * File-backed regions (DAX windows, mapped file ranges) are the ones whose pages can raise SIGBUS (a CPU
-     * keeps them off its primary fast path).
+     * keeps them off its primary fast path). Tmpfs-backed RAM ({@link TmpfsRam}) is not among them: it is made
+     * only where the tmpfs has room for all of it, and a fault there after the tmpfs filled up is still caught
+     * and classified (a guest store into such a page took a store access fault, and a device write a
+     * HOST_FAULT, in a 24 MiB tmpfs: docs/startup.md, fifth pass).
      */
     public static boolean mayFault(RamRegion r) {
         return r.backing() instanceof DaxWindowMemory || r.backing() instanceof MappedFileRange;
