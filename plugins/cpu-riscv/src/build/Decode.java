@@ -22,7 +22,8 @@ final class Decode {
             Map.entry("J", "xd(rd), 0, 0, ((i >> 31) << 20) | (((i >> 12) & 0xff) << 12) | (((i >> 20) & 1) << 11) | (((i >> 21) & 0x3ff) << 1)"),
             Map.entry("SH", "xd(rd), rs1, 0, (i >> 20) & 63"), Map.entry("N", "32, 0, 0, 0"), Map.entry("RS", "32, rs1, rs2, 0"),
             Map.entry("CSR", "xd(rd), rs1, 0, (i >>> 20) & 0xfff"), Map.entry("A", "xd(rd), rs1, rs2, i >>> 27"),
-            Map.entry("FI", "rd, rs1, 0, i >> 20"), Map.entry("FP", "0, 0, 0, i"));
+            Map.entry("FI", "rd, rs1, 0, i >> 20"),
+            Map.entry("FR", "rd, rs1, rs2, i"), Map.entry("FX", "xd(rd), rs1, rs2, i"));
 
     /**
      * 16-bit formats (RVC, unpriv 20191213 §16.2–16.8): {reserved-when condition or null, pack arguments}. The

@@ -37,6 +37,7 @@ final class Emit {
                  */
                 abstract class Emitter {
                     static final ClassDesc CD_INTERP = ClassDesc.of("io.drydock.riscv.Interpreter");
+                    static final ClassDesc CD_FPU = ClassDesc.of("io.drydock.riscv.Fpu");
                     static final MethodTypeDesc JJ_I = MethodTypeDesc.of(CD_int, CD_long, CD_long);
 
                     final CodeBuilder c;
@@ -60,7 +61,7 @@ final class Emit {
                     abstract boolean jumpIndirect();
                     /** Instruction k's branch is taken here (to start + targetOff), not taken at notTaken; true. */
                     abstract boolean branch(int k, long targetOff, Label notTaken);
-                    /** An F/D instruction: a call of Interpreter.fpStep with its integer operand and result in the array. */
+                    /** An F/D load or store: a call of Interpreter.fpStep with its integer operand (the address base) in the array. */
                     abstract void fpStep(long w, int off);
                     /** The instruction falls through to the next one (counts it); true. */
                     abstract boolean next();
@@ -83,7 +84,7 @@ final class Emit {
     private void line(String code) { b.append("                ").append(code).append('\n'); }
 
     String body(InsnGen.Insn n) {
-        if (n.has("fp")) {
+        if (n.has("fp") && n.body().stream().anyMatch(s -> InsnGen.usesInterp(s.e()))) {
             line("fpStep(w, off);");
             line("return next();");
             return b.toString();
@@ -151,7 +152,14 @@ final class Emit {
             case InsnGen.Var v -> {
                 switch (v.name()) {
                     case "rs1", "rs2" -> line("reg(" + v.name() + ");");
-                    case "imm", "len", "op" -> { line(want == InsnGen.T.LONG ? "c.loadConstant((long) " + v.name() + ");" : "c.loadConstant(" + v.name() + ");"); return; }
+                    case "imm", "len", "op", "fd", "fs1", "fs2", "fs3", "rm" -> {
+                        String k = switch (v.name()) {
+                            case "fd" -> "rd"; case "fs1" -> "rs1"; case "fs2" -> "rs2"; case "fs3" -> "(imm >>> 27)"; case "rm" -> "(imm >> 12 & 7)";
+                            default -> v.name();
+                        };
+                        line(want == InsnGen.T.LONG ? "c.loadConstant((long) " + k + ");" : "c.loadConstant(" + k + ");");
+                        return;
+                    }
                     case "pc" -> line("pcPlus(off);");
                     case "w" -> line("c.loadConstant(w);");
                     case "t" -> line("loadTemp();");
@@ -200,10 +208,12 @@ final class Emit {
             }
             case InsnGen.Call k -> {
                 InsnGen.Extern f = k.f();
-                if (f.scope().equals("in")) line("interpreter();");
+                if (f.scope().equals("in") || f.scope().equals("fpu")) line("interpreter();");
+                if (f.scope().equals("fpu")) line("c.getfield(CD_INTERP, \"fpu\", CD_FPU);");
                 for (int i = 0; i < k.args().size(); i++) value(k.args().get(i), f.params().get(i));
                 String type = "MethodTypeDesc.of(" + desc(f.ret()) + String.join("", f.params().stream().map(p -> ", " + desc(p)).toList()) + ")";
                 if (f.scope().equals("in")) line("c.invokevirtual(CD_INTERP, \"" + f.name() + "\", " + type + ");");
+                else if (f.scope().equals("fpu")) line("c.invokevirtual(CD_FPU, \"" + f.name() + "\", " + type + ");");
                 else {
                     int dot = f.name().lastIndexOf('.');
                     line("c.invokestatic(ClassDesc.of(\"io.drydock.riscv." + f.name().substring(0, dot) + "\"), \"" + f.name().substring(dot + 1) + "\", " + type + ");");

@@ -23,6 +23,8 @@ public final class Disassembler {
             "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9", "fs10", "fs11",
             "ft8", "ft9", "ft10", "ft11"};
     private static final String[] RM = {"rne", "rtz", "rdn", "rup", "rmm", "rm5", "rm6", "dyn"};
+    /** An fcvt's integer type (its rs2 field). */
+    static final String[] IW = {"w", "wu", "l", "lu"};
     static final String[] AMO = new String[32];
     static {
         AMO[0] = "amoadd"; AMO[1] = "amoswap"; AMO[4] = "amoxor"; AMO[8] = "amoor"; AMO[12] = "amoand";
@@ -43,31 +45,9 @@ public final class Disassembler {
 
     static String hex(long v) { return "0x" + Long.toHexString(v); }
 
-    /** An OP-FP / FMA instruction from its raw bits (the Fpu decodes these; rv64gc.insn has them as one op, FP). */
-    static String fp(int i) {
-        int opc = i & 0x7f, rd = (i >> 7) & 31, f3 = (i >> 12) & 7, rs1 = (i >> 15) & 31, rs2 = (i >> 20) & 31;
-        String t = ((i >> 25) & 3) == 1 ? ".d" : ".s";
-        String rm = f3 == 7 ? "" : ", " + RM[f3];
-        if (opc != 0x53) {
-            String m = switch (opc) { case 0x43 -> "fmadd"; case 0x47 -> "fmsub"; case 0x4b -> "fnmsub"; default -> "fnmadd"; };
-            return m + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2] + ", " + F[i >>> 27] + rm;
-        }
-        String[] iw = {"w", "wu", "l", "lu"};
-        return switch (i >>> 27) {
-            case 0x00 -> "fadd" + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2] + rm;
-            case 0x01 -> "fsub" + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2] + rm;
-            case 0x02 -> "fmul" + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2] + rm;
-            case 0x03 -> "fdiv" + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2] + rm;
-            case 0x0b -> "fsqrt" + t + " " + F[rd] + ", " + F[rs1] + rm;
-            case 0x04 -> new String[]{"fsgnj", "fsgnjn", "fsgnjx", "?", "?", "?", "?", "?"}[f3] + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2];
-            case 0x05 -> (f3 == 0 ? "fmin" : "fmax") + t + " " + F[rd] + ", " + F[rs1] + ", " + F[rs2];
-            case 0x08 -> "fcvt" + t + (t.equals(".d") ? ".s " : ".d ") + F[rd] + ", " + F[rs1] + rm;
-            case 0x14 -> new String[]{"fle", "flt", "feq", "?", "?", "?", "?", "?"}[f3] + t + " " + X[rd] + ", " + F[rs1] + ", " + F[rs2];
-            case 0x18 -> "fcvt." + iw[rs2 & 3] + t + " " + X[rd] + ", " + F[rs1] + rm;
-            case 0x1a -> "fcvt" + t + "." + iw[rs2 & 3] + " " + F[rd] + ", " + X[rs1] + rm;
-            case 0x1c -> (f3 == 0 ? "fmv.x" + (t.equals(".d") ? ".d " : ".w ") : "fclass" + t + " ") + X[rd] + ", " + F[rs1];
-            case 0x1e -> "fmv" + (t.equals(".d") ? ".d" : ".w") + ".x " + F[rd] + ", " + X[rs1];
-            default -> String.format(".insn 0x%08x  # illegal", i);
-        };
+    /** An F/D instruction's rounding mode as objdump prints it: ", rtz" etc., nothing for DYN (the default). */
+    static String rmText(int insn) {
+        int f3 = (insn >> 12) & 7;
+        return f3 == 7 ? "" : ", " + RM[f3];
     }
 }

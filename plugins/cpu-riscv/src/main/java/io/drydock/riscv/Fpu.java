@@ -44,10 +44,6 @@ final class Fpu {
         h.fpDirty();
     }
 
-    private void outX(int rd, long v) {
-        if (rd != 0) h.x[rd] = v;
-    }
-
     static boolean isNaN(long v, boolean d) {
         return d ? (v & Long.MAX_VALUE) > 0x7ff0_0000_0000_0000L : (v & 0x7fff_ffffL) > 0x7f80_0000L;
     }
@@ -93,81 +89,127 @@ final class Fpu {
         return 0;
     }
 
-    // ---- dispatch ----
+    // ---- the instructions: rv64gc.insn calls these with the decoded operands (register numbers and the rm field,
+    // constants in translated code); insn is the raw instruction, for an illegal-instruction trap's tval ----
 
-    void execute(int i) {
-        if (h.fpOff()) throw h.illegal(i);
-        int opc = i & 0x7f, rd = (i >> 7) & 31, f3 = (i >> 12) & 7, rs1 = (i >> 15) & 31, rs2 = (i >> 20) & 31;
-        int fmtBits = (i >> 25) & 3;
-        if (fmtBits > 1) throw h.illegal(i); // H and Q are not implemented
-        boolean d = fmtBits == 1;
-        if (opc != 0x53) {
-            // FMADD 0x43, FMSUB 0x47, FNMSUB 0x4b, FNMADD 0x4f: ±(a·b) ± c, one rounding (§11.6)
-            boolean negProd = opc == 0x4b || opc == 0x4f, negC = opc == 0x47 || opc == 0x4f;
-            int r = rm(f3, i);
-            outF(rd, fma(in(rs1, d), in(rs2, d), in(i >>> 27, d), negProd, negC, d, r), d);
-            return;
-        }
-        int f5 = i >>> 27;
-        switch (f5) {
-            case 0x00 -> outF(rd, add(in(rs1, d), in(rs2, d), d, rm(f3, i)), d);
-            case 0x01 -> outF(rd, add(in(rs1, d), in(rs2, d) ^ sign(d), d, rm(f3, i)), d);
-            case 0x02 -> outF(rd, mul(in(rs1, d), in(rs2, d), d, rm(f3, i)), d);
-            case 0x03 -> outF(rd, div(in(rs1, d), in(rs2, d), d, rm(f3, i)), d);
-            case 0x0b -> {
-                if (rs2 != 0) throw h.illegal(i);
-                outF(rd, sqrt(in(rs1, d), d, rm(f3, i)), d);
-            }
-            case 0x04 -> {
-                long a = in(rs1, d), b = in(rs2, d), s = sign(d);
-                long r = switch (f3) {
-                    case 0 -> (a & ~s) | (b & s);
-                    case 1 -> (a & ~s) | (~b & s);
-                    case 2 -> a ^ (b & s);
-                    default -> throw h.illegal(i);
-                };
-                outF(rd, r, d);
-            }
-            case 0x05 -> {
-                if (f3 > 1) throw h.illegal(i);
-                outF(rd, minMax(in(rs1, d), in(rs2, d), d, f3 == 1), d);
-            }
-            case 0x08 -> {
-                // FCVT.S.D (fmt S, rs2 = 1) and FCVT.D.S (fmt D, rs2 = 0)
-                if (d && rs2 == 0) { rm(f3, i); outF(rd, widen(in(rs1, false)), true); }
-                else if (!d && rs2 == 1) outF(rd, narrow(in(rs1, true), rm(f3, i)), false);
-                else throw h.illegal(i);
-            }
-            case 0x14 -> {
-                long a = in(rs1, d), b = in(rs2, d);
-                long r = switch (f3) {
-                    case 2 -> feq(a, b, d);
-                    case 1 -> flt(a, b, d, false);
-                    case 0 -> flt(a, b, d, true);
-                    default -> throw h.illegal(i);
-                };
-                outX(rd, r);
-            }
-            case 0x18 -> {
-                if (rs2 > 3) throw h.illegal(i);
-                outX(rd, toInt(in(rs1, d), d, rs2, rm(f3, i)));
-            }
-            case 0x1a -> {
-                if (rs2 > 3) throw h.illegal(i);
-                outF(rd, fromInt(h.x[rs1 == 0 ? 32 : rs1] & (rs1 == 0 ? 0 : -1L), d, rs2, rm(f3, i)), d);
-            }
-            case 0x1c -> {
-                if (rs2 != 0) throw h.illegal(i);
-                if (f3 == 0) outX(rd, d ? h.f[rs1] : (long) (int) h.f[rs1]); // FMV.X.W/D: raw bits, W sign-extended
-                else if (f3 == 1) outX(rd, classify(in(rs1, d), d));
-                else throw h.illegal(i);
-            }
-            case 0x1e -> {
-                if (rs2 != 0 || f3 != 0) throw h.illegal(i);
-                outF(rd, rs1 == 0 ? 0 : h.x[rs1], d); // FMV.W.X / FMV.D.X
-            }
-            default -> throw h.illegal(i);
-        }
+    /** mstatus.FS = Off makes every F/D instruction illegal (priv 1.12 §3.1.6.6). */
+    private void on(int insn) {
+        if (h.fpOff()) throw h.illegal(insn);
+    }
+
+    /** {@link #on}, then the rounding mode of the rm field (static, or frm for DYN; reserved ones illegal, §11.2). */
+    private int enter(int insn, int rmField) {
+        on(insn);
+        return rm(rmField, insn);
+    }
+
+    /** FADD.S/D (§11.6). fmt 1: D. */
+    void fadd(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
+        int r = enter(insn, rmField);
+        boolean d = fmt != 0;
+        outF(fd, add(in(fs1, d), in(fs2, d), d, r), d);
+    }
+
+    /** FSUB.S/D: a + (−b). */
+    void fsub(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
+        int r = enter(insn, rmField);
+        boolean d = fmt != 0;
+        outF(fd, add(in(fs1, d), in(fs2, d) ^ sign(d), d, r), d);
+    }
+
+    void fmul(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
+        int r = enter(insn, rmField);
+        boolean d = fmt != 0;
+        outF(fd, mul(in(fs1, d), in(fs2, d), d, r), d);
+    }
+
+    void fdiv(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
+        int r = enter(insn, rmField);
+        boolean d = fmt != 0;
+        outF(fd, div(in(fs1, d), in(fs2, d), d, r), d);
+    }
+
+    void fsqrt(int insn, int rmField, int fd, int fs1, int fmt) {
+        int r = enter(insn, rmField);
+        boolean d = fmt != 0;
+        outF(fd, sqrt(in(fs1, d), d, r), d);
+    }
+
+    /** FMADD/FMSUB/FNMSUB/FNMADD (§11.6): ±(a·b) ± c rounded once; neg bit 0 negates c, bit 1 the product. */
+    void fmadd(int insn, int rmField, int fd, int fs1, int fs2, int fs3, int fmt, int neg) {
+        int r = enter(insn, rmField);
+        boolean d = fmt != 0;
+        outF(fd, fma(in(fs1, d), in(fs2, d), in(fs3, d), (neg & 2) != 0, (neg & 1) != 0, d, r), d);
+    }
+
+    /** FSGNJ/FSGNJN/FSGNJX (§11.7, funct3 0/1/2; others do not decode): the sign of b, of ¬b, of a ^ b. */
+    void fsgnj(int insn, int f3, int fd, int fs1, int fs2, int fmt) {
+        on(insn);
+        boolean d = fmt != 0;
+        long a = in(fs1, d), b = in(fs2, d), s = sign(d);
+        outF(fd, f3 == 0 ? (a & ~s) | (b & s) : f3 == 1 ? (a & ~s) | (~b & s) : a ^ (b & s), d);
+    }
+
+    /** FMIN/FMAX (funct3 0/1). */
+    void fminmax(int insn, int f3, int fd, int fs1, int fs2, int fmt) {
+        on(insn);
+        boolean d = fmt != 0;
+        outF(fd, minMax(in(fs1, d), in(fs2, d), d, f3 == 1), d);
+    }
+
+    /** FEQ (funct3 2, quiet), FLT (1), FLE (0) (§11.8): 1 or 0 for the integer register. */
+    long fcmp(int insn, int f3, int fs1, int fs2, int fmt) {
+        on(insn);
+        boolean d = fmt != 0;
+        long a = in(fs1, d), b = in(fs2, d);
+        return f3 == 2 ? feq(a, b, d) : flt(a, b, d, f3 == 0);
+    }
+
+    /** FCVT.S.D (§12.5): rounded by rm. */
+    void fcvtsd(int insn, int rmField, int fd, int fs1) {
+        int r = enter(insn, rmField);
+        outF(fd, narrow(in(fs1, true), r), false);
+    }
+
+    /** FCVT.D.S: exact, but a reserved rm is still illegal. */
+    void fcvtds(int insn, int rmField, int fd, int fs1) {
+        enter(insn, rmField);
+        outF(fd, widen(in(fs1, false)), true);
+    }
+
+    /** FCVT.{W,WU,L,LU}.{S,D}: kind is rs2 (0–3). */
+    long fcvtToInt(int insn, int rmField, int fs1, int kind, int fmt) {
+        int r = enter(insn, rmField);
+        boolean d = fmt != 0;
+        return toInt(in(fs1, d), d, kind, r);
+    }
+
+    /** FCVT.{S,D}.{W,WU,L,LU}: xv is the integer register's value (x0: 0). */
+    void fcvtFromInt(int insn, int rmField, int fd, long xv, int kind, int fmt) {
+        int r = enter(insn, rmField);
+        boolean d = fmt != 0;
+        outF(fd, fromInt(xv, d, kind, r), d);
+    }
+
+    /** FMV.X.W / FMV.X.D (§11.10, §12.6): the raw bits, W sign-extended; fmt is insn bit 25. */
+    long fmvToInt(int insn, int fs1) {
+        on(insn);
+        long v = h.f[fs1];
+        return (insn & 1 << 25) != 0 ? v : (long) (int) v;
+    }
+
+    /** FCLASS.S/D (§11.9). */
+    long fclass(int insn, int fs1) {
+        on(insn);
+        boolean d = (insn & 1 << 25) != 0;
+        return classify(in(fs1, d), d);
+    }
+
+    /** FMV.W.X / FMV.D.X: the raw bits (a single NaN-boxed). */
+    void fmvFromInt(int insn, int fd, long xv) {
+        on(insn);
+        boolean d = (insn & 1 << 25) != 0;
+        outF(fd, xv, d);
     }
 
     // ---- arithmetic ----

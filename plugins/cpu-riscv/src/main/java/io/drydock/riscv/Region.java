@@ -76,7 +76,7 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
             if (target[i] >= cut) target[i] = -1; // beyond the cut: an exit
             if (target[i] >= 0) label[target[i]] = true;
             long w = ws[i];
-            int reads = reads(w), writes = writes(w);
+            int reads = Insns.reads(w), writes = Insns.writes(w);
             used |= reads | writes;
             written |= writes;
         }
@@ -99,29 +99,5 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
     private static int indexOf(short[] offs, int n, long off) {
         for (int j = 0; j < n; j++) if (offs[j] == off) return j;
         return -1;
-    }
-
-    /** Integer registers an instruction reads (bit r; x0 included, masked by the caller): rv64gc.insn's, and FP's. */
-    static int reads(long w) {
-        if (op(w) == FP) return fpIntSource(imm(w)) ? 1 << ((imm(w) >>> 15) & 31) : 0;
-        return Insns.reads(w);
-    }
-
-    /** Integer registers an instruction writes (bit r; the x0 sink 32 is not a register here). */
-    static int writes(long w) {
-        if (op(w) == FP) return fpIntDest(imm(w)) ? 1 << ((imm(w) >>> 7) & 31) : 0;
-        return Insns.writes(w);
-    }
-
-    /** OP-FP instructions that read an integer register (fcvt.s/d.w/l[u], fmv.w.x, fmv.d.x; unpriv §11.7, §12.5). */
-    static boolean fpIntSource(int raw) {
-        int f7 = (raw >>> 25) & 0x7c;
-        return (raw & 0x7f) == 0x53 && (f7 == 0x68 || f7 == 0x78);
-    }
-
-    /** OP-FP instructions that write an integer register (comparisons, fcvt.w/l[u], fmv.x, fclass). */
-    static boolean fpIntDest(int raw) {
-        int f7 = (raw >>> 25) & 0x7c;
-        return (raw & 0x7f) == 0x53 && (f7 == 0x50 || f7 == 0x60 || f7 == 0x70);
     }
 }

@@ -24,7 +24,8 @@ import static java.lang.constant.ConstantDescs.*;
  *       {@code x} array once on entry into a local; every register the region may write is stored back at
  *       each exit (one shared exit sequence) and in the shared trap handler, so the array is exact whenever
  *       control is outside the region. x0 is the constant 0 and writes to it are dropped. Calls out that
- *       read or write {@code x} (the F/D helpers) get their operand stored before and their result reloaded.</li>
+ *       read {@code x} (fpStep, for the F/D loads and stores) get their operand stored before; the F/D
+ *       operations get integer operands and results as arguments and return values of their Fpu methods.</li>
  *   <li><b>Control flow inside the region.</b> Conditional branches and jal whose target is an instruction
  *       of the region are JVM jumps; others are side exits that return the next pc. A backward jump is a
  *       real loop back edge, so HotSpot compiles the guest loop as a loop (registers in host registers).</li>
@@ -309,14 +310,11 @@ final class Translator {
 
         @Override
         void fpStep(long w, int off) {
-            // fpStep reads its integer operand from the array and may write an integer result there
-            int op = op(w), imm = imm(w);
-            int src = op == FP ? (Region.fpIntSource(imm) ? (imm >>> 15) & 31 : 0) : rs1(w);
+            // an F/D load or store: fpStep reads its address base from the array (and writes no integer register)
+            int src = rs1(w);
             if (src != 0) c.aload(X).loadConstant(src).lload(local(src)).lastore();
             c.aload(IN).loadConstant(w); pcPlus(off);
             c.invokevirtual(CD_INTERP, "fpStep", MethodTypeDesc.of(CD_void, CD_long, CD_long));
-            int dst = op == FP && Region.fpIntDest(imm) ? (imm >>> 7) & 31 : 0;
-            if (dst != 0) c.aload(X).loadConstant(dst).laload().lstore(local(dst));
         }
 
         @Override

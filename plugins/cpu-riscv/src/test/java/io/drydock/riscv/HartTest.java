@@ -109,6 +109,40 @@ class HartTest extends BareHartTest {
         assertEquals(0x0102_0304_0506_0708L, h.x(3));
     }
 
+    /** Runs one F/D instruction with mstatus.FS = fs (0 Off, 3 Dirty) and frm; returns mcause, or -1 when it did not trap. */
+    private long fpCause(int insn, int fs, int frm) {
+        bus.write(BASE, 4, insn);
+        h.reset();
+        h.setCsr(0x002, frm);
+        h.setCsr(0x300, (long) fs << 13);
+        h.setCsr(Csr.MCAUSE, 0);
+        h.step(1);
+        if (h.pc() == BASE + 4) return -1;
+        assertEquals(insn & 0xffff_ffffL, h.csr(Csr.MTVAL), "tval is the instruction");
+        return h.csr(Csr.MCAUSE);
+    }
+
+    @Test
+    void fdInstructionsAreIllegalWithFsOffOrAReservedRoundingMode() {
+        int fma = 4 << 27 | 1 << 25 | 2 << 20 | 1 << 15 | 3 << 7 | 0x43; // fmadd.d f3, f1, f2, f4, rm = 0
+        int[] rounding = {r(1, 2, 1, 0, 3, 0x53), fma, r(0x61, 0, 1, 0, 3, 0x53), r(0x69, 0, 1, 0, 3, 0x53), r(0x20, 1, 1, 0, 3, 0x53)};
+        int[] exact = {r(0x51, 2, 1, 2, 3, 0x53), r(0x71, 0, 1, 0, 3, 0x53), r(0x11, 2, 1, 0, 3, 0x53), r(0x79, 0, 1, 0, 3, 0x53)};
+        for (int insn : rounding) {
+            String t = Disassembler.disassemble(BASE, insn);
+            assertEquals(2, fpCause(insn, 0, 0), t + " with FS off (priv 1.12 §3.1.6.6)");
+            assertEquals(-1, fpCause(insn, 3, 0), t);
+            assertEquals(2, fpCause(insn | 5 << 12, 3, 0), t + " rm 5 is reserved (unpriv §11.2)");
+            assertEquals(2, fpCause(insn | 6 << 12, 3, 0), t + " rm 6 is reserved");
+            assertEquals(-1, fpCause(insn | 7 << 12, 3, 4), t + " DYN with frm RMM");
+            assertEquals(2, fpCause(insn | 7 << 12, 3, 5), t + " DYN with a reserved frm");
+        }
+        for (int insn : exact) {
+            String t = Disassembler.disassemble(BASE, insn);
+            assertEquals(2, fpCause(insn, 0, 0), t + " with FS off");
+            assertEquals(-1, fpCause(insn, 3, 5), t + " has no rounding mode: frm is not checked");
+        }
+    }
+
     @Test
     void ecallAndIllegalInstructionSetCauseAndTval() {
         run(0, 0, ECALL);
