@@ -61,8 +61,8 @@ final class Emit {
                     abstract boolean jumpIndirect();
                     /** Instruction k's branch is taken here (to start + targetOff), not taken at notTaken; true. */
                     abstract boolean branch(int k, long targetOff, Label notTaken);
-                    /** An F/D load or store: a call of Interpreter.fpStep with its integer operand (the address base) in the array. */
-                    abstract void fpStep(long w, int off);
+                    /** Pushes the hart's FP register array. */
+                    abstract void fregs();
                     /** The instruction falls through to the next one (counts it); true. */
                     abstract boolean next();
 
@@ -84,17 +84,13 @@ final class Emit {
     private void line(String code) { b.append("                ").append(code).append('\n'); }
 
     String body(InsnGen.Insn n) {
-        if (n.has("fp") && n.body().stream().anyMatch(s -> InsnGen.usesInterp(s.e()))) {
-            line("fpStep(w, off);");
-            line("return next();");
-            return b.toString();
-        }
         List<InsnGen.S> body = n.body();
         for (int i = 0; i < body.size(); i++) {
             InsnGen.S s = body.get(i);
             boolean last = i == body.size() - 1;
             switch (s.kind()) {
                 case "rd" -> { value(s.e(), InsnGen.T.LONG); line("set(rd);"); }
+                case "frd" -> { line("fregs(); c.loadConstant(rd);"); value(s.e(), InsnGen.T.LONG); line("c.lastore();"); }
                 case "t" -> { value(s.e(), InsnGen.T.LONG); line("storeTemp();"); }
                 case "call" -> {
                     InsnGen.T t = InsnGen.typeOf(s.e());
@@ -162,6 +158,7 @@ final class Emit {
                     }
                     case "pc" -> line("pcPlus(off);");
                     case "w" -> line("c.loadConstant(w);");
+                    case "frs2" -> line("fregs(); c.loadConstant(rs2); c.laload();");
                     case "t" -> line("loadTemp();");
                     default -> throw new IllegalArgumentException(v.name() + " is not translatable");
                 }

@@ -23,8 +23,7 @@ import static java.lang.constant.ConstantDescs.*;
  *   <li><b>Registers in JVM locals.</b> Every integer register the region uses is read from the hart's
  *       {@code x} array once on entry into a local; every register the region may write is stored back at
  *       each exit (one shared exit sequence) and in the shared trap handler, so the array is exact whenever
- *       control is outside the region. x0 is the constant 0 and writes to it are dropped. Calls out that
- *       read {@code x} (fpStep, for the F/D loads and stores) get their operand stored before; the F/D
+ *       control is outside the region. x0 is the constant 0 and writes to it are dropped. The F/D
  *       operations get integer operands and results as arguments and return values of their Fpu methods.</li>
  *   <li><b>Control flow inside the region.</b> Conditional branches and jal whose target is an instruction
  *       of the region are JVM jumps; others are side exits that return the next pc. A backward jump is a
@@ -309,12 +308,8 @@ final class Translator {
         }
 
         @Override
-        void fpStep(long w, int off) {
-            // an F/D load or store: fpStep reads its address base from the array (and writes no integer register)
-            int src = rs1(w);
-            if (src != 0) c.aload(X).loadConstant(src).lload(local(src)).lastore();
-            c.aload(IN).loadConstant(w); pcPlus(off);
-            c.invokevirtual(CD_INTERP, "fpStep", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+        void fregs() {
+            c.aload(IN).getfield(CD_INTERP, "f", CD_long.arrayType());
         }
 
         @Override

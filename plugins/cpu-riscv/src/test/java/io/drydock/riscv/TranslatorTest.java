@@ -137,6 +137,34 @@ class TranslatorTest extends BareHartTest {
     }
 
     @Test
+    void fdInstructionsInATranslatedLoopTrapPreciselyWhenFsIsOffOrFrmReserved() {
+        // 0: fld f1,0(x1)  4: fadd.d f2,f2,f1 (DYN)  8: addi x5,x5,1  c: jal x0,0 → 0
+        int fld = i(0, 1, 3, 1, 0x07), fadd = r(1, 1, 2, 7, 2, 0x53);
+        for (boolean fsOff : new boolean[] {true, false}) {
+            load(fld, fadd, addi(5, 5, 1), jal(0, -12));
+            bus.write(BASE + 0x400, 4, csrrs(8, 0xb02, 0)); // trap vector: x8 = minstret, then spin
+            bus.write(BASE + 0x404, 4, jal(0, 0));
+            bus.write(BASE + 0x8000, 8, Double.doubleToRawLongBits(1.5));
+            h.mtvec = BASE + 0x400;
+            h.setX(1, BASE + 0x8000);
+            h.setCsr(0x300, 3L << 13); // FS Dirty
+            h.setCsr(0x002, 0);        // frm RNE
+            h.step(4000);              // 1000 passes
+            assertNotNull(h.mmu.codePage(BASE).blocks[0], "the loop was translated");
+            assertEquals(1000, h.x(5));
+            assertEquals(1500.0, Double.longBitsToDouble(h.f(2)));
+            if (fsOff) h.setCsr(0x300, 0); // FS Off: the fld is illegal (priv 1.12 §3.1.6.6)
+            else h.setCsr(0x002, 5);       // frm 5 is reserved: the DYN fadd is illegal (unpriv §11.2)
+            h.step(100);
+            assertEquals(2, h.mcause);
+            assertEquals(fsOff ? BASE : BASE + 4, h.mepc);
+            assertEquals((fsOff ? fld : fadd) & 0xffff_ffffL, h.mtval);
+            assertEquals(1000, h.x(5));
+            assertEquals(4000 + (fsOff ? 0 : 1), h.x(8), "the retired count stops at the trapping instruction");
+        }
+    }
+
+    @Test
     void anIndirectCallWithFourTargetsOnTwoPagesKeepsCountAndTargetsExact() {
         // 0: andi x6,x4,3  4: slli x6,x6,10  8: add x6,x6,x9  c: jalr x1,0(x6)  10: addi x4,x4,-1  14: bne x4,x0,0
         // 18: spin; the four targets x9 + 0/0x400/0x800/0xc00 (two on this page, two on the next) each count in
