@@ -8,7 +8,7 @@ package io.drydock.riscv;
  *  bits  0..6   op (this class)  bit 7: compressed (see C)  bit 9: 1 = compressed (2 bytes), 0 = 4 bytes
  *  bits 10..15  rd (integer rd 0 is stored as 32, a write-only sink, so x0 stays 0 without a check)
  *  bits 16..20  rs1                        bits 21..25  rs2
- *  bits 32..63  imm (sign-extended immediate; the CSR number; the raw instruction for FP/AMO/ILLEGAL)
+ *  bits 32..63  imm (sign-extended immediate; the CSR number; funct5 of an AMO; the raw instruction of an F/D operation or ILLEGAL)
  * </pre>
  * A slot holding 0 has not been decoded yet ({@code UNDECODED}); {@code CROSS} marks a 4-byte instruction
  * that crosses into the next page, {@code ILLEGAL} one that does not decode, {@code PAGE_END} the two sentinel
