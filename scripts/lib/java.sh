@@ -91,6 +91,12 @@ drydock_entry() {
             # compiler threads competed with the main thread. docs/startup.md has the measurements.
             ENTRY_OPTS+=(-XX:+UseParallelGC -XX:CompileThresholdScaling=10 -XX:CompileCommand=quiet
                          "-XX:CompileCommand=CompileThresholdScaling,io.drydock.*::*,0.1")
+            # At System.exit HotSpot waits up to UserThreadWaitAttemptsAtExit x 10 ms (default 30) for Java
+            # threads in native code; the console's stdin reader sits in read() whenever stdin stays open (a
+            # terminal, a pipe), so every such run ended 300 ms after its guest. The output is flushed before
+            # System.exit (RunMain), so nothing waits on those threads: hello.elf at a pty 463 -> 115 ms wall
+            # (docs/startup.md, fifth pass).
+            ENTRY_OPTS+=(-XX:UserThreadWaitAttemptsAtExit=0)
             ENTRY_MAIN=io.drydock.shell.RunMain
             ENTRY_TRAIN=(io.drydock.shell.AotTraining)
             ENTRY_WATCH=("$lib"/*.jar "$root"/build/plugins/*.jar) ;;

@@ -116,7 +116,9 @@ public final class RunMain {
         StartupTrace.mark("exit");
         StartupTrace.write();
         // exit, not return: the console's stdin reader (a daemon thread) may be blocked in read(). Not halt:
-        // an orderly exit lets the JVM write the AOT cache when one is being recorded.
+        // an orderly exit lets the JVM write the AOT cache when one is being recorded. scripts/run's JVM does not
+        // wait for that reader at the exit (-XX:UserThreadWaitAttemptsAtExit=0, scripts/lib/java.sh): every
+        // output is flushed by now.
         System.exit(code);
     }
 
