@@ -60,7 +60,7 @@ drydock_entry() {
     # No -XX:-UseSwitchProfiling or -XX:PerMethodTrapLimit=0 here: they spared a Linux boot C2's recompilations
     # of Interpreter.execute (1.7 s instead of 2.25 s) but cost the guests' steady state more (C2 compiled every
     # cold path of the translated blocks and the FPU: fp and sys ran at 0.25 / 0.30 of QEMU instead of 0.49 / 0.75);
-    # plugins/cpu-riscv README, "JVM flags measured".
+    # plugins/cpu-riscv/docs/speed.md, "JVM flags measured".
     ENTRY_WATCH=()
     case "$name" in
         run)

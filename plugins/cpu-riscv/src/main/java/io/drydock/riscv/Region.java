@@ -26,7 +26,7 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
     static final int MAX = Integer.getInteger("drydock.jit.region", 96);
     /**
      * true ({@code -Ddrydock.jit.regions=true}): regions run across branches, with loops inside. Off by
-     * default: measured on bench.elf it cost more JIT-compiler CPU than it saved (README, Speed); then a
+     * default: measured on bench.elf it cost more JIT-compiler CPU than it saved (docs/speed.md); then a
      * region ends after its first jump or branch — one basic block, registers still in locals.
      */
     static volatile boolean acrossBranches = !"false".equals(System.getProperty("drydock.jit.regions", "false"));
