@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Memory of this process alone, zero on first touch and reserved lazily by the host kernel: an unlinked sparse
- * tmpfs file mapped shared ({@link TmpfsRam}: no FFM link in a cold run), or, where no tmpfs has room,
- * private anonymous memory (mmap MAP_ANONYMOUS|MAP_NORESERVE). Untouched pages cost nothing either way.
+ * tmpfs file mapped shared ({@link TmpfsRam}: no FFM link in a cold run), or, where no tmpfs has room or
+ * anonymous memory gets huge pages unasked, private anonymous memory (mmap MAP_ANONYMOUS|MAP_NORESERVE).
+ * Untouched pages cost nothing either way.
  */
 public final class AnonymousMemory implements MemoryBacking {
     private final Arena arena;

@@ -46,9 +46,22 @@ final class TmpfsRam {
     /** Names taken by someone else (a guessed name is at worst a denial): tries before falling back. */
     private static final int TRIES = 4;
 
-    /** The candidate directories: the user's own runtime directory, then /dev/shm. */
+    /** Where the host kernel says whether anonymous memory gets transparent huge pages (sysfs, admin-guide/mm/transhuge). */
+    private static final Path THP_ENABLED = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+
+    /**
+     * The candidate directories: the user's own runtime directory, then /dev/shm; none when anonymous memory
+     * would get transparent huge pages without asking (THP "always"): tmpfs pages are small unless the tmpfs
+     * was mounted with huge=, and 2 MiB pages make first touches 512 times rarer and the emulator's accesses
+     * miss the host TLB less, which is worth more to a guest than the link saved once.
+     */
     static List<Path> directories() {
         if ("false".equals(System.getProperty("drydock.ram.tmpfs"))) return List.of();
+        try {
+            if (anonymousGetsHugePages(Files.readString(THP_ENABLED))) return List.of();
+        } catch (IOException | RuntimeException e) {
+            // no THP in this kernel: anonymous memory has small pages too
+        }
         List<Path> dirs = new ArrayList<>(2);
         String runtime = System.getenv("XDG_RUNTIME_DIR");
         if (runtime != null && runtime.startsWith("/")) dirs.add(Path.of(runtime));
@@ -83,6 +96,11 @@ final class TmpfsRam {
             }
         }
         return null;
+    }
+
+    /** True for THP's "always" mode, the selected one in brackets ("[always] madvise never"). */
+    static boolean anonymousGetsHugePages(String thpEnabled) {
+        return thpEnabled.contains("[always]");
     }
 
     /** True when {@code dir} is a directory on tmpfs with at least {@code size} bytes free for us. */

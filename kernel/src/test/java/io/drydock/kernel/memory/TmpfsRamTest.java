@@ -76,6 +76,13 @@ class TmpfsRamTest {
     }
 
     @Test
+    void notUsedWhereAnonymousMemoryGetsHugePagesUnasked() {
+        assertTrue(TmpfsRam.anonymousGetsHugePages("[always] madvise never\n"));
+        assertFalse(TmpfsRam.anonymousGetsHugePages("always [madvise] never\n"));
+        assertFalse(TmpfsRam.anonymousGetsHugePages("always madvise [never]\n"));
+    }
+
+    @Test
     void aTmpfsWithoutRoomForTheWholeSizeIsSkipped() throws Exception {
         assumeTrue(shmIsTmpfs(), "/dev/shm is not a tmpfs here");
         long tooBig = Files.getFileStore(SHM).getTotalSpace() + Sizes.GiB;
