@@ -115,12 +115,20 @@ public final class RunMain {
         System.out.flush();
         StartupTrace.mark("exit");
         StartupTrace.write();
-        // exit, not return: the console's stdin reader (a daemon thread) may be blocked in read(). Not halt:
-        // an orderly exit lets the JVM write the AOT cache when one is being recorded. scripts/run's JVM does not
-        // wait for that reader at the exit (-XX:UserThreadWaitAttemptsAtExit=0, scripts/lib/java.sh): every
-        // output is flushed by now.
-        System.exit(code);
+        Runnable restore = restoreTerminal;
+        if (restore != null) restore.run();
+        System.err.flush();
+        // halt, not exit or return: the console's stdin reader (a daemon thread) may be blocked in read(), and
+        // System.exit first looks up the System.Logger to log Runtime.exit at DEBUG, a service lookup that opened
+        // and parsed every jar of the class path (~10 ms; the AOT cache had spared opening them until then).
+        // What exit does besides is done above: output flushed, the terminal restored (this process registers no
+        // other shutdown hook); the JVM still writes an AOT cache being recorded (JVM_Halt runs before_exit).
+        // scripts/run's JVM does not wait for the reader either (-XX:UserThreadWaitAttemptsAtExit=0).
+        Runtime.getRuntime().halt(code);
     }
+
+    /** Puts the terminal back as it was (once), when {@link #rawTerminal} changed it; run by main or a signal's shutdown hook. */
+    private static volatile Runnable restoreTerminal;
 
     /** One run with the console, directory and environment of {@code io}; returns the exit code. */
     public static int run(String[] argv, RunIo io) {
@@ -286,13 +294,17 @@ public final class RunMain {
         try {
             String saved = stty("-g").trim();
             stty("-icanon", "-echo", "min", "1", "time", "0");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            java.util.concurrent.atomic.AtomicBoolean restored = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable restore = () -> {
+                if (!restored.compareAndSet(false, true)) return;
                 try {
                     stty(saved);
                 } catch (java.io.IOException | InterruptedException e) {
                     System.err.println("run: could not restore the terminal: run 'stty sane'");
                 }
-            }));
+            };
+            restoreTerminal = restore;
+            Runtime.getRuntime().addShutdownHook(new Thread(restore)); // Ctrl-C and other signals: the JVM's shutdown
         } catch (java.io.IOException | InterruptedException e) {
             System.err.println("run: cannot switch the terminal to raw mode (" + e.getMessage() + "); input is line-buffered");
         }
