@@ -11,19 +11,14 @@ import static io.drydock.riscv.SoftFloat.*;
  * <p>Fast paths use the host's IEEE doubles only where they are provably exact: round-to-nearest-even,
  * results well inside the normal range, and an error-free transform (TwoSum, FMA residual) that decides
  * NX exactly. Everything else — directed rounding, results near underflow/overflow, float FMA on a
- * rounding midpoint — goes to {@link SoftFloat}, which computes exactly.
+ * rounding midpoint — goes to {@link SoftFloat}, which computes exactly. The arithmetic instructions first
+ * try {@link FpuFastPaths}, small enough to be inlined into translated blocks; what those decline comes here.
  */
-final class Fpu {
-    static final long BOX = 0xffff_ffff_0000_0000L;
+final class Fpu extends FpuFastPaths {
     static final long CANON_D = 0x7ff8_0000_0000_0000L, CANON_S = 0x7fc0_0000L;
-    private static final double LO = 0x1p-900, HI = 0x1p900;
-    private static final float LO_F = 0x1p-120f, HI_F = 0x1p120f;
-
-    private final Hart h;
     private final SoftFloat sf = new SoftFloat();
-    int fflags, frm;
 
-    Fpu(Hart h) { this.h = h; }
+    Fpu(Hart h) { super(h); }
 
     void reset() {
         fflags = 0;
@@ -43,24 +38,6 @@ final class Fpu {
         h.f[rd] = d ? bits : BOX | (bits & 0xffff_ffffL);
         h.fpDirty();
     }
-
-    static boolean isNaN(long v, boolean d) {
-        return d ? (v & Long.MAX_VALUE) > 0x7ff0_0000_0000_0000L : (v & 0x7fff_ffffL) > 0x7f80_0000L;
-    }
-
-    static boolean isSNaN(long v, boolean d) {
-        return isNaN(v, d) && (d ? (v & (1L << 51)) == 0 : (v & (1L << 22)) == 0);
-    }
-
-    static boolean isInf(long v, boolean d) {
-        return d ? (v & Long.MAX_VALUE) == 0x7ff0_0000_0000_0000L : (v & 0x7fff_ffffL) == 0x7f80_0000L;
-    }
-
-    static boolean isZero(long v, boolean d) { return d ? (v & Long.MAX_VALUE) == 0 : (v & 0x7fff_ffffL) == 0; }
-
-    static boolean neg(long v, boolean d) { return d ? v < 0 : ((v >>> 31) & 1) != 0; }
-
-    static long sign(boolean d) { return d ? Long.MIN_VALUE : 0x8000_0000L; }
 
     static long canon(boolean d) { return d ? CANON_D : CANON_S; }
 
@@ -103,40 +80,94 @@ final class Fpu {
         return rm(rmField, insn);
     }
 
-    /** FADD.S/D (§11.6). fmt 1: D. */
-    void fadd(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
+    // ---- the arithmetic instructions: a fast path (FpuFastPaths) for round-to-nearest-even and operands and
+    // results well inside the normal range, else the exact method; S and D are separate entries so that each
+    // call site's profile is its own format's ----
+
+    /** FADD.D / FADD.S (§11.6). */
+    void faddD(int insn, int rm, int fd, int fs1, int fs2) {
+        if (!rne(rm) || !addD(fd, dreg(fs1), dreg(fs2))) faddExact(insn, rm, fd, fs1, fs2, 1);
+    }
+
+    void faddS(int insn, int rm, int fd, int fs1, int fs2) {
+        if (!rne(rm) || !addS(fd, sreg(fs1), sreg(fs2))) faddExact(insn, rm, fd, fs1, fs2, 0);
+    }
+
+    /** FSUB: a + (−b); negation flips the sign bit exactly (a NaN stays a NaN and declines). */
+    void fsubD(int insn, int rm, int fd, int fs1, int fs2) {
+        if (!rne(rm) || !addD(fd, dreg(fs1), -dreg(fs2))) fsubExact(insn, rm, fd, fs1, fs2, 1);
+    }
+
+    void fsubS(int insn, int rm, int fd, int fs1, int fs2) {
+        if (!rne(rm) || !addS(fd, sreg(fs1), -sreg(fs2))) fsubExact(insn, rm, fd, fs1, fs2, 0);
+    }
+
+    void fmulD(int insn, int rm, int fd, int fs1, int fs2) {
+        if (!rne(rm) || !mulD(fd, dreg(fs1), dreg(fs2))) fmulExact(insn, rm, fd, fs1, fs2, 1);
+    }
+
+    void fmulS(int insn, int rm, int fd, int fs1, int fs2) {
+        if (!rne(rm) || !mulS(fd, sreg(fs1), sreg(fs2))) fmulExact(insn, rm, fd, fs1, fs2, 0);
+    }
+
+    void fdivD(int insn, int rm, int fd, int fs1, int fs2) {
+        if (!rne(rm) || !divD(fd, dreg(fs1), dreg(fs2))) fdivExact(insn, rm, fd, fs1, fs2, 1);
+    }
+
+    void fdivS(int insn, int rm, int fd, int fs1, int fs2) {
+        if (!rne(rm) || !divS(fd, sreg(fs1), sreg(fs2))) fdivExact(insn, rm, fd, fs1, fs2, 0);
+    }
+
+    void fsqrtD(int insn, int rm, int fd, int fs1) {
+        if (!rne(rm) || !sqrtD(fd, dreg(fs1))) fsqrtExact(insn, rm, fd, fs1, 1);
+    }
+
+    void fsqrtS(int insn, int rm, int fd, int fs1) {
+        if (!rne(rm) || !sqrtS(fd, sreg(fs1))) fsqrtExact(insn, rm, fd, fs1, 0);
+    }
+
+    /** FMADD/FMSUB/FNMSUB/FNMADD (§11.6): ±(a·b) ± c rounded once; neg bit 0 negates c, bit 1 the product. */
+    void fmaddD(int insn, int rm, int fd, int fs1, int fs2, int fs3, int neg) {
+        if (!rne(rm) || !fmaD(fd, (neg & 2) != 0 ? -dreg(fs1) : dreg(fs1), dreg(fs2), (neg & 1) != 0 ? -dreg(fs3) : dreg(fs3)))
+            fmaddExact(insn, rm, fd, fs1, fs2, fs3, 1, neg);
+    }
+
+    void fmaddS(int insn, int rm, int fd, int fs1, int fs2, int fs3, int neg) {
+        if (!rne(rm) || !fmaS(fd, (neg & 2) != 0 ? -sreg(fs1) : sreg(fs1), sreg(fs2), (neg & 1) != 0 ? -sreg(fs3) : sreg(fs3)))
+            fmaddExact(insn, rm, fd, fs1, fs2, fs3, 0, neg);
+    }
+
+    private void faddExact(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
         int r = enter(insn, rmField);
         boolean d = fmt != 0;
         outF(fd, add(in(fs1, d), in(fs2, d), d, r), d);
     }
 
-    /** FSUB.S/D: a + (−b). */
-    void fsub(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
+    private void fsubExact(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
         int r = enter(insn, rmField);
         boolean d = fmt != 0;
         outF(fd, add(in(fs1, d), in(fs2, d) ^ sign(d), d, r), d);
     }
 
-    void fmul(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
+    private void fmulExact(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
         int r = enter(insn, rmField);
         boolean d = fmt != 0;
         outF(fd, mul(in(fs1, d), in(fs2, d), d, r), d);
     }
 
-    void fdiv(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
+    private void fdivExact(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
         int r = enter(insn, rmField);
         boolean d = fmt != 0;
         outF(fd, div(in(fs1, d), in(fs2, d), d, r), d);
     }
 
-    void fsqrt(int insn, int rmField, int fd, int fs1, int fmt) {
+    private void fsqrtExact(int insn, int rmField, int fd, int fs1, int fmt) {
         int r = enter(insn, rmField);
         boolean d = fmt != 0;
         outF(fd, sqrt(in(fs1, d), d, r), d);
     }
 
-    /** FMADD/FMSUB/FNMSUB/FNMADD (§11.6): ±(a·b) ± c rounded once; neg bit 0 negates c, bit 1 the product. */
-    void fmadd(int insn, int rmField, int fd, int fs1, int fs2, int fs3, int fmt, int neg) {
+    private void fmaddExact(int insn, int rmField, int fd, int fs1, int fs2, int fs3, int fmt, int neg) {
         int r = enter(insn, rmField);
         boolean d = fmt != 0;
         outF(fd, fma(in(fs1, d), in(fs2, d), in(fs3, d), (neg & 2) != 0, (neg & 1) != 0, d, r), d);
@@ -486,19 +517,6 @@ final class Fpu {
         long r = sf.convert(SoftFloat.unpack(dbits, F64), F32, rm);
         slowResult();
         return r;
-    }
-
-    static double roundToIntegral(double v, int rm) {
-        return switch (rm) {
-            case RNE -> Math.rint(v);
-            case RTZ -> v < 0 ? Math.ceil(v) : Math.floor(v);
-            case RDN -> Math.floor(v);
-            case RUP -> Math.ceil(v);
-            default -> { // RMM: ties away from zero
-                double t = v < 0 ? Math.ceil(v) : Math.floor(v);
-                yield Math.abs(v - t) >= 0.5 ? t + Math.signum(v) : t;
-            }
-        };
     }
 
     /** FCVT.{W,WU,L,LU}.{S,D} (table 11.4): saturating, NV for NaN and out-of-range, NX when rounded. */

@@ -180,4 +180,37 @@ final class SoftFloat {
         if (a.mag.signum() == 0) return zero(a.neg, f);
         return round(a.neg, a.mag, a.exp, f, rm);
     }
+
+    // ---- bit-level predicates of the two formats (d: binary64, else binary32 in the low bits) ----
+
+    static boolean isNaN(long v, boolean d) {
+        return d ? (v & Long.MAX_VALUE) > 0x7ff0_0000_0000_0000L : (v & 0x7fff_ffffL) > 0x7f80_0000L;
+    }
+
+    static boolean isSNaN(long v, boolean d) {
+        return isNaN(v, d) && (d ? (v & (1L << 51)) == 0 : (v & (1L << 22)) == 0);
+    }
+
+    static boolean isInf(long v, boolean d) {
+        return d ? (v & Long.MAX_VALUE) == 0x7ff0_0000_0000_0000L : (v & 0x7fff_ffffL) == 0x7f80_0000L;
+    }
+
+    static boolean isZero(long v, boolean d) { return d ? (v & Long.MAX_VALUE) == 0 : (v & 0x7fff_ffffL) == 0; }
+
+    static boolean neg(long v, boolean d) { return d ? v < 0 : ((v >>> 31) & 1) != 0; }
+
+    static long sign(boolean d) { return d ? Long.MIN_VALUE : 0x8000_0000L; }
+
+    static double roundToIntegral(double v, int rm) {
+        return switch (rm) {
+            case RNE -> Math.rint(v);
+            case RTZ -> v < 0 ? Math.ceil(v) : Math.floor(v);
+            case RDN -> Math.floor(v);
+            case RUP -> Math.ceil(v);
+            default -> { // RMM: ties away from zero
+                double t = v < 0 ? Math.ceil(v) : Math.floor(v);
+                yield Math.abs(v - t) >= 0.5 ? t + Math.signum(v) : t;
+            }
+        };
+    }
 }
