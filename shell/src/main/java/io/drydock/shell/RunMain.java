@@ -124,6 +124,9 @@ public final class RunMain {
         // What exit does besides is done above: output flushed, the terminal restored (this process registers no
         // other shutdown hook); the JVM still writes an AOT cache being recorded (JVM_Halt runs before_exit).
         // scripts/run's JVM does not wait for the reader either (-XX:UserThreadWaitAttemptsAtExit=0).
+        // A flight recording started with -XX:StartFlightRecording (DRYDOCK_JAVA_OPTS) is written by JFR's own
+        // shutdown hook, which halt would skip: then exit the ordinary way.
+        if (jdk.jfr.FlightRecorder.isInitialized()) System.exit(code);
         Runtime.getRuntime().halt(code);
     }
 
