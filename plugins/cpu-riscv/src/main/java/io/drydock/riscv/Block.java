@@ -8,19 +8,30 @@ package io.drydock.riscv;
  *
  * <p><b>Chained exits.</b> Each exit to a constant pc (a branch or jal leaving the region, the fall-through
  * at its end) has a slot in {@link #next}: the block that starts there, filled in by the interpreter's
- * dispatch loop the first time that exit is taken and the successor is on the same virtual page. Later, that
- * exit calls the successor's {@code run} directly (a call site with one receiver class, which HotSpot can
- * inline) instead of returning to the dispatch loop. Same page only: a block runs at a virtual pc whose page
- * the fetch TLB maps to the block's code page, so a target on that virtual page is on the same physical page,
- * whose blocks are dropped together (fence.i, reset, map changes) — no generation check is needed. A jalr
- * has a slot too, an inline cache of one target: used when the target is on the same virtual page and at
- * the cached block's start, re-linked by the dispatch loop on a miss.
+ * dispatch loop the first time that exit is taken. Later, that exit calls the successor's {@code run} directly
+ * (a call site with one receiver class, which HotSpot can inline) instead of returning to the dispatch loop.
+ * A successor on the same virtual page needs no check: a block runs at a virtual pc whose page the fetch TLB
+ * maps to the block's code page, so a target on that virtual page is on the same physical page, whose blocks
+ * are dropped together (fence.i, reset, map changes). A successor on another page is linked only when that
+ * page is in the fetch TLB (never a page with a breakpoint, nor one whose fetch faults), with the target pc
+ * and the fetch generation ({@link Mmu#fetchGen()}) in {@link #linkPc}/{@link #linkGen}, and followed only
+ * while both match: the generation changes with every sfence.vma (priv 1.12 §4.2.1) that reaches the current
+ * fetch context, with a change of context (satp, privilege: trap entry, xRET; §4.1.11), and with fence.i,
+ * reset and memory-map changes, after which the dispatch loop looks the target up and links it again. The
+ * pc compare keeps an alias of the block's own page (another virtual address) from following a link made
+ * through the other. A jalr has two slots, inline caches of one target each: on the same virtual page (hit
+ * when the target is at the cached block's start) and on another (hit as a cross-page link).
  */
 abstract class Block {
     /** Guest instructions in the region: the most one pass through it (without a back edge) retires. */
     final int length;
     /** Per chainable exit: the block at its target, or null until the dispatch loop links it; per jalr: the last target's. */
     final Block[] next;
+    /**
+     * Per slot linked to a block on another virtual page: the target pc and the fetch generation
+     * ({@link Mmu#fetchGen()}) it was linked under; the link is followed only while both still match.
+     */
+    final long[] linkPc, linkGen;
     /** Offset of the first instruction in its page (a jalr's inline cache compares the target with it). */
     final int start;
     /**
@@ -28,10 +39,14 @@ abstract class Block {
      * is translated; 0 turns chaining off ({@code -Ddrydock.jit.chain=N}).
      */
     static volatile int chain = Integer.getInteger("drydock.jit.chain", 8);
+    /** 0 turns cross-page links off ({@code -Ddrydock.jit.crosspage=0}): exits then chain on their own page only. */
+    static volatile int crossPage = Integer.getInteger("drydock.jit.crosspage", 1);
 
     Block(int length, int exits, int start) {
         this.length = length;
         this.next = new Block[exits];
+        this.linkPc = new long[exits];
+        this.linkGen = new long[exits];
         this.start = start;
     }
 

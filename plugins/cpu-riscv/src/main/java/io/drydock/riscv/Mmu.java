@@ -53,6 +53,7 @@ final class Mmu {
     private final TlbContexts contexts = new TlbContexts();
     /** The current context's TLBs (see {@link TlbContexts}), and their arrays, which the interpreter reads inline. */
     private Tlb loads, stores, fetches;
+    private TlbContexts.Set fetchSet;
     private int dataContext = -1, fetchContext = -1;
     private long contextSatp;
     long[] lFast, sFast, lTag, sTag, lAdd, sAdd, fTag, fAdd;
@@ -121,11 +122,20 @@ final class Mmu {
         loads = ds.first;
         stores = ds.second;
         fetches = fs.first;
+        fetchSet = fs;
         lFast = loads.fast; lTag = loads.tag; lAdd = loads.add; lSeg = loads.seg;
         sFast = stores.fast; sTag = stores.tag; sAdd = stores.add; sSeg = stores.seg;
         fTag = fetches.tag; fAdd = fetches.add; fSeg = fetches.seg; fCode = fetches.code;
         if (h.interpreter != null) h.interpreter.bindTlbs();
     }
+
+    /**
+     * The generation of the current fetch context's TLB ({@link TlbContexts.Set#gen}): unchanged exactly while
+     * that context's virtual→physical code mappings, as the hart may use them, stay the same and no code page was
+     * dropped; cross-page chained exits ({@link Block}) are followed only while it equals the value they were
+     * linked under. Read at link time; the translated code reads the interpreter's copy.
+     */
+    long fetchGen() { return fetchSet.gen; }
 
     /** Forgets every cached translation of every context (memory-map change, reset, watchpoints). */
     void flushAll() {
@@ -133,6 +143,7 @@ final class Mmu {
         breaking = h.debug != null && h.debug.hasBreakpoints();
         contexts.clearAll();
         ramChosen = false; // the memory map may have changed: choose again at the next fill
+        if (h.interpreter != null) h.interpreter.bindTlbs();
     }
 
     /**
@@ -161,12 +172,14 @@ final class Mmu {
      */
     void fence(boolean allAddresses, long va, boolean allSpaces, long asid) {
         contexts.fence(allAddresses ? -1 : va >>> 12, allSpaces ? -1 : (int) (asid & 0xffff));
+        if (h.interpreter != null) h.interpreter.bindTlbs();
     }
 
     /** fence.i: forget every decoded instruction. */
     void flushCode() {
         code.clear();
         contexts.clearAll();
+        if (h.interpreter != null) h.interpreter.bindTlbs();
     }
 
     // ---- translation ----

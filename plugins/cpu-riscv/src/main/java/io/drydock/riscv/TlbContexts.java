@@ -25,6 +25,12 @@ final class TlbContexts {
         long satp;
         int context = -1;
         long used;
+        /**
+         * Changes whenever this set forgets anything or is given to another context (a value no other set of this
+         * hart holds, never reused): a cross-page chained exit ({@link Block}) recorded it when linked and is
+         * followed only while the current fetch set's value is still the same.
+         */
+        long gen;
         final Tlb first, second;
 
         Set(boolean data) {
@@ -44,7 +50,7 @@ final class TlbContexts {
     }
 
     private final Set[] data = new Set[DATA_SETS], fetch = new Set[FETCH_SETS];
-    private long clock;
+    private long clock, gens;
 
     /** The data set (load = first, store = second) for the context; satp is ignored for {@link #BARE}. */
     Set data(long satp, int context) { return select(data, context == BARE ? 0 : satp, context, true); }
@@ -68,6 +74,7 @@ final class TlbContexts {
         Set s = sets[victim];
         if (s == null) s = sets[victim] = new Set(isData);
         else s.clear();
+        s.gen = ++gens;
         s.satp = satp;
         s.context = context;
         s.used = ++clock;
@@ -77,7 +84,7 @@ final class TlbContexts {
     /** Memory-map change, reset, watchpoints: every context, the untranslated one included. */
     void clearAll() {
         for (Set s : data) if (s != null) s.clear();
-        for (Set s : fetch) if (s != null) s.clear();
+        for (Set s : fetch) if (s != null) { s.clear(); s.gen = ++gens; }
     }
 
     /**
@@ -90,12 +97,13 @@ final class TlbContexts {
         fence(fetch, vpn, asid);
     }
 
-    private static void fence(Set[] sets, long vpn, int asid) {
+    private void fence(Set[] sets, long vpn, int asid) {
         for (Set s : sets) {
             if (s == null || s.context == BARE || s.context == -1) continue;
             if (asid != -1 && asidOf(s.satp) != asid) continue;
             if (vpn == -1) s.clear();
             else s.dropPage(vpn);
+            s.gen = ++gens;
         }
     }
 

@@ -41,7 +41,9 @@ import static java.lang.constant.ConstantDescs.*;
  *   <li><b>Chained exits</b> ({@link Block}): an exit to a constant pc calls the successor block directly
  *       once the dispatch loop has linked it, up to {@link Block#chain} blocks deep (-Ddrydock.jit.chain=N,
  *       0: off); a chained call passes on what is left of the budget, and a trap in the successor adds this
- *       block's retired count on its way out.</li>
+ *       block's retired count on its way out. Whether a constant exit leaves the page is known here; such an
+ *       exit (and a jalr's second cache) is guarded by the target pc and the fetch generation
+ *       ({@code -Ddrydock.jit.crosspage=0}: not linked).</li>
  * </ul>
  */
 final class Translator {
@@ -77,7 +79,7 @@ final class Translator {
                 .withFlags(ClassFile.ACC_FINAL)
                 .withMethodBody(INIT_NAME, INIT, 0, c -> c.aload(0).iload(1).iload(2).iload(3)
                         .invokespecial(CD_BLOCK, INIT_NAME, INIT).return_())
-                .withMethodBody("run", RUN, ClassFile.ACC_FINAL, c -> exits[0] = new Gen(c, r).body()));
+                .withMethodBody("run", RUN, ClassFile.ACC_FINAL, c -> exits[0] = new Gen(c, r, (int) pc & 0xfff).body()));
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
             defined.incrementAndGet();
@@ -106,10 +108,14 @@ final class Translator {
         private final Label chainTrap;
         private boolean chained;
         private final int depthMax = Block.chain;
+        /** Offset of the region's first instruction in its page: whether an exit leaves the page is a constant. */
+        private final int start;
+        private final boolean crossPage = Block.crossPage != 0;
 
-        Gen(CodeBuilder c, Region r) {
+        Gen(CodeBuilder c, Region r, int start) {
             super(c);
             this.r = r;
+            this.start = start;
             this.at = new Label[r.count()];
             for (int k = 0; k < at.length; k++) if (r.label()[k]) at[k] = c.newLabel();
             this.exit = c.newLabel();
@@ -193,35 +199,62 @@ final class Translator {
 
         /**
          * Side exit to pc + off, counting the instructions so far: a chainable exit. When its successor is linked
-         * (Block.next), the nesting allows it and a whole pass of it fits in what is left of the budget, the
-         * registers are stored back and the successor runs from here; this block then returns what it returns.
-         * Otherwise the exit returns to the dispatch loop, saying which exit it was when nothing is linked yet.
+         * (Block.next) — for a target on another page, linked at this very target pc under the current fetch
+         * generation (Block.linkPc, linkGen) — the nesting allows it and a whole pass of it fits in what is left
+         * of the budget, the registers are stored back and the successor runs from here; this block then returns
+         * what it returns. Otherwise the exit returns to the dispatch loop, saying which exit it was when nothing
+         * (valid) is linked.
          */
         private void exitTo(long off) {
             flush();
-            if (depthMax <= 0) {
+            long to = start + off;
+            boolean samePage = to >= 0 && to < 4096;
+            if (depthMax <= 0 || (!samePage && !crossPage)) {
                 pcPlus(off);
                 c.lstore(EXIT_PC).goto_(exit);
                 return;
             }
             int e = exits++;
             Label unlinked = c.newLabel(), plain = c.newLabel();
-            c.aload(0).getfield(CD_BLOCK, "next", CD_BLOCKS).loadConstant(e).aaload().dup().astore(SUCC);
+            loadSlot(e);
             c.ifnull(unlinked);
+            if (!samePage) guard(e, unlinked, () -> pcPlus(off));
             chainedCall(plain, () -> pcPlus(off));
-            c.labelBinding(unlinked);
-            c.aload(IN).aload(0).putfield(CD_INTERP, "linkFrom", CD_BLOCK);
-            c.aload(IN).loadConstant(e).putfield(CD_INTERP, "linkExit", CD_int);
+            unlinked(unlinked, e);
             c.labelBinding(plain);
             pcPlus(off);
             c.lstore(EXIT_PC).goto_(exit);
         }
 
+        /** SUCC = next[e], left on the stack too. */
+        private void loadSlot(int e) {
+            c.aload(0).getfield(CD_BLOCK, "next", CD_BLOCKS).loadConstant(e).aaload().dup().astore(SUCC);
+        }
+
+        /** Cross-page link e: on to {@code miss} unless it was linked at the pc {@code target} pushes under the current fetch generation. */
+        private void guard(int e, Label miss, Runnable target) {
+            c.aload(0).getfield(CD_BLOCK, "linkPc", CD_long.arrayType()).loadConstant(e).laload();
+            target.run();
+            c.lcmp().ifne(miss);
+            c.aload(0).getfield(CD_BLOCK, "linkGen", CD_long.arrayType()).loadConstant(e).laload();
+            c.aload(IN).getfield(CD_INTERP, "fetchGen", CD_long).lcmp().ifne(miss);
+        }
+
+        /** Binds {@code at}: the exit names slot e (and this block's pc) for the dispatch loop to link. */
+        private void unlinked(Label at, int e) {
+            c.labelBinding(at);
+            c.aload(IN).aload(0).putfield(CD_INTERP, "linkFrom", CD_BLOCK);
+            c.aload(IN).loadConstant(e).putfield(CD_INTERP, "linkExit", CD_int);
+            c.aload(IN).lload(PC).putfield(CD_INTERP, "linkFromPc", CD_long);
+        }
+
         /**
-         * Exit to the pc in TMP (jalr): an inline cache of one target. Its slot in Block.next holds the block
-         * last found at the target; when the target is on this block's virtual page (so on its code page) at
-         * that block's start, the block runs from here as after a chainable exit. On a miss the exit names the
-         * slot, so the dispatch loop puts the block it finds there (on the same page only).
+         * Exit to the pc in TMP (jalr): inline caches of one target each, one for targets on this block's page and
+         * one for other pages. The first holds the block last found at a target on this virtual page (so on its
+         * code page), hit when the target is at that block's start; the second the block last found on another
+         * page, hit when the target is the pc it was linked at under the current fetch generation. A hit runs the
+         * block from here as after a chainable exit; on a miss the exit names the slot, so the dispatch loop
+         * puts the block it finds there.
          */
         private void exitIndirect() {
             flush();
@@ -229,16 +262,25 @@ final class Translator {
                 c.lload(TMP).lstore(EXIT_PC).goto_(exit);
                 return;
             }
-            int e = exits++;
-            Label miss = c.newLabel(), plain = c.newLabel();
-            c.lload(TMP).lload(PC).lxor().loadConstant(12).lushr().lconst_0().lcmp().ifne(plain); // another page
-            c.aload(0).getfield(CD_BLOCK, "next", CD_BLOCKS).loadConstant(e).aaload().dup().astore(SUCC);
+            int e = exits;
+            exits += crossPage ? 2 : 1;
+            Label miss = c.newLabel(), plain = c.newLabel(), other = c.newLabel();
+            c.lload(TMP).lload(PC).lxor().loadConstant(12).lushr().lconst_0().lcmp().ifne(crossPage ? other : plain);
+            loadSlot(e);
             c.ifnull(miss);
             c.aload(SUCC).getfield(CD_BLOCK, "start", CD_int).lload(TMP).l2i().loadConstant(0xfff).iand().if_icmpne(miss);
             chainedCall(plain, () -> c.lload(TMP));
-            c.labelBinding(miss);
-            c.aload(IN).aload(0).putfield(CD_INTERP, "linkFrom", CD_BLOCK);
-            c.aload(IN).loadConstant(e).putfield(CD_INTERP, "linkExit", CD_int);
+            unlinked(miss, e);
+            c.goto_(plain);
+            if (crossPage) {
+                Label otherMiss = c.newLabel();
+                c.labelBinding(other);
+                loadSlot(e + 1);
+                c.ifnull(otherMiss);
+                guard(e + 1, otherMiss, () -> c.lload(TMP));
+                chainedCall(plain, () -> c.lload(TMP));
+                unlinked(otherMiss, e + 1);
+            }
             c.labelBinding(plain);
             c.lload(TMP).lstore(EXIT_PC).goto_(exit);
         }
