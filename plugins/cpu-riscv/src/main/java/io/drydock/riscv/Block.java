@@ -19,8 +19,10 @@ package io.drydock.riscv;
  * fetch context, with a change of context (satp, privilege: trap entry, xRET; §4.1.11), and with fence.i,
  * reset and memory-map changes, after which the dispatch loop looks the target up and links it again. The
  * pc compare keeps an alias of the block's own page (another virtual address) from following a link made
- * through the other. A jalr has two slots, inline caches of one target each: on the same virtual page (hit
- * when the target is at the cached block's start) and on another (hit as a cross-page link).
+ * through the other. A jalr to a target on the same virtual page calls the block at the target's slot of its
+ * code page ({@link #page}) when there is one, whatever the target (the interpreter's table dispatch and
+ * function returns change targets all the time); for targets on other pages it has one slot, an inline cache
+ * of one target linked and guarded as a cross-page link.
  */
 abstract class Block {
     /** Guest instructions in the region: the most one pass through it (without a back edge) retires. */
@@ -32,8 +34,11 @@ abstract class Block {
      * ({@link Mmu#fetchGen()}) it was linked under; the link is followed only while both still match.
      */
     final long[] linkPc, linkGen;
-    /** Offset of the first instruction in its page (a jalr's inline cache compares the target with it). */
-    final int start;
+    /**
+     * The translated blocks of this block's code page ({@link CodePage#blocks}), by half-word slot: a jalr to a
+     * target on the same virtual page calls the block there, if any, without a cache.
+     */
+    final Block[] page;
     /**
      * Nesting of chained calls at most (the JVM stack grows by one frame per chained block), read when a block
      * is translated; 0 turns chaining off ({@code -Ddrydock.jit.chain=N}).
@@ -42,12 +47,12 @@ abstract class Block {
     /** 0 turns cross-page links off ({@code -Ddrydock.jit.crosspage=0}): exits then chain on their own page only. */
     static volatile int crossPage = Integer.getInteger("drydock.jit.crosspage", 1);
 
-    Block(int length, int exits, int start) {
+    Block(int length, int exits, Block[] page) {
         this.length = length;
         this.next = new Block[exits];
         this.linkPc = new long[exits];
         this.linkGen = new long[exits];
-        this.start = start;
+        this.page = page;
     }
 
     /**

@@ -42,7 +42,7 @@ import static java.lang.constant.ConstantDescs.*;
  *       once the dispatch loop has linked it, up to {@link Block#chain} blocks deep (-Ddrydock.jit.chain=N,
  *       0: off); a chained call passes on what is left of the budget, and a trap in the successor adds this
  *       block's retired count on its way out. Whether a constant exit leaves the page is known here; such an
- *       exit (and a jalr's second cache) is guarded by the target pc and the fetch generation
+ *       exit (and a jalr's cache for other pages) is guarded by the target pc and the fetch generation
  *       ({@code -Ddrydock.jit.crosspage=0}: not linked).</li>
  * </ul>
  */
@@ -53,7 +53,7 @@ final class Translator {
     private static final ClassDesc CD_BLOCK = ClassDesc.of(Block.class.getName());
     private static final ClassDesc CD_INTERP = Emitter.CD_INTERP;
     private static final ClassDesc CD_SELF = ClassDesc.of(Translator.class.getPackageName() + ".TranslatedBlock");
-    private static final MethodTypeDesc INIT = MethodTypeDesc.of(CD_void, CD_int, CD_int, CD_int);
+    private static final MethodTypeDesc INIT = MethodTypeDesc.of(CD_void, CD_int, CD_int, CD_BLOCK.arrayType());
     private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_long, CD_INTERP, CD_long.arrayType(), CD_long, CD_int, CD_int);
     private static final ClassFile CF = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
             ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofClassLoading(Translator.class.getClassLoader()))));
@@ -77,14 +77,14 @@ final class Translator {
         byte[] bytes = CF.build(CD_SELF, cb -> cb
                 .withSuperclass(CD_BLOCK)
                 .withFlags(ClassFile.ACC_FINAL)
-                .withMethodBody(INIT_NAME, INIT, 0, c -> c.aload(0).iload(1).iload(2).iload(3)
+                .withMethodBody(INIT_NAME, INIT, 0, c -> c.aload(0).iload(1).iload(2).aload(3)
                         .invokespecial(CD_BLOCK, INIT_NAME, INIT).return_())
                 .withMethodBody("run", RUN, ClassFile.ACC_FINAL, c -> exits[0] = new Gen(c, r, (int) pc & 0xfff).body()));
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
             defined.incrementAndGet();
-            return (Block) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, int.class, int.class))
-                    .invoke(r.count(), exits[0], (int) pc & 0xfff);
+            return (Block) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, int.class, Block[].class))
+                    .invoke(r.count(), exits[0], page.blocks);
         } catch (Throwable e) {
             throw new IllegalStateException("block translation failed at pc " + Long.toHexString(pc), e);
         }
@@ -249,12 +249,10 @@ final class Translator {
         }
 
         /**
-         * Exit to the pc in TMP (jalr): inline caches of one target each, one for targets on this block's page and
-         * one for other pages. The first holds the block last found at a target on this virtual page (so on its
-         * code page), hit when the target is at that block's start; the second the block last found on another
-         * page, hit when the target is the pc it was linked at under the current fetch generation. A hit runs the
-         * block from here as after a chainable exit; on a miss the exit names the slot, so the dispatch loop
-         * puts the block it finds there.
+         * Exit to the pc in TMP (jalr). A target on this block's virtual page is on its code page: the block at the
+         * target's slot there (Block.page), when translated, runs from here as after a chainable exit. A target on
+         * another page goes through an inline cache of one target, a cross-page link (Block.linkPc, linkGen); on
+         * a miss the exit names its slot, so the dispatch loop puts the block it finds there.
          */
         private void exitIndirect() {
             flush();
@@ -262,24 +260,21 @@ final class Translator {
                 c.lload(TMP).lstore(EXIT_PC).goto_(exit);
                 return;
             }
-            int e = exits;
-            exits += crossPage ? 2 : 1;
-            Label miss = c.newLabel(), plain = c.newLabel(), other = c.newLabel();
+            Label plain = c.newLabel(), other = c.newLabel();
             c.lload(TMP).lload(PC).lxor().loadConstant(12).lushr().lconst_0().lcmp().ifne(crossPage ? other : plain);
-            loadSlot(e);
-            c.ifnull(miss);
-            c.aload(SUCC).getfield(CD_BLOCK, "start", CD_int).lload(TMP).l2i().loadConstant(0xfff).iand().if_icmpne(miss);
+            c.aload(0).getfield(CD_BLOCK, "page", CD_BLOCKS).lload(TMP).l2i().loadConstant(0xfff).iand().iconst_1().iushr()
+                    .aaload().dup().astore(SUCC);
+            c.ifnull(plain);
             chainedCall(plain, () -> c.lload(TMP));
-            unlinked(miss, e);
-            c.goto_(plain);
             if (crossPage) {
-                Label otherMiss = c.newLabel();
+                int e = exits++;
+                Label miss = c.newLabel();
                 c.labelBinding(other);
-                loadSlot(e + 1);
-                c.ifnull(otherMiss);
-                guard(e + 1, otherMiss, () -> c.lload(TMP));
+                loadSlot(e);
+                c.ifnull(miss);
+                guard(e, miss, () -> c.lload(TMP));
                 chainedCall(plain, () -> c.lload(TMP));
-                unlinked(otherMiss, e + 1);
+                unlinked(miss, e);
             }
             c.labelBinding(plain);
             c.lload(TMP).lstore(EXIT_PC).goto_(exit);

@@ -78,7 +78,7 @@ class CrossPageChainTest extends BareHartTest {
         assertEquals(PASSES, h.x(5));
         Block caller = h.mmu.codePage(VA).blocks[0];
         assertNotNull(caller, "the caller was translated");
-        assertSame(h.mmu.codePage(VA + 0x1000).blocks[0], caller.next[1], "its jalr linked to the block on the other page");
+        assertSame(h.mmu.codePage(VA + 0x1000).blocks[0], caller.next[0], "its jalr linked to the block on the other page");
         runLoop();
         assertEquals(2 * PASSES, h.x(5), "linked and followed");
 
