@@ -86,36 +86,36 @@ final class Fpu extends FpuFastPaths {
 
     /** FADD.D / FADD.S (§11.6). */
     void faddD(int insn, int rm, int fd, int fs1, int fs2) {
-        if (!rne(rm) || !addD(fd, dreg(fs1), dreg(fs2))) faddExact(insn, rm, fd, fs1, fs2, 1);
+        if (!rne(rm) || !addD(fd, dreg(fs1), dreg(fs2))) binaryExact(ADD, insn, rm, fd, fs1, fs2, 1);
     }
 
     void faddS(int insn, int rm, int fd, int fs1, int fs2) {
-        if (!rne(rm) || !addS(fd, sreg(fs1), sreg(fs2))) faddExact(insn, rm, fd, fs1, fs2, 0);
+        if (!rne(rm) || !addS(fd, sreg(fs1), sreg(fs2))) binaryExact(ADD, insn, rm, fd, fs1, fs2, 0);
     }
 
     /** FSUB: a + (−b); negation flips the sign bit exactly (a NaN stays a NaN and declines). */
     void fsubD(int insn, int rm, int fd, int fs1, int fs2) {
-        if (!rne(rm) || !addD(fd, dreg(fs1), -dreg(fs2))) fsubExact(insn, rm, fd, fs1, fs2, 1);
+        if (!rne(rm) || !addD(fd, dreg(fs1), -dreg(fs2))) binaryExact(SUB, insn, rm, fd, fs1, fs2, 1);
     }
 
     void fsubS(int insn, int rm, int fd, int fs1, int fs2) {
-        if (!rne(rm) || !addS(fd, sreg(fs1), -sreg(fs2))) fsubExact(insn, rm, fd, fs1, fs2, 0);
+        if (!rne(rm) || !addS(fd, sreg(fs1), -sreg(fs2))) binaryExact(SUB, insn, rm, fd, fs1, fs2, 0);
     }
 
     void fmulD(int insn, int rm, int fd, int fs1, int fs2) {
-        if (!rne(rm) || !mulD(fd, dreg(fs1), dreg(fs2))) fmulExact(insn, rm, fd, fs1, fs2, 1);
+        if (!rne(rm) || !mulD(fd, dreg(fs1), dreg(fs2))) binaryExact(MUL, insn, rm, fd, fs1, fs2, 1);
     }
 
     void fmulS(int insn, int rm, int fd, int fs1, int fs2) {
-        if (!rne(rm) || !mulS(fd, sreg(fs1), sreg(fs2))) fmulExact(insn, rm, fd, fs1, fs2, 0);
+        if (!rne(rm) || !mulS(fd, sreg(fs1), sreg(fs2))) binaryExact(MUL, insn, rm, fd, fs1, fs2, 0);
     }
 
     void fdivD(int insn, int rm, int fd, int fs1, int fs2) {
-        if (!rne(rm) || !divD(fd, dreg(fs1), dreg(fs2))) fdivExact(insn, rm, fd, fs1, fs2, 1);
+        if (!rne(rm) || !divD(fd, dreg(fs1), dreg(fs2))) binaryExact(DIV, insn, rm, fd, fs1, fs2, 1);
     }
 
     void fdivS(int insn, int rm, int fd, int fs1, int fs2) {
-        if (!rne(rm) || !divS(fd, sreg(fs1), sreg(fs2))) fdivExact(insn, rm, fd, fs1, fs2, 0);
+        if (!rne(rm) || !divS(fd, sreg(fs1), sreg(fs2))) binaryExact(DIV, insn, rm, fd, fs1, fs2, 0);
     }
 
     void fsqrtD(int insn, int rm, int fd, int fs1) {
@@ -137,28 +137,19 @@ final class Fpu extends FpuFastPaths {
             fmaddExact(insn, rm, fd, fs1, fs2, fs3, 0, neg);
     }
 
-    private void faddExact(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
-        int r = enter(insn, rmField);
-        boolean d = fmt != 0;
-        outF(fd, add(in(fs1, d), in(fs2, d), d, r), d);
-    }
+    private static final int ADD = 0, SUB = 1, MUL = 2, DIV = 3;
 
-    private void fsubExact(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
+    /** The exact path of FADD/FSUB/FMUL/FDIV (op one of ADD, SUB, MUL, DIV): the FS and rm checks, then SoftFloat's rules. */
+    private void binaryExact(int op, int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
         int r = enter(insn, rmField);
         boolean d = fmt != 0;
-        outF(fd, add(in(fs1, d), in(fs2, d) ^ sign(d), d, r), d);
-    }
-
-    private void fmulExact(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
-        int r = enter(insn, rmField);
-        boolean d = fmt != 0;
-        outF(fd, mul(in(fs1, d), in(fs2, d), d, r), d);
-    }
-
-    private void fdivExact(int insn, int rmField, int fd, int fs1, int fs2, int fmt) {
-        int r = enter(insn, rmField);
-        boolean d = fmt != 0;
-        outF(fd, div(in(fs1, d), in(fs2, d), d, r), d);
+        long a = in(fs1, d), b = in(fs2, d);
+        outF(fd, switch (op) {
+            case SUB -> add(a, b ^ sign(d), d, r);
+            case MUL -> mul(a, b, d, r);
+            case DIV -> div(a, b, d, r);
+            default -> add(a, b, d, r);
+        }, d);
     }
 
     private void fsqrtExact(int insn, int rmField, int fd, int fs1, int fmt) {
