@@ -126,7 +126,7 @@ final class Mmu {
         lFast = loads.fast; lTag = loads.tag; lAdd = loads.add; lSeg = loads.seg;
         sFast = stores.fast; sTag = stores.tag; sAdd = stores.add; sSeg = stores.seg;
         fTag = fetches.tag; fAdd = fetches.add; fSeg = fetches.seg; fCode = fetches.code;
-        if (h.interpreter != null) h.interpreter.bindTlbs();
+        rebind();
     }
 
     /**
@@ -137,13 +137,18 @@ final class Mmu {
      */
     long fetchGen() { return fetchSet.gen; }
 
+    /** Hands the interpreter the current sets' arrays, the primary segment and the fetch generation again. */
+    private void rebind() {
+        if (h.interpreter != null) h.interpreter.bindTlbs();
+    }
+
     /** Forgets every cached translation of every context (memory-map change, reset, watchpoints). */
     void flushAll() {
         watching = h.debug != null && h.debug.hasWatchpoints();
         breaking = h.debug != null && h.debug.hasBreakpoints();
         contexts.clearAll();
         ramChosen = false; // the memory map may have changed: choose again at the next fill
-        if (h.interpreter != null) h.interpreter.bindTlbs();
+        rebind();
     }
 
     /**
@@ -161,7 +166,7 @@ final class Mmu {
             }
             ram = best == null ? null : best.region().segment();
             ramChosen = true;
-            if (h.interpreter != null) h.interpreter.bindTlbs();
+            rebind();
         }
         return s == ram;
     }
@@ -172,14 +177,14 @@ final class Mmu {
      */
     void fence(boolean allAddresses, long va, boolean allSpaces, long asid) {
         contexts.fence(allAddresses ? -1 : va >>> 12, allSpaces ? -1 : (int) (asid & 0xffff));
-        if (h.interpreter != null) h.interpreter.bindTlbs();
+        rebind();
     }
 
     /** fence.i: forget every decoded instruction. */
     void flushCode() {
         code.clear();
         contexts.clearAll();
-        if (h.interpreter != null) h.interpreter.bindTlbs();
+        rebind();
     }
 
     // ---- translation ----

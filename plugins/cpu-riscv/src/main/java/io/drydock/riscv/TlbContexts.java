@@ -21,16 +21,16 @@ final class TlbContexts {
     static final int BARE = 0;
 
     /** One context's TLBs: load and store (data), or fetch alone. */
-    static final class Set {
+    final class Set {
         long satp;
         int context = -1;
         long used;
         /**
          * Changes whenever this set forgets anything or is given to another context (a value no other set of this
          * hart holds, never reused): a cross-page chained exit ({@link Block}) recorded it when linked and is
-         * followed only while the current fetch set's value is still the same.
+         * followed only while the current fetch set's value is still the same. Set here, where the set forgets.
          */
-        long gen;
+        long gen = ++gens;
         final Tlb first, second;
 
         Set(boolean data) {
@@ -41,11 +41,13 @@ final class TlbContexts {
         void clear() {
             first.clear();
             if (second != null) second.clear();
+            gen = ++gens;
         }
 
         void dropPage(long vpn) {
             first.dropPage(vpn);
             if (second != null) second.dropPage(vpn);
+            gen = ++gens;
         }
     }
 
@@ -74,7 +76,6 @@ final class TlbContexts {
         Set s = sets[victim];
         if (s == null) s = sets[victim] = new Set(isData);
         else s.clear();
-        s.gen = ++gens;
         s.satp = satp;
         s.context = context;
         s.used = ++clock;
@@ -84,7 +85,7 @@ final class TlbContexts {
     /** Memory-map change, reset, watchpoints: every context, the untranslated one included. */
     void clearAll() {
         for (Set s : data) if (s != null) s.clear();
-        for (Set s : fetch) if (s != null) { s.clear(); s.gen = ++gens; }
+        for (Set s : fetch) if (s != null) s.clear();
     }
 
     /**
@@ -103,7 +104,6 @@ final class TlbContexts {
             if (asid != -1 && asidOf(s.satp) != asid) continue;
             if (vpn == -1) s.clear();
             else s.dropPage(vpn);
-            s.gen = ++gens;
         }
     }
 
