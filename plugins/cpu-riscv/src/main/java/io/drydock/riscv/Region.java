@@ -45,7 +45,7 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
         while (n < max && slot < 2048) {
             long w = page.ops[slot];
             if (w == 0) w = page.ops[slot] = mmu.decode(pc + off);
-            if (!Translator.supported(op(w))) break;
+            if (!Insns.translatable(op(w))) break; // rv64gc.insn: not system, not interpreter-only
             ws[n] = w;
             offs[n++] = (short) off;
             off += len(w);

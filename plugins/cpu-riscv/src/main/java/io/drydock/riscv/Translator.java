@@ -90,10 +90,6 @@ final class Translator {
         }
     }
 
-    /** The translator emits op (rv64gc.insn: not system, not interpreter-only). */
-    static boolean supported(int op) {
-        return Insns.translatable(op);
-    }
 
     /** The code generator for one region's {@code run} method. */
     private static final class Gen extends Emitter {
