@@ -94,7 +94,7 @@ drydock_entry() {
             # At System.exit HotSpot waits up to UserThreadWaitAttemptsAtExit x 10 ms (default 30) for Java
             # threads in native code; the console's stdin reader sits in read() whenever stdin stays open (a
             # terminal, a pipe), so every such run ended 300 ms after its guest. The output is flushed before
-            # System.exit (RunMain), so nothing waits on those threads: hello.elf at a pty 463 -> 115 ms wall
+            # RunMain ends the JVM (Runtime.halt, or System.exit under JFR), so nothing waits on those threads: hello.elf at a pty 463 -> 115 ms wall
             # (docs/startup.md, fifth pass).
             ENTRY_OPTS+=(-XX:UserThreadWaitAttemptsAtExit=0)
             ENTRY_MAIN=io.drydock.shell.RunMain

@@ -8,8 +8,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * mmap(2), munmap(2), memfd_create(2), ftruncate(2) and close(2), for the memory backings only: all through
- * {@link NativeCall#ofLongs}'s one FFM shape, so that a cold run links one downcall for guest RAM, not one per
- * function (mmap's link was most of a bare ELF's machine assembly, munmap's most of its shutdown).
+ * {@link NativeCall#ofLongs}'s one FFM shape, so that a cold run links one downcall for its backings, not one
+ * per function (mmap's link was most of a bare ELF's machine assembly, munmap's most of its shutdown; guest RAM
+ * on tmpfs, {@link TmpfsRam}, now needs none).
  */
 final class Mmap {
     private Mmap() {}

@@ -29,7 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * file system, whose shared pages would be written back) with room for the whole size now. A page the
  * tmpfs cannot back later (filled by others meanwhile) raises SIGBUS on the touching access, which
  * {@link RamAccess} classifies as {@link RamAccess.Failure#HOST_FAULT}; anonymous memory in that state
- * would wake the host's OOM killer instead. {@code -Ddrydock.ram.tmpfs=false} turns this off.
+ * would wake the host's OOM killer instead. {@code -Ddrydock.ram.tmpfs=false} turns this off. A process killed
+ * between the file's creation and its unlink (microseconds) leaves an empty {@code drydock-ram-PID-*} file
+ * behind (O_TMPFILE would avoid it, but needs a native call).
  */
 final class TmpfsRam {
     private TmpfsRam() {}
@@ -56,17 +58,39 @@ final class TmpfsRam {
      * miss the host TLB less, which is worth more to a guest than the link saved once.
      */
     static List<Path> directories() {
-        if ("false".equals(System.getProperty("drydock.ram.tmpfs"))) return List.of();
-        try {
-            if (anonymousGetsHugePages(Files.readString(THP_ENABLED))) return List.of();
-        } catch (IOException | RuntimeException e) {
-            // no THP in this kernel: anonymous memory has small pages too
-        }
+        if ("false".equals(System.getProperty("drydock.ram.tmpfs")) || Thp.ALWAYS) return List.of();
         List<Path> dirs = new ArrayList<>(2);
         String runtime = System.getenv("XDG_RUNTIME_DIR");
-        if (runtime != null && runtime.startsWith("/")) dirs.add(Path.of(runtime));
+        if (runtime != null && runtime.startsWith("/") && ours(Path.of(runtime))) dirs.add(Path.of(runtime));
         dirs.add(Path.of("/dev/shm"));
         return dirs;
+    }
+
+    /** THP's mode, read once per process (sysfs; it is the host's, not the machine's). */
+    private static final class Thp {
+        static final boolean ALWAYS = read();
+
+        private static boolean read() {
+            try {
+                return anonymousGetsHugePages(Files.readString(THP_ENABLED));
+            } catch (IOException | RuntimeException e) {
+                return false; // no THP in this kernel: anonymous memory has small pages too
+            }
+        }
+    }
+
+    /**
+     * True when {@code dir} belongs to the user this process runs as and no one else may write in it: an
+     * inherited XDG_RUNTIME_DIR (sudo -E) is another user's, whose tmpfs our RAM must not fill.
+     */
+    private static boolean ours(Path dir) {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(dir);
+            return Files.getOwner(dir).getName().equals(System.getProperty("user.name"))
+                    && !p.contains(PosixFilePermission.GROUP_WRITE) && !p.contains(PosixFilePermission.OTHERS_WRITE);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

@@ -58,7 +58,7 @@ public final class Namespaces {
         try (Arena a = Arena.ofConfined()) {
             long rc = Syscall.call(STATE.get(), Syscall.PIVOT_ROOT, Sys.cstr(a, ".").address(), Sys.cstr(a, putOld).address(), 0, 0, 0, 0);
             if (rc < 0) throw new ErrnoException("pivot_root", NativeCall.errno(STATE.get()), newRoot);
-        } catch (ErrnoException e) { throw e; } catch (Throwable t) { throw new AssertionError(t); }
+        }
         Sys.umount2("/" + putOld, MNT_DETACH);
         chdir("/");
     }

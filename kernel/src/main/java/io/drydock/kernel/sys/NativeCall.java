@@ -77,8 +77,8 @@ public final class NativeCall {
      * A libc function of up to six integer or pointer arguments, called through one shared shape: six
      * {@code long}s in, a {@code long} out, errno captured; call it with {@link #call}. The JDK links a stub
      * per descriptor (a binding class and a dozen lambda forms, which the AOT cache cannot hold: 5-25 ms each
-     * in a cold JVM), so every function declared here costs one link between them: guest RAM's mmap and its
-     * munmap at the machine's close, one link, not two (docs/startup.md, fourth pass).
+     * in a cold JVM), so every function declared here costs one link between them: e.g. anonymous guest RAM's
+     * mmap and its munmap at the machine's close, one link, not two (docs/startup.md, fourth pass).
      *
      * <p>Why this is sound, by the calling conventions (System V AMD64 psABI §3.2.3 "Parameter Passing";
      * AAPCS64, "Parameter passing"): the first six INTEGER-class arguments travel in registers, so a callee

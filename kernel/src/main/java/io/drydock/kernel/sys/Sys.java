@@ -150,7 +150,7 @@ public final class Sys {
             long fd = Syscall.call(state(), Syscall.OPENAT2, dirfd, cstr(a, name).address(), how.address(), 24L, 0, 0);
             if (fd < 0) throw fail("openat2", "dirfd=" + dirfd + ", " + show(name));
             return (int) fd;
-        } catch (ErrnoException e) { throw e; } catch (Throwable t) { throw linkage(t); }
+        }
     }
 
     public static void close(int fd) throws ErrnoException {

@@ -14,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * this one link. {@code syscall} takes its arguments as variadic {@code long}s and passes six to the kernel
  * whatever the call; the unused ones are zero. (A variadic downcall also binds its vector-register count,
  * which spins four method-handle species at the first link: libc functions that are not variadic go
- * through {@link NativeCall#ofLongs} instead, as guest RAM's mmap does.)
+ * through {@link NativeCall#ofLongs} instead, as mmap does.)
  *
  * <p>The numbers are the host architecture's (x86-64: arch/x86/entry/syscalls/syscall_64.tbl; aarch64:
  * include/uapi/asm-generic/unistd.h), chosen once from {@code os.arch}; another architecture gets -1,

@@ -41,7 +41,7 @@ public final class Credentials {
     public static final long SERVING_CAPS = bit(CAP_CHOWN) | bit(CAP_DAC_OVERRIDE) | bit(CAP_DAC_READ_SEARCH)
             | bit(CAP_FOWNER) | bit(CAP_FSETID) | bit(CAP_SETGID) | bit(CAP_SETUID) | bit(CAP_MKNOD) | bit(CAP_SETFCAP);
 
-    // The kernel's one shared shape (NativeCall.ofLongs), linked once for all of them (and for guest RAM):
+    // The kernel's one shared shape (NativeCall.ofLongs), linked once for all of its calls:
     // a cold unikernel run linked capget's, capset's, setfsuid's and geteuid's shapes one by one. Every
     // result here is a C int: narrowed with (int).
     private static final NativeCall SETFSUID = NativeCall.ofLongs("setfsuid");

@@ -24,8 +24,9 @@ final class HostCalls {
     /** sys/resource.h: RLIMIT_NOFILE. */
     private static final int RLIMIT_NOFILE = 7;
 
-    // The kernel's one shared shape (NativeCall.ofLongs): already linked for guest RAM's mmap when the
-    // passthrough starts, so these cost no link of their own (getrlimit's was 7-15 ms of a cold unikernel run).
+    // The kernel's one shared shape (NativeCall.ofLongs): linked once for all of its calls, by whichever comes
+    // first (the FUSE warm-up's thread in a device; guest RAM's mmap only where RAM is not on tmpfs), instead
+    // of one link per function (getrlimit's was 7-15 ms of a cold unikernel run).
     // Every result here is a C int: narrowed with (int).
     private static final NativeCall NAME_TO_HANDLE_AT = NativeCall.ofLongs("name_to_handle_at");
     private static final NativeCall OPEN_BY_HANDLE_AT = NativeCall.ofLongs("open_by_handle_at");
