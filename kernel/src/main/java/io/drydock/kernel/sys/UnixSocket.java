@@ -55,8 +55,30 @@ public final class UnixSocket implements AutoCloseable {
 
     public int fd() { return fd; }
 
-    /** A listening socket bound at {@code path} (which must not exist). */
-    public static UnixSocket listen(String path) throws ErrnoException { return open(path, true); }
+    /**
+     * A listening socket bound at {@code path} (which must not exist). The path appears only once the socket
+     * listens: it is bound and made to listen under a temporary name beside {@code path}, then renamed there.
+     * A client that waits for the file (as scripts wait for a vhost-user socket before starting QEMU) and
+     * connects at once could otherwise come between bind(2) and listen(2) and be refused (ECONNREFUSED).
+     */
+    public static UnixSocket listen(String path) throws ErrnoException {
+        String staging = path + "~" + ProcessHandle.current().pid();
+        if (staging.getBytes(StandardCharsets.UTF_8).length >= SUN_PATH) return open(path, true); // no room for the name: bind in place
+        UnixSocket s = open(staging, true);
+        try {
+            Sys.renameat2(Sys.AT_FDCWD, staging.getBytes(StandardCharsets.UTF_8), Sys.AT_FDCWD, path.getBytes(StandardCharsets.UTF_8),
+                    Sys.RENAME_NOREPLACE);
+            return s;
+        } catch (ErrnoException e) {
+            s.close();
+            try {
+                Sys.unlinkat(Sys.AT_FDCWD, staging.getBytes(StandardCharsets.UTF_8), 0);
+            } catch (ErrnoException ignored) {
+                // nothing was left there
+            }
+            throw e;
+        }
+    }
 
     /** A socket connected to the listener at {@code path}. */
     public static UnixSocket connect(String path) throws ErrnoException { return open(path, false); }
