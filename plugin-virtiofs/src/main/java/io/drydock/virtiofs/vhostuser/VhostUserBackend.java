@@ -309,8 +309,8 @@ public final class VhostUserBackend {
                 r.stop(); // a new kick descriptor restarts the ring from where it stopped
                 r.kickFd = VhostUserRing.replace(r.kickFd, fd);
             }
-            case SET_VRING_CALL -> r.callFd = VhostUserRing.replace(r.callFd, fd);
-            default -> r.errFd = VhostUserRing.replace(r.errFd, fd);
+            case SET_VRING_CALL -> r.replaceCall(fd);
+            default -> r.replaceErr(fd);
         }
         return r;
     }

@@ -9,8 +9,10 @@ import io.drydock.virtiofs.fuse.transport.VirtqueueTransport;
 /**
  * One vring as the frontend configured it (SET_VRING_NUM/ADDR/BASE/KICK/CALL/ERR/ENABLE) and, once started,
  * the {@link ExternalQueue} and {@link VirtqueueTransport} serving it. Configuration is written only by the
- * connection thread; the worker reads {@link #callFd} and {@link #errFd} (volatile: the frontend may replace
- * them while the ring runs) and waits on the kick eventfd through {@link KickDoorbell}.
+ * connection thread; the worker signals {@link #callFd} and {@link #errFd}, which the frontend may replace
+ * while the ring runs (QEMU sends SET_VRING_CALL again right after starting a device), so a signal and a
+ * replacement exclude each other: the old descriptor is closed only when no signal is on its way to it. The
+ * worker waits on the kick eventfd through {@link KickDoorbell}.
  */
 final class VhostUserRing {
     final int index;
@@ -18,8 +20,9 @@ final class VhostUserRing {
     VhostUserMessage.VringAddr addr;       // null until SET_VRING_ADDR
     int base;                              // SET_VRING_BASE: the next avail slot
     int kickFd = -1;
-    volatile int callFd = -1;
-    volatile int errFd = -1;
+    private int callFd = -1;               // guarded by signals
+    private int errFd = -1;                // guarded by signals
+    private final Object signals = new Object();
     volatile boolean enabled;
     ExternalQueue queue;                   // non-null while started
     VirtqueueTransport transport;
@@ -45,8 +48,8 @@ final class VhostUserRing {
     void reset() {
         stop();
         kickFd = replace(kickFd, -1);
-        callFd = replace(callFd, -1);
-        errFd = replace(errFd, -1);
+        replaceCall(-1);
+        replaceErr(-1);
         num = 0;
         addr = null;
         base = 0;
@@ -59,23 +62,35 @@ final class VhostUserRing {
         return fresh;
     }
 
+    /** SET_VRING_CALL: the descriptor to signal used buffers on from now on ({@code -1}: the frontend polls). */
+    void replaceCall(int fd) {
+        synchronized (signals) { callFd = replace(callFd, fd); }
+    }
+
+    /** SET_VRING_ERR: the descriptor to signal a stopped ring on. */
+    void replaceErr(int fd) {
+        synchronized (signals) { errFd = replace(errFd, fd); }
+    }
+
     void interrupt() {
-        int fd = callFd;
-        if (fd < 0) return; // no call descriptor: the frontend polls
-        try {
-            EventFd.signal(fd);
-        } catch (ErrnoException e) {
-            throw new IllegalStateException("vring " + index + " call eventfd: " + e.getMessage(), e);
+        synchronized (signals) {
+            if (callFd < 0) return; // no call descriptor: the frontend polls
+            try {
+                EventFd.signal(callFd);
+            } catch (ErrnoException e) {
+                throw new IllegalStateException("vring " + index + " call eventfd: " + e.getMessage(), e);
+            }
         }
     }
 
     void signalError() {
-        int fd = errFd;
-        if (fd < 0) return;
-        try {
-            EventFd.signal(fd);
-        } catch (ErrnoException e) {
-            // nothing more to tell: the fault is logged
+        synchronized (signals) {
+            if (errFd < 0) return;
+            try {
+                EventFd.signal(errFd);
+            } catch (ErrnoException e) {
+                // nothing more to tell: the fault is logged
+            }
         }
     }
 
