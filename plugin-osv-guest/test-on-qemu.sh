@@ -29,8 +29,13 @@ else scripts/build fs=virtiofs export=all image=cli prebuilt=1 --clean >/dev/nul
 run() { $runner --timeout "${tmo:-60}" "$@" < /dev/null 2>&1 | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 pass=0 fail=0
 ok() { echo "PASS $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); [ -n "${2:-}" ] && echo "$2" | head -20; }
+# A failure shows the vhost-user daemon's output of the run that failed (its warnings say why a ring stopped).
+bad() {
+  echo "FAIL $1"; fail=$((fail + 1)); [ -n "${2:-}" ] && echo "$2" | head -20
+  if [ -s "$VIRTIOFSD_LOG" ]; then echo "-- virtiofsd's output:"; tail -20 "$VIRTIOFSD_LOG"; fi
+}
 tmp=$(mktemp -d /tmp/osv-test.XXXXXX)
+export VIRTIOFSD_LOG="$tmp/virtiofsd.log"
 trap 'rm -rf "$tmp"' EXIT
 
 # 1. cli session
