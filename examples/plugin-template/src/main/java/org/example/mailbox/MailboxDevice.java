@@ -35,7 +35,7 @@ public final class MailboxDevice implements BusDevice {
     private boolean pending;
 
     /**
-     * @param irq       raised while a doorbell is pending ({@link InterruptLine#NONE} when not wired)
+     * @param irq       raised while a doorbell is pending ({@link InterruptLine#none()} when not wired)
      * @param doorbells counts rings
      */
     public MailboxDevice(InterruptLine irq, Counter doorbells) {

@@ -34,7 +34,7 @@ public final class MailboxPart implements MachinePart, DeviceTreeContributor {
     }
 
     @Override public void assemble(MachineAssembly a) {
-        InterruptLine line = InterruptLine.NONE;
+        InterruptLine line = InterruptLine.none();
         if (config.irq() != 0) {
             line = a.services().require(InterruptController.class, config.name()).line(config.irq());
         }

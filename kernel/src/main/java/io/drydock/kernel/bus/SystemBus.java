@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -123,7 +122,7 @@ public final class SystemBus implements MemoryMap {
     }
 
     private void publish(List<BusRegion> next) {
-        next.sort(Comparator.comparingLong(BusRegion::base));
+        next.sort((a, b) -> Long.compare(a.base(), b.base())); // not comparingLong, whose lambda the AOT cache cannot hold
         BusRegion[] array = next.toArray(BusRegion[]::new);
         long[] b = new long[array.length];
         List<RamRegion> ram = new ArrayList<>();

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +80,7 @@ public final class ElfImage {
         symbols = Collections.unmodifiableMap(syms);
         List<Symbol> sorted = new ArrayList<>(syms.values());
         sorted.removeIf(s -> s.value() == 0 || s.type() > 2);
-        sorted.sort(Comparator.comparingLong(Symbol::value));
+        sorted.sort((s, t) -> Long.compare(s.value(), t.value())); // not comparingLong: its lambda is spun at every start
         sortedSymbols = List.copyOf(sorted);
     }
 

@@ -20,5 +20,16 @@ public interface InterruptLine {
     }
 
     /** A line connected to nothing (a device whose interrupt is not wired). */
-    InterruptLine NONE = asserted -> {};
+    static InterruptLine none() { return Unconnected.LINE; }
+
+    /**
+     * What {@link #none()} returns. Not a field of this interface: a field would give it a static initialiser,
+     * and the JDK's AOT cache does not link ahead of time the lambdas that implement an interface with one
+     * (Plic's lines were spun at every start; docs/startup.md, sixth pass).
+     */
+    enum Unconnected implements InterruptLine {
+        LINE;
+
+        @Override public void set(boolean asserted) {}
+    }
 }

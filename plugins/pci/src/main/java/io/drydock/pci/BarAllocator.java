@@ -1,7 +1,6 @@
 package io.drydock.pci;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -19,7 +18,7 @@ final class BarAllocator {
     void assign(List<PciFunction> functions) {
         List<Request> all = new ArrayList<>();
         for (PciFunction f : functions) for (Bar b : f.bars()) all.add(new Request(f, b));
-        all.sort(Comparator.comparingLong((Request r) -> r.bar().size()).reversed());
+        all.sort((a, b) -> Long.compare(b.bar().size(), a.bar().size())); // largest first; a lambda the AOT cache can hold
         long next32 = windows.mmio32Base(), next64 = windows.mmio64Base();
         for (Request r : all) {
             Bar b = r.bar();

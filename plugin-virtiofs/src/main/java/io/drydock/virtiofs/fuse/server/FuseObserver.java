@@ -21,7 +21,19 @@ public interface FuseObserver {
     void onRequest(FuseOpcode opcode, int rawOpcode, long unique, long nodeid, long inBytes, long outBytes, int error,
                    long nanos);
 
-    FuseObserver NONE = (op, raw, unique, nodeid, in, out, error, nanos) -> {};
+    /** One that is told and does nothing. */
+    static FuseObserver none() { return Ignoring.OBSERVER; }
+
+    /**
+     * What {@link #none()} returns. Not a field of this interface: a field would give it a static initialiser,
+     * and the JDK's AOT cache does not link ahead of time the lambdas that implement an interface with one.
+     */
+    enum Ignoring implements FuseObserver {
+        OBSERVER;
+
+        @Override public void onRequest(FuseOpcode opcode, int rawOpcode, long unique, long nodeid, long inBytes,
+                                        long outBytes, int error, long nanos) {}
+    }
 
     /** Both, in order. */
     default FuseObserver andThen(FuseObserver next) {

@@ -48,7 +48,7 @@ public final class FuseServer {
     public FuseServer(FuseFileSystem fs, FuseServerConfig config, DaxWindow dax, FuseObserver observer) {
         this.fs = fs;
         this.config = config;
-        this.observer = observer == null ? FuseObserver.NONE : observer;
+        this.observer = observer == null ? FuseObserver.none() : observer;
         this.dispatcher = new FuseDispatcher(fs, config, dax);
     }
 
