@@ -10,28 +10,34 @@ import static io.drydock.riscv.Csr.*;
 final class Csrs {
     private Csrs() {}
 
-    /** Executes a Zicsr instruction (decoded {@code w}); sets rd. The caller advances pc. */
-    static void execute(Hart h, long w, int insn) {
+    /**
+     * Executes a Zicsr instruction (decoded {@code w}) at {@code h.pc}; sets rd. The caller advances pc. The raw
+     * bits for mtval are fetched only when the access is illegal: fetching them for every CSR instruction was a
+     * page-table walk per instruction (docs/speed.md, session 6).
+     */
+    static void execute(Hart h, long w) {
         int op = Op.op(w), rd = Op.rd(w), rs1 = Op.rs1(w), csr = Op.imm(w) & 0xfff;
         boolean imm = op >= Op.CSRRWI;
         int kind = imm ? op - Op.CSRRWI : op - Op.CSRRW; // 0 write, 1 set, 2 clear
         boolean writes = kind == 0 || rs1 != 0;
-        if (h.priv < ((csr >>> 8) & 3)) throw h.illegal(insn);
-        if (writes && (csr >>> 10) == 3) throw h.illegal(insn);
+        if (h.priv < ((csr >>> 8) & 3)) throw illegal(h);
+        if (writes && (csr >>> 10) == 3) throw illegal(h);
         long old;
         try {
             old = read(h, csr);
+            if (writes) {
+                long src = imm ? rs1 : h.x[rs1];
+                long base = rmwBase(h, csr, old);
+                long v = switch (kind) { case 0 -> src; case 1 -> base | src; default -> base & ~src; };
+                write(h, csr, v);
+            }
         } catch (Trap t) {
-            throw h.illegal(insn); // mtval = the instruction (§3.1.16)
-        }
-        if (writes) {
-            long src = imm ? rs1 : h.x[rs1];
-            long base = rmwBase(h, csr, old);
-            long v = switch (kind) { case 0 -> src; case 1 -> base | src; default -> base & ~src; };
-            write(h, csr, v, insn);
+            throw illegal(h); // read and write raise nothing but illegal instruction; mtval = the instruction (§3.1.16)
         }
         h.x[rd] = old;
     }
+
+    private static Trap illegal(Hart h) { return h.illegal(h.mmu.fetchRaw(h.pc)); }
 
     /**
      * The value a CSRRS/CSRRC modifies. For mip and sip it is the software-writable bits only, not the value
@@ -132,7 +138,8 @@ final class Csrs {
         if (h.fpOff()) throw h.illegal(0);
     }
 
-    static void write(Hart h, int csr, long v, int insn) {
+    /** Writes a CSR (WARL rules); an unknown CSR or a satp write under TVM throws the hart's illegal-instruction Trap. */
+    static void write(Hart h, int csr, long v) {
         switch (csr) {
             case FFLAGS -> { h.fpu.fflags = (int) v & 0x1f; h.fpDirty(); }
             case FRM -> { h.fpu.frm = (int) v & 7; h.fpDirty(); }
@@ -148,7 +155,7 @@ final class Csrs {
             case STVAL -> h.stval = v;
             case SIP -> { long m = h.mideleg & SSIP; h.mipSoft = (h.mipSoft & ~m) | (v & m); } // only SSIP is writable (§4.1.3)
             case SATP -> {
-                if (h.priv == PRIV_S && (h.mstatus & TVM) != 0) throw h.illegal(insn);
+                if (h.priv == PRIV_S && (h.mstatus & TVM) != 0) throw h.illegal(0);
                 long mode = v >>> 60;
                 // §4.1.11: a write with an unsupported MODE has no effect. ASIDLEN = 16 (as QEMU 7.2). Writing satp
                 // invalidates nothing: the MMU selects the TLBs of the new context (TlbContexts).
@@ -187,7 +194,7 @@ final class Csrs {
                         || (csr >= 0xB03 && csr <= 0xB1F) || (csr >= 0x323 && csr <= 0x33F)) {
                     // absent PMP entries and hpm counters: read-only zero (WARL)
                 } else {
-                    throw h.illegal(insn);
+                    throw h.illegal(0);
                 }
             }
         }

@@ -419,7 +419,7 @@ public final class Hart implements Cpu {
         int saved = priv;
         priv = PRIV_M;
         try {
-            Csrs.write(this, number, value, 0);
+            Csrs.write(this, number, value);
         } catch (Trap t) {
             throw new IllegalArgumentException("no CSR " + Csr.name(number));
         } finally {

@@ -68,6 +68,8 @@ final class Mmu {
     private boolean ramChosen;
     /** Leaf level of the last successful {@link #translate} (0 = 4 KiB page). */
     private int leafLevel;
+    /** Whether that translation is global (G set in its leaf or in a PTE above it: priv 1.12 §4.3.1). */
+    private boolean leafGlobal;
     private final HashMap<Long, CodePage> code = new HashMap<>();
     private volatile boolean flushRequested;
     /** True while the machine has watchpoints: loads and stores check them here, and watched pages stay out of the TLBs. */
@@ -201,10 +203,12 @@ final class Mmu {
     long translate(long va, int access) {
         int p = access == FETCH ? h.priv : dataPriv;
         leafLevel = 0;
+        leafGlobal = false;
         if (p == PRIV_M || (h.satp >>> 60) == 0) return va;
         if (((va << 25) >> 25) != va) throw pageFault(access, va); // §4.4.1: bits 63:39 equal bit 38
         while (true) {
             long a = (h.satp & 0xfff_ffff_ffffL) << 12;
+            long g = 0;
             for (int level = 2; level >= 0; level--) {
                 long pteAddr = a + ((va >>> (12 + 9 * level)) & 511) * 8;
                 BusRegion r = h.bus.find(pteAddr);
@@ -215,6 +219,7 @@ final class Mmu {
                 if ((pte & PTE_V) == 0 || ((pte & PTE_R) == 0 && (pte & PTE_W) != 0) || (pte >>> 54) != 0) {
                     throw pageFault(access, va); // step 3; bits 63:54 reserved (no Svnapot/Svpbmt)
                 }
+                g |= pte & PTE_G;
                 if ((pte & (PTE_R | PTE_X)) == 0) {
                     if (level == 0) throw pageFault(access, va);
                     a = ((pte >>> 10) & 0xfff_ffff_ffffL) << 12;
@@ -241,6 +246,7 @@ final class Mmu {
                 }
                 long mask = (1L << (12 + 9 * level)) - 1;
                 leafLevel = level;
+                leafGlobal = g != 0;
                 return ((ppn << 12) & ~mask) | (va & mask);
             }
         }
@@ -287,7 +293,7 @@ final class Mmu {
         if (ram != null) {
             long add = pa - va - ram.base();
             MemorySegment seg = ram.region().segment();
-            if (!watching || !h.debug.watchesPage(va >>> 12)) loads.fill(va >>> 12, seg, add, leafLevel, primary(seg));
+            if (!watching || !h.debug.watchesPage(va >>> 12)) loads.fill(va >>> 12, seg, add, leafLevel, leafGlobal, primary(seg));
             return read(seg, va + add, size);
         }
         if ((pa & (size - 1)) != 0) return loadBytes(va, size);
@@ -318,7 +324,7 @@ final class Mmu {
         if (ram != null && !ram.region().segment().isReadOnly()) {
             long add = pa - va - ram.base();
             MemorySegment seg = ram.region().segment();
-            if (!watching || !h.debug.watchesPage(va >>> 12)) stores.fill(va >>> 12, seg, add, leafLevel, primary(seg));
+            if (!watching || !h.debug.watchesPage(va >>> 12)) stores.fill(va >>> 12, seg, add, leafLevel, leafGlobal, primary(seg));
             write(seg, va + add, size, value);
             return;
         }
@@ -478,7 +484,7 @@ final class Mmu {
         }
         curSeg = ram.region().segment();
         curOff = ppage - ram.base();
-        fetches.fill(vpn, curSeg, curOff, leafLevel, false);
+        fetches.fill(vpn, curSeg, curOff, leafLevel, leafGlobal, false);
         fCode[i] = page;
         return page;
     }

@@ -14,7 +14,7 @@ final class SystemOps {
     static void execute(Hart h, long w) {
         long next = h.pc + len(w);
         switch (op(w)) {
-            case CSRRW, CSRRS, CSRRC, CSRRWI, CSRRSI, CSRRCI -> Csrs.execute(h, w, h.mmu.fetchRaw(h.pc));
+            case CSRRW, CSRRS, CSRRC, CSRRWI, CSRRSI, CSRRCI -> Csrs.execute(h, w);
             case ECALL -> throw h.raise(h.priv == PRIV_M ? Trap.ECALL_M : h.priv == PRIV_S ? Trap.ECALL_S : Trap.ECALL_U, 0);
             // EBREAK: mtval = 0, as QEMU 7.2 does (priv 1.12 §3.1.16 allows the pc or 0)
             case EBREAK -> throw h.raise(Trap.BREAKPOINT, 0);

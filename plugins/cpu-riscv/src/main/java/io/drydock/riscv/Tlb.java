@@ -25,9 +25,22 @@ final class Tlb {
     final long[] fast;
     /** Decoded code pages (fetch TLBs only), else null. */
     final CodePage[] code;
+    /** Per entry: the leaf level of its PTE (bits 0–1) and {@link #GLOBAL}. */
     private final byte[] level = new byte[SIZE];
-    /** Entries filled from superpage leaves (level > 0) since the last clear: 0 means dropPage needs no scan. */
+    /** In {@link #level}: a global mapping (priv 1.12 §4.3.1), which an ASID-specific sfence.vma keeps. */
+    private static final int GLOBAL = 0x10;
+    /** Global entries filled since the last clear: 0 means an ASID fence can clear the whole TLB. */
+    private int globals;
+    /**
+     * The superpages whose pieces were filled since the last clear, as (level, vpn >>> 9 * level) keys, at most
+     * {@link #SUPER_KEYS} different ones ({@code superpages} = their count; more than that: scan on every drop).
+     * A page-specific sfence.vma of a page outside all of them (an OS fencing a user page while its kernel runs
+     * from gigapages) needs no scan of the 1024 entries: a fence per demand-paging fault made that scan, over
+     * every set, 40 % of sys.elf's hart time (docs/speed.md, session 6).
+     */
+    private final long[] superKeys = new long[SUPER_KEYS];
     private int superpages;
+    private static final int SUPER_KEYS = 8;
 
     Tlb(boolean fetch) {
         code = fetch ? new CodePage[SIZE] : null;
@@ -36,7 +49,7 @@ final class Tlb {
     }
 
     /** {@code primary}: {@code s} is the Mmu's primary RAM segment (the entry goes into {@link #fast} too). */
-    void fill(long vpn, MemorySegment s, long addend, int leafLevel, boolean primary) {
+    void fill(long vpn, MemorySegment s, long addend, int leafLevel, boolean global, boolean primary) {
         int i = (int) vpn & MASK;
         if (fast != null) {
             fast[2 * i] = primary ? vpn : -1;
@@ -45,8 +58,28 @@ final class Tlb {
         tag[i] = vpn;
         seg[i] = s;
         add[i] = addend;
-        level[i] = (byte) leafLevel;
-        if (leafLevel > 0) superpages++;
+        level[i] = (byte) (leafLevel | (global ? GLOBAL : 0));
+        if (global) globals++;
+        if (leafLevel > 0) noteSuperpage(vpn, leafLevel);
+    }
+
+    private void noteSuperpage(long vpn, int leafLevel) {
+        long key = ((long) leafLevel << 60) | (vpn >>> (9 * leafLevel));
+        if (superpages > SUPER_KEYS) return; // too many to track: every drop scans
+        for (int k = 0; k < superpages; k++) if (superKeys[k] == key) return;
+        if (superpages < SUPER_KEYS) superKeys[superpages] = key;
+        superpages++;
+    }
+
+    /** True when {@code vpn} may lie in a superpage some entry was filled from since the last clear. */
+    private boolean inSuperpage(long vpn) {
+        if (superpages > SUPER_KEYS) return true;
+        for (int k = 0; k < superpages; k++) {
+            long key = superKeys[k];
+            int l = (int) (key >>> 60);
+            if ((key & ((1L << 60) - 1)) == vpn >>> (9 * l)) return true;
+        }
+        return false;
     }
 
     void clear() {
@@ -56,6 +89,19 @@ final class Tlb {
         if (code != null) Arrays.fill(code, null);
         Arrays.fill(level, (byte) 0);
         superpages = 0;
+        globals = 0;
+    }
+
+    /**
+     * An sfence.vma for one address space (rs2 ≠ x0, every address): priv 1.12 §4.2.1 orders only the
+     * non-global mappings of that space, so global ones (an OS kernel's) stay and need no walk afterwards.
+     */
+    void dropNonGlobal() {
+        if (globals == 0) {
+            clear();
+            return;
+        }
+        for (int i = 0; i < SIZE; i++) if (tag[i] != -1 && (level[i] & GLOBAL) == 0) drop(i, tag[i]);
     }
 
     /**
@@ -64,9 +110,9 @@ final class Tlb {
      */
     void dropPage(long vpn) {
         drop((int) vpn & MASK, vpn);
-        if (superpages == 0) return;
+        if (superpages == 0 || !inSuperpage(vpn)) return;
         for (int i = 0; i < SIZE; i++) {
-            int l = level[i];
+            int l = level[i] & 3;
             if (l > 0 && tag[i] != -1 && (tag[i] >>> (9 * l)) == (vpn >>> (9 * l))) drop(i, tag[i]);
         }
     }

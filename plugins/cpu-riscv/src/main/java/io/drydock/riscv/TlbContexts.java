@@ -44,6 +44,12 @@ final class TlbContexts {
             gen = ++gens;
         }
 
+        void dropNonGlobal() {
+            first.dropNonGlobal();
+            if (second != null) second.dropNonGlobal();
+            gen = ++gens;
+        }
+
         void dropPage(long vpn) {
             first.dropPage(vpn);
             if (second != null) second.dropPage(vpn);
@@ -90,8 +96,9 @@ final class TlbContexts {
 
     /**
      * sfence.vma (priv 1.12 §4.2.1): {@code vpn} -1 for every address, {@code asid} -1 for every address
-     * space. An ASID-specific fence may leave global mappings of that space; dropping them too is allowed
-     * (a TLB may always forget more). The untranslated context holds no page-table data and is kept.
+     * space. An ASID-specific fence of every address keeps the global mappings of that space (they need not be
+     * ordered); one of a single address drops that page's global mapping too (a TLB may always forget more).
+     * The untranslated context holds no page-table data and is kept.
      */
     void fence(long vpn, int asid) {
         fence(data, vpn, asid);
@@ -102,8 +109,9 @@ final class TlbContexts {
         for (Set s : sets) {
             if (s == null || s.context == BARE || s.context == -1) continue;
             if (asid != -1 && asidOf(s.satp) != asid) continue;
-            if (vpn == -1) s.clear();
-            else s.dropPage(vpn);
+            if (vpn != -1) s.dropPage(vpn);
+            else if (asid != -1) s.dropNonGlobal();
+            else s.clear();
         }
     }
 

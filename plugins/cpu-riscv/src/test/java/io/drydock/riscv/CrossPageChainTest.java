@@ -90,10 +90,10 @@ class CrossPageChainTest extends BareHartTest {
         assertEquals(PASSES, h.x(6));
 
         // another address space (satp written; no fence needed for a new root, §4.1.11), then back
-        Csrs.write(h, SATP, sv39(ROOT2), 0);
+        Csrs.write(h, SATP, sv39(ROOT2));
         runLoop();
         assertEquals(PASSES, h.x(7));
-        Csrs.write(h, SATP, sv39(ROOT), 0);
+        Csrs.write(h, SATP, sv39(ROOT));
         runLoop();
         assertEquals(2 * PASSES, h.x(6));
 

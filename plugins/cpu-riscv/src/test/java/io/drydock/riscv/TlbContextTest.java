@@ -48,7 +48,7 @@ class TlbContextTest extends BareHartTest {
         h.enterTrap(Trap.ECALL_S, false, 0);
         assertEquals(PRIV_M, h.priv);
         assertNotEquals(vpn, h.mmu.lTag[i], "M-mode uses its own (untranslated) TLBs");
-        Csrs.write(h, MSCRATCH, 5, 0);
+        Csrs.write(h, MSCRATCH, 5);
         h.setCsr(MSTATUS, h.mstatus | MIE_BIT);
         h.mret();
         assertEquals(PRIV_S, h.priv);
@@ -100,9 +100,9 @@ class TlbContextTest extends BareHartTest {
         bus.write(BASE + 0x9000, 8, 2);
         enter(PRIV_S, sv39(ROOT));
         for (int round = 0; round < 3; round++) {
-            Csrs.write(h, SATP, sv39(ROOT), 0);
+            Csrs.write(h, SATP, sv39(ROOT));
             assertEquals(1, h.mmu.load(VA, 8));
-            Csrs.write(h, SATP, sv39(ROOT2), 0);
+            Csrs.write(h, SATP, sv39(ROOT2));
             assertEquals(2, h.mmu.load(VA, 8));
         }
     }
@@ -137,6 +137,31 @@ class TlbContextTest extends BareHartTest {
     }
 
     @Test
+    void aFenceOutsideTheCachedSuperpagesKeepsThemAndOneInsideDropsThemEvenPastTheTrackedNumber() {
+        // ten 2 MiB leaves at L1 (VA + k * 2 MiB → BASE), more than Tlb tracks by key; piece k at offset (k + 1) pages
+        bus.write(ROOT + 8, 8, pte(L1, PTE_V));
+        for (int k = 0; k < 10; k++) bus.write(L1 + 8L * k, 8, pte(BASE, R | W | A | D | PTE_V));
+        bus.write(L1 + 8L * 10, 8, pte(L0, PTE_V));
+        bus.write(L0, 8, pte(BASE + 0x8000, R | W | A | D | PTE_V));
+        enter(PRIV_S, sv39(ROOT));
+        long va4k = VA + 10 * 0x20_0000L;
+        h.mmu.load(VA + 0x1000, 8);
+        h.mmu.load(va4k, 8);
+        int first = (int) ((VA + 0x1000) >>> 12) & Tlb.MASK;
+        h.mmu.fence(false, va4k, true, 0); // a 4 KiB page in no superpage: the superpage's piece stays
+        assertEquals((VA + 0x1000) >>> 12, h.mmu.lTag[first]);
+        assertEquals(-1, h.mmu.lTag[(int) (va4k >>> 12) & Tlb.MASK]);
+        for (int k = 1; k < 10; k++) h.mmu.load(VA + k * 0x20_0000L + (k + 1) * 0x1000L, 8);
+        long piece9 = VA + 9 * 0x20_0000L + 10 * 0x1000L;
+        assertEquals(piece9 >>> 12, h.mmu.lTag[(int) (piece9 >>> 12) & Tlb.MASK]);
+        h.mmu.fence(false, VA + 9 * 0x20_0000L + 0x5000, true, 0); // another page of superpage 9
+        assertEquals(-1, h.mmu.lTag[(int) (piece9 >>> 12) & Tlb.MASK], "a piece of the fenced superpage is stale");
+        assertEquals((VA + 0x1000) >>> 12, h.mmu.lTag[first], "other superpages stay");
+        h.mmu.fence(false, VA, true, 0);
+        assertEquals(-1, h.mmu.lTag[first]);
+    }
+
+    @Test
     void modifiedPageTableSeenAfterSfenceOfThatAddress() {
         map(ROOT, L1, L0, new long[]{BASE + 0x8000}, R | W);
         bus.write(BASE + 0x8000, 8, 1);
@@ -156,15 +181,38 @@ class TlbContextTest extends BareHartTest {
         map(ROOT2, L1B, L0B, new long[]{BASE + 0x9000}, R | W);
         long a1 = sv39(ROOT) | (1L << 44), a2 = sv39(ROOT2) | (2L << 44);
         enter(PRIV_S, a1);
-        Csrs.write(h, SATP, a1, 0);
+        Csrs.write(h, SATP, a1);
         assertEquals(a1, h.satp, "16 ASID bits (§4.1.11)");
         h.mmu.load(VA, 8);
-        Csrs.write(h, SATP, a2, 0);
+        Csrs.write(h, SATP, a2);
         h.mmu.load(VA, 8);
         int i = (int) (VA >>> 12) & Tlb.MASK;
         h.mmu.fence(true, 0, false, 1);
         assertEquals(VA >>> 12, h.mmu.lTag[i], "ASID 2's entry stays");
-        Csrs.write(h, SATP, a1, 0);
+        Csrs.write(h, SATP, a1);
         assertEquals(-1, h.mmu.lTag[i], "ASID 1's entries are gone");
+    }
+
+    @Test
+    void asidSpecificSfenceKeepsGlobalMappingsAndAGlobalFenceDropsThem() {
+        // page 0 global through its leaf, page 1 not; page 2 of another L1 entry global through the L1 pointer (§4.3.1)
+        map(ROOT, L1, L0, new long[]{BASE + 0x8000, BASE + 0x9000}, R | W);
+        bus.write(L0, 8, pte(BASE + 0x8000, R | W | A | D | PTE_V | 32));
+        long l0g = BASE + 0xa000, vaG = VA + 0x20_0000L;
+        bus.write(L1 + 8, 8, pte(l0g, PTE_V | 32));
+        bus.write(l0g, 8, pte(BASE + 0x9000, R | W | A | D | PTE_V));
+        long a1 = sv39(ROOT) | (1L << 44);
+        enter(PRIV_S, a1);
+        h.mmu.load(VA, 8);
+        h.mmu.load(VA + 0x1000, 8);
+        h.mmu.load(vaG, 8);
+        int i0 = (int) (VA >>> 12) & Tlb.MASK, iG = (int) (vaG >>> 12) & Tlb.MASK;
+        h.mmu.fence(true, 0, false, 1);
+        assertEquals(VA >>> 12, h.mmu.lTag[i0], "a global leaf stays");
+        assertEquals(vaG >>> 12, h.mmu.lTag[iG], "a mapping under a global pointer is global too");
+        assertEquals(-1, h.mmu.lTag[i0 + 1], "the non-global one is gone");
+        h.mmu.fence(true, 0, true, 0);
+        assertEquals(-1, h.mmu.lTag[i0]);
+        assertEquals(-1, h.mmu.lTag[iG]);
     }
 }
