@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -130,5 +131,14 @@ class PluginHostTest {
         Map<String, PluginStatus> all = byId(PluginHost.load(dir, "0.1.0"));
         assertEquals("STARTED", all.get("addon").state());
         assertTrue(all.get("addon").ok());
+    }
+
+    @Test void aPluginsExtensionsOfOnePointComeSortedByTheirAnnotationsOrdinal() throws Exception {
+        // index order later (ordinal 2), sooner (1), plain (no annotation: 0); the annotations are read only to sort
+        PluginJars.write(dir, new PluginJars.Spec("ordered").sources("ordered")
+                .extensions("org.example.ordered.Later", "org.example.ordered.Sooner", "org.example.ordered.Plain"));
+        PluginHost host = PluginHost.load(dir, "0.1.0");
+        assertEquals(List.of("plain", "sooner", "later"), host.extensions(ShellCommand.class).stream()
+                .filter(c -> "ordered".equals(host.pluginOf(c.getClass()))).map(ShellCommand::name).toList());
     }
 }

@@ -1,11 +1,13 @@
 package io.drydock.shell.plugin;
 
 import org.pf4j.ClassLoadingStrategy;
+import org.pf4j.ExtensionWrapper;
 import org.pf4j.LegacyExtensionFinder;
 import org.pf4j.PluginClassLoader;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginLoader;
 import org.pf4j.PluginManager;
+import org.pf4j.PluginState;
 import org.pf4j.processor.LegacyExtensionStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +24,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
@@ -126,6 +131,31 @@ final class ClassPathPlugins {
     LegacyExtensionFinder extensionFinder(PluginManager manager) {
         String only = System.getProperty("drydock.extensions.path");
         return new LegacyExtensionFinder(manager) {
+            /**
+             * PF4J's lookup of one plugin's (or, for a null id, the application's) extensions of {@code type},
+             * with each extension's annotation read only when its ordinal is needed ({@link OrdinalOnDemand}).
+             * PF4J's own lookup still serves the cases where it reads annotations for another reason: checking
+             * an extension's required plugins (some plugin has an optional dependency), and development mode.
+             */
+            @Override public <T> List<ExtensionWrapper<T>> find(Class<T> type, String pluginId) {
+                if (isCheckForExtensionDependencies() || pluginManager.isDevelopment()) return super.find(type, pluginId);
+                List<ExtensionWrapper<T>> found = new ArrayList<>();
+                Set<String> names = findClassNames(pluginId);
+                if (names.isEmpty()) return found;
+                if (pluginId != null && pluginManager.getPlugin(pluginId).getPluginState() != PluginState.STARTED) return found;
+                ClassLoader loader = pluginId == null ? getClass().getClassLoader() : pluginManager.getPluginClassLoader(pluginId);
+                for (String name : names) {
+                    try {
+                        Class<?> c = loader.loadClass(name);
+                        if (type.isAssignableFrom(c)) found.add(new OrdinalOnDemand<>(c, pluginManager.getExtensionFactory()));
+                    } catch (ClassNotFoundException | NoClassDefFoundError e) {
+                        log.error(e.getMessage(), e); // as PF4J's lookup reports an index entry it cannot load
+                    }
+                }
+                Collections.sort(found); // by ordinal, stable, as PF4J sorts: no comparison, no annotation, for one
+                return found;
+            }
+
             @Override public Map<String, Set<String>> readClasspathStorages() {
                 if (jars.isEmpty() && only == null) return super.readClasspathStorages();
                 Set<String> bucket = new HashSet<>();

@@ -286,10 +286,10 @@ final class DrydockPluginManager extends DefaultPluginManager {
             return out;
         }
         for (ExtensionWrapper<T> w : wrappers) {
-            Class<?> cls = w.getDescriptor().extensionClass;
             try {
                 out.add(w.getExtension());
             } catch (RuntimeException | LinkageError e) {
+                Class<?> cls = w.getDescriptor().extensionClass; // here only: the descriptor reads the annotation (OrdinalOnDemand)
                 PluginWrapper p = whichPlugin(cls);
                 String id = p == null ? "(application)" : p.getPluginId();
                 List<String> list = extensionProblems.computeIfAbsent(id, k -> new ArrayList<>());
