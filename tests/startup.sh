@@ -6,7 +6,8 @@
 #     its end (the cli's `exit 7`), a missing file relative to the caller's directory
 #  2. --log goes cold (process-wide levels), and a server whose jars changed asks for a cold run and stops
 #  3. the server stops by itself when idle
-#  4. the AOT cache is stale after a jar changes and is then not used
+#  4. the AOT cache is stale after a jar changes and is then not used; a bare ELF's command line gets its own
+#     cache (run-elf), any other run.aot
 set -uo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 cd "$root"
@@ -80,8 +81,20 @@ if [[ -f build/aot/run.aot ]]; then
     else ok "a jar newer than the AOT cache makes it stale"; fi
     DRYDOCK_AOT_SYNC=1 drydock_aot "$root" run 2>/dev/null
     aot_cache_fresh build/aot/run.aot "${ENTRY_WATCH[@]}" && ok "scripts/aot records a fresh one" || bad "the AOT cache was not re-recorded"
+    DRYDOCK_AOT_SYNC=1 drydock_aot "$root" run-elf 2>/dev/null
+    aot_cache_fresh build/aot/run-elf.aot "${ENTRY_WATCH[@]}" && ok "and the bare ELF's as well" || bad "the bare ELF's AOT cache was not re-recorded"
 else
     echo "skip: no AOT cache recorded (scripts/aot)"
 fi
+picked=""
+for line in "--kernel a.elf" "--kernel=a.elf -m 64M --harts 2 --append x --timeout 5" "-s --kernel a.elf" \
+            "--kernel a.elf --device mailbox,irq=9" "--kernel=a.elf --virtio-fs-dir=d" "--kernel a.elf --dax 1G" \
+            "--virtio-fs-dir=d -e /hello" "-e /hello" "--help" ""; do
+    read -r -a words <<< "$line"
+    drydock_run_cache "${words[@]}"
+    picked+="$RUN_CACHE "
+done
+[[ "$picked" == "run-elf run-elf run-elf run run run run run run run " ]] && ok "a bare ELF's command line picks run-elf.aot, any other run.aot" \
+    || bad "the AOT cache picked for a command line" "$picked"
 echo "startup: $pass passed, $fail failed"
 [[ $fail == 0 ]]

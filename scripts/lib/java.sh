@@ -52,6 +52,7 @@ drydock_select_java() {
 # class and arguments of the training run), ENTRY_WATCH (array: files and directories whose change makes
 # the cache stale).
 #   run        scripts/run: a lean class path (no Groovy, no JLine, no picocli), only what a boot loads
+#   run-elf    the same JVM as run, its cache trained on the bare ELF alone (drydock_run_cache picks it)
 #   drydock    scripts/drydock: the shell, every jar of build/lib
 #   virtiofsd  scripts/virtiofsd: plugin-virtiofs's jar and its dependencies (trained by scripts/aot itself)
 drydock_entry() {
@@ -63,7 +64,7 @@ drydock_entry() {
     # plugins/cpu-riscv/docs/speed.md, "JVM flags measured".
     ENTRY_WATCH=()
     case "$name" in
-        run)
+        run|run-elf)
             ENTRY_CP=""
             # drydock-run.jar: the shell's classes without the manifest Class-Path that would drag all of
             # build/lib in (shell/pom.xml); a build from before it existed runs with drydock-shell.jar.
@@ -99,6 +100,7 @@ drydock_entry() {
             ENTRY_OPTS+=(-XX:UserThreadWaitAttemptsAtExit=0)
             ENTRY_MAIN=io.drydock.shell.RunMain
             ENTRY_TRAIN=(io.drydock.shell.AotTraining)
+            [[ "$name" == run-elf ]] && ENTRY_TRAIN=(io.drydock.shell.AotTraining --bare-elf)
             ENTRY_WATCH=("$lib"/*.jar "$root"/build/plugins/*.jar) ;;
         drydock)
             ENTRY_CP=""
@@ -117,6 +119,24 @@ drydock_entry() {
             IFS=: read -r -a ENTRY_WATCH <<< "$ENTRY_CP" ;;
         *) echo "drydock_entry: unknown entry point '$name'" >&2; return 2 ;;
     esac
+}
+
+# drydock_run_cache ARG...: RUN_CACHE=run-elf for scripts/run's command line of a bare ELF (--kernel, and no
+# option of the unikernel, virtio-fs, DAX or a plugin's device), else run. Every class the AOT cache holds is
+# loaded when the JVM starts, and run.aot's unikernel classes (FUSE, virtio, PCI, four more jars' protection
+# domains) cost a bare ELF ~10 ms of CPU for nothing (docs/startup.md, sixth pass). Either cache serves any
+# run; a misjudged command line only starts slower.
+drydock_run_cache() {
+    local a kernel=0
+    RUN_CACHE=run
+    for a in "$@"; do
+        case "$a" in
+            --kernel|--kernel=*) kernel=1 ;;
+            -e|--execute|--execute=*|--image|--image=*|--virtio-fs*|--dax|--dax=*|--device|--device=*) return 0 ;;
+        esac
+    done
+    (( kernel )) && RUN_CACHE=run-elf
+    return 0
 }
 
 # drydock_aot ROOT NAME: sets AOT_OPTS (array) to use the entry point's AOT cache, build/aot/NAME.aot, when

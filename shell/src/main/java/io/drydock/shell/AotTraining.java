@@ -14,7 +14,8 @@ import java.util.List;
  * loaded and linked, method profiles): what an entry point does at start, done once, so that every later
  * start maps it instead. {@code run} boots the bare hello ELF and the unikernel's /hello (when its root file
  * system is there) and prints the help, all in one JVM, so one cache serves every kind of scripts/run;
- * their console output is thrown away.
+ * their console output is thrown away. With {@code --bare-elf} ({@code run-elf}) it boots the ELF alone: a
+ * JVM loads every class of its cache at start, and a bare ELF needs none of the unikernel's.
  */
 public final class AotTraining {
     private AotTraining() {}
@@ -22,21 +23,27 @@ public final class AotTraining {
     public static void main(String[] args) {
         LogProvider.select();
         Path home = Path.of(System.getProperty("drydock.home", "."));
-        System.exit(runAll(home, null) == 0 ? 0 : 1);
+        boolean bareElf = args.length > 0 && args[0].equals("--bare-elf");
+        System.exit(runAll(home, null, bareElf) == 0 ? 0 : 1);
+    }
+
+    /** Every training boot of {@code run}: a warm run server warms itself up with the same boots. */
+    static int runAll(Path home, RunMain.PluginSource plugins) {
+        return runAll(home, plugins, false);
     }
 
     /**
-     * Runs every training boot with its console thrown away; returns how many did not exit 0 (each is
-     * reported on standard error). A warm run server warms itself up with the same boots.
+     * Runs the training boots (only the bare ELF's when {@code bareElf}) with their console thrown away;
+     * returns how many did not exit 0 (each is reported on standard error).
      */
-    static int runAll(Path home, RunMain.PluginSource plugins) {
+    private static int runAll(Path home, RunMain.PluginSource plugins, boolean bareElf) {
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
         List<String[]> runs = new ArrayList<>();
-        runs.add(new String[]{"--help"});
+        if (!bareElf) runs.add(new String[]{"--help"});
         Path elf = home.resolve("plugins/cpu-riscv/guest/hello.elf");
         if (Files.isRegularFile(elf)) runs.add(new String[]{"--kernel", elf.toString()});
         Path export = home.resolve("build/export");
-        if (Files.isRegularFile(export.resolve("hello"))) {
+        if (!bareElf && Files.isRegularFile(export.resolve("hello"))) {
             runs.add(new String[]{"--virtio-fs-dir=" + export, "-e", "/hello"});
         }
         int failed = 0;
