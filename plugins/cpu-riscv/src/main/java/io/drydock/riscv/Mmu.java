@@ -68,6 +68,10 @@ final class Mmu {
     private boolean ramChosen;
     /** Leaf level of the last successful {@link #translate} (0 = 4 KiB page). */
     private int leafLevel;
+    /** The RAM region of the last page-table walk ({@link #walkRegion}): its segment, base and size - 7. */
+    private BusRegion.Ram walkRam;
+    private MemorySegment walkSeg;
+    private long walkBase, walkEnd;
     /** Whether that translation is global (G set in its leaf or in a PTE above it: priv 1.12 §4.3.1). */
     private boolean leafGlobal;
     private final HashMap<Long, CodePage> code = new HashMap<>();
@@ -149,6 +153,7 @@ final class Mmu {
         watching = h.debug != null && h.debug.hasWatchpoints();
         breaking = h.debug != null && h.debug.hasBreakpoints();
         contexts.clearAll();
+        walkRam = null;
         ramChosen = false; // the memory map may have changed: choose again at the next fill
         rebind();
     }
@@ -211,10 +216,11 @@ final class Mmu {
             long g = 0;
             for (int level = 2; level >= 0; level--) {
                 long pteAddr = a + ((va >>> (12 + 9 * level)) & 511) * 8;
-                BusRegion r = h.bus.find(pteAddr);
-                if (!(r instanceof BusRegion.Ram ram) || !ram.contains(pteAddr, 8)) throw accessFault(access, va);
-                MemorySegment seg = ram.region().segment();
-                long off = pteAddr - ram.base();
+                BusRegion.Ram ram = walkRam;
+                if (ram == null || Long.compareUnsigned(pteAddr - walkBase, walkEnd) >= 0) ram = walkRegion(pteAddr);
+                if (ram == null) throw accessFault(access, va);
+                MemorySegment seg = walkSeg;
+                long off = pteAddr - walkBase;
                 long pte = seg.get(LE64, off);
                 if ((pte & PTE_V) == 0 || ((pte & PTE_R) == 0 && (pte & PTE_W) != 0) || (pte >>> 54) != 0) {
                     throw pageFault(access, va); // step 3; bits 63:54 reserved (no Svnapot/Svpbmt)
@@ -250,6 +256,20 @@ final class Mmu {
                 return ((ppn << 12) & ~mask) | (va & mask);
             }
         }
+    }
+
+    /**
+     * The RAM region holding the page-table entry at {@code pa}, kept for the next walk's entries (a system's page
+     * tables are in one region: a bus search per level was most of a walk's cost); null when {@code pa} is not RAM.
+     * Dropped by {@link #flushAll} (a memory-map change).
+     */
+    private BusRegion.Ram walkRegion(long pa) {
+        if (!(h.bus.find(pa) instanceof BusRegion.Ram ram) || !ram.contains(pa, 8)) return null;
+        walkRam = ram;
+        walkSeg = ram.region().segment();
+        walkBase = ram.base();
+        walkEnd = ram.size() - 7; // pa - walkBase below this (unsigned): all 8 bytes inside, as contains(pa, 8)
+        return ram;
     }
 
     /**

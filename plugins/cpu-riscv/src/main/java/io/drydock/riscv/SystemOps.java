@@ -5,8 +5,8 @@ import static io.drydock.riscv.Op.*;
 
 /**
  * Instructions that end an interpreter block: Zicsr, ECALL/EBREAK, xRET, WFI, FENCE.I, SFENCE.VMA. Run
- * with the hart's pc and counters in its fields; they set pc and retire themselves (or throw a
- * {@link Trap}, leaving pc at the instruction).
+ * with the hart's pc and counters in its fields; they set pc and retire themselves, take their trap (ECALL,
+ * EBREAK), or throw a {@link Trap}, leaving pc at the instruction.
  */
 final class SystemOps {
     private SystemOps() {}
@@ -15,9 +15,17 @@ final class SystemOps {
         long next = h.pc + len(w);
         switch (op(w)) {
             case CSRRW, CSRRS, CSRRC, CSRRWI, CSRRSI, CSRRCI -> Csrs.execute(h, w);
-            case ECALL -> throw h.raise(h.priv == PRIV_M ? Trap.ECALL_M : h.priv == PRIV_S ? Trap.ECALL_S : Trap.ECALL_U, 0);
+            // ECALL and EBREAK trap by design: taken here (xepc = this pc, nothing retired), not thrown — a Trap thrown
+            // through HotSpot's compiled frames costs its exception unwinding on every system call
+            case ECALL -> {
+                h.enterTrap(h.priv == PRIV_M ? Trap.ECALL_M : h.priv == PRIV_S ? Trap.ECALL_S : Trap.ECALL_U, false, 0);
+                return;
+            }
             // EBREAK: mtval = 0, as QEMU 7.2 does (priv 1.12 §3.1.16 allows the pc or 0)
-            case EBREAK -> throw h.raise(Trap.BREAKPOINT, 0);
+            case EBREAK -> {
+                h.enterTrap(Trap.BREAKPOINT, false, 0);
+                return;
+            }
             case MRET -> {
                 if (h.priv != PRIV_M) throw h.illegal(0x30200073);
                 h.mret();

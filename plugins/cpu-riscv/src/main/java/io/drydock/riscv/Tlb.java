@@ -41,6 +41,15 @@ final class Tlb {
     private final long[] superKeys = new long[SUPER_KEYS];
     private int superpages;
     private static final int SUPER_KEYS = 8;
+    /**
+     * The indices filled since the last clear, while there are at most {@link #LOG} ({@code fills} counts on to
+     * LOG + 1): clearing then resets those entries instead of all 1024. An OS's per-address-space fence (sys.elf's
+     * unmapping, Linux's flush of an mm) clears sets that hold a few dozen pages; the arrays' full fill (about
+     * 40 KB per set) was 4–5 % of sys.elf's hart samples in a warm JVM (docs/speed.md, session 6).
+     */
+    private final short[] filled = new short[LOG];
+    private int fills = LOG + 1; // the arrays start as zeros, not -1: the first clear is a full one
+    private static final int LOG = 64;
 
     Tlb(boolean fetch) {
         code = fetch ? new CodePage[SIZE] : null;
@@ -51,6 +60,8 @@ final class Tlb {
     /** {@code primary}: {@code s} is the Mmu's primary RAM segment (the entry goes into {@link #fast} too). */
     void fill(long vpn, MemorySegment s, long addend, int leafLevel, boolean global, boolean primary) {
         int i = (int) vpn & MASK;
+        if (fills < LOG) filled[fills] = (short) i;
+        if (fills <= LOG) fills++;
         if (fast != null) {
             fast[2 * i] = primary ? vpn : -1;
             fast[2 * i + 1] = addend;
@@ -83,11 +94,16 @@ final class Tlb {
     }
 
     void clear() {
-        Arrays.fill(tag, -1);
-        if (fast != null) Arrays.fill(fast, -1);
-        Arrays.fill(seg, null);
-        if (code != null) Arrays.fill(code, null);
-        Arrays.fill(level, (byte) 0);
+        if (fills <= LOG) {
+            for (int k = 0; k < fills; k++) reset(filled[k]);
+        } else {
+            Arrays.fill(tag, -1);
+            if (fast != null) Arrays.fill(fast, -1);
+            Arrays.fill(seg, null);
+            if (code != null) Arrays.fill(code, null);
+            Arrays.fill(level, (byte) 0);
+        }
+        fills = 0;
         superpages = 0;
         globals = 0;
     }
@@ -118,7 +134,10 @@ final class Tlb {
     }
 
     private void drop(int i, long vpn) {
-        if (tag[i] != vpn) return;
+        if (tag[i] == vpn) reset(i);
+    }
+
+    private void reset(int i) {
         tag[i] = -1;
         if (fast != null) fast[2 * i] = -1;
         seg[i] = null;

@@ -215,4 +215,23 @@ class TlbContextTest extends BareHartTest {
         assertEquals(-1, h.mmu.lTag[i0]);
         assertEquals(-1, h.mmu.lTag[iG]);
     }
+
+    @Test
+    void anAddressSpaceFenceForgetsEveryEntryWhetherFewOrManyWereFilled() {
+        // Tlb resets the entries it logged when at most 64 were filled since the last clear, else all of them
+        long[] pas = new long[80];
+        java.util.Arrays.fill(pas, BASE + 0x8000);
+        map(ROOT, L1, L0, pas, R | W);
+        long a1 = sv39(ROOT) | (1L << 44);
+        enter(PRIV_S, a1);
+        for (int many : new int[]{3, 80, 64, 65}) {
+            for (int k = 0; k < many; k++) h.mmu.load(VA + k * 0x1000L, 8);
+            h.mmu.fence(true, 0, false, 1);
+            for (int k = 0; k < 80; k++) {
+                int i = (int) ((VA >>> 12) + k) & Tlb.MASK;
+                assertEquals(-1, h.mmu.lTag[i], many + " filled, entry " + k);
+                assertEquals(-1, h.mmu.lFast[2 * i], many + " filled, fast entry " + k);
+            }
+        }
+    }
 }
