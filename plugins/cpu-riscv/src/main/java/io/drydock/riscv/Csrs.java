@@ -13,9 +13,10 @@ final class Csrs {
     /**
      * Executes a Zicsr instruction (decoded {@code w}) at {@code h.pc}; sets rd. The caller advances pc. The raw
      * bits for mtval are fetched only when the access is illegal: fetching them for every CSR instruction was a
-     * page-table walk per instruction (docs/speed.md, session 6).
+     * page-table walk per instruction (docs/speed.md, session 6). True when the access is quiet: it wrote nothing
+     * or only a CSR that no pending-interrupt check, translation context or code page depends on ({@link #quiet}).
      */
-    static void execute(Hart h, long w) {
+    static boolean execute(Hart h, long w) {
         int op = Op.op(w), rd = Op.rd(w), rs1 = Op.rs1(w), csr = Op.imm(w) & 0xfff;
         boolean imm = op >= Op.CSRRWI;
         int kind = imm ? op - Op.CSRRWI : op - Op.CSRRW; // 0 write, 1 set, 2 clear
@@ -35,6 +36,20 @@ final class Csrs {
             throw illegal(h); // read and write raise nothing but illegal instruction; mtval = the instruction (§3.1.16)
         }
         h.x[rd] = old;
+        return !writes || quiet(csr);
+    }
+
+    /**
+     * CSRs whose writes need no interrupt check right after them and change no translation: the trap-handling
+     * scratch, epc, cause and tval registers and the FP CSRs — what an OS's trap entry and exit write. A write of
+     * any other (status, ie, ip, satp, delegation, counters, vectors) ends the interpreter's run (§3.1.9: an
+     * interrupt it enables is taken before the next instruction).
+     */
+    private static boolean quiet(int csr) {
+        return switch (csr) {
+            case SSCRATCH, SEPC, SCAUSE, STVAL, MSCRATCH, MEPC, MCAUSE, MTVAL, FFLAGS, FRM, FCSR -> true;
+            default -> false;
+        };
     }
 
     private static Trap illegal(Hart h) { return h.illegal(h.mmu.fetchRaw(h.pc)); }

@@ -71,4 +71,31 @@ class CsrTest extends BareHartTest {
         assertEquals(0x41, new Inspector(h).csr("fcsr").value());
         assertEquals(0, h.mstatus & Csr.FS, "reading does not turn FP on");
     }
+
+    @Test
+    void aQuietCsrWriteKeepsTheRunGoingAndStepStaysExact() {
+        // mscratch is quiet (Csrs.quiet): the interpreter's run goes on after it, within the budget step(n) gives
+        load(csrrw(0, Csr.MSCRATCH, 1), addi(2, 2, 1), csrrs(3, Csr.MSCRATCH, 0), addi(2, 2, 1), addi(2, 2, 1));
+        h.setX(1, 0x1234);
+        assertEquals(3, h.step(3));
+        assertEquals(BASE + 12, h.pc());
+        assertEquals(1, h.x(2));
+        assertEquals(0x1234, h.x(3));
+        assertEquals(3, h.instructionsRetired());
+    }
+
+    @Test
+    void anMieWriteThatEnablesAPendingInterruptIsTakenBeforeTheNextInstruction() {
+        // priv 1.12 §3.1.9: not quiet, so the run ends and the hart checks interrupts before the addi
+        load(csrrs(0, Csr.MIE, 1), addi(2, 2, 1));
+        bus.write(BASE + 0x100, 4, addi(0, 0, 0)); // the handler: a nop
+        h.mtvec = BASE + 0x100;
+        h.mstatus |= Csr.MIE_BIT;
+        h.setX(1, Csr.MSIP);
+        h.setInterrupt(Csr.MSIP, true);
+        h.step(2);
+        assertEquals(0, h.x(2), "the addi did not run");
+        assertEquals(BASE + 4, h.mepc);
+        assertEquals((1L << 63) | 3, h.mcause);
+    }
 }
