@@ -117,6 +117,10 @@ final class Tlb {
             clear();
             return;
         }
+        if (fills <= LOG) { // every entry in use is in the log: look at those only
+            for (int k = 0; k < fills; k++) if ((level[filled[k]] & GLOBAL) == 0) reset(filled[k]);
+            return;
+        }
         for (int i = 0; i < SIZE; i++) if (tag[i] != -1 && (level[i] & GLOBAL) == 0) drop(i, tag[i]);
     }
 

@@ -234,4 +234,23 @@ class TlbContextTest extends BareHartTest {
             }
         }
     }
+
+    @Test
+    void anAddressSpaceFenceKeepsTheGlobalEntryWhetherFewOrManyWereFilled() {
+        // the global page at index 80 of the same L0 table; 3 or 80 non-global ones before it (Tlb's log, or a full scan)
+        long[] pas = new long[81];
+        java.util.Arrays.fill(pas, BASE + 0x8000);
+        map(ROOT, L1, L0, pas, R | W);
+        bus.write(L0 + 8L * 80, 8, pte(BASE + 0x9000, R | W | A | D | PTE_V | 32));
+        long vaG = VA + 80 * 0x1000L;
+        enter(PRIV_S, sv39(ROOT) | (1L << 44));
+        for (int many : new int[]{3, 80}) {
+            h.mmu.load(vaG, 8);
+            for (int k = 0; k < many; k++) h.mmu.load(VA + k * 0x1000L, 8);
+            h.mmu.fence(true, 0, false, 1);
+            assertEquals(vaG >>> 12, h.mmu.lTag[(int) (vaG >>> 12) & Tlb.MASK], many + " filled: the global entry stays");
+            for (int k = 0; k < many; k++) assertEquals(-1, h.mmu.lTag[(int) ((VA >>> 12) + k) & Tlb.MASK], many + " filled, entry " + k);
+            h.mmu.fence(true, 0, true, 0);
+        }
+    }
 }
