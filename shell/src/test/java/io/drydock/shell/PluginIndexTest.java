@@ -41,6 +41,44 @@ class PluginIndexTest {
         assertTrue(lean.problems().isEmpty());
     }
 
+    private static List<String> extensionsOf(PluginHost host, String id) {
+        return host.extensions(Object.class).stream().filter(e -> id.equals(host.pluginOf(e.getClass())))
+                .map(e -> e.getClass().getName()).toList();
+    }
+
+    private static List<PluginStatus> statusOf(PluginHost host, Set<String> ids) {
+        return host.status().stream().filter(s -> ids.contains(s.id())).toList();
+    }
+
+    /**
+     * A run by the index takes each plugin's descriptor and extension index from the index, not the jar: the
+     * same extensions in the same order, the same version, dependencies and Plugin-Requires, so a Drydock of
+     * another version disables the same plugin with the same message as a full load would.
+     */
+    @Test void aRunByTheIndexSeesTheSameDescriptorsAndExtensionsAsAFullLoad() throws Exception {
+        PluginJars.write(dir, PluginJars.fakeBoard().manifest("Plugin-Requires", ">=0.1.0")
+                .manifest("Plugin-Description", "a board\twith a backslash \\ in its description")
+                .manifest("Plugin-Provider", "Example").manifest("Plugin-License", "MIT"));
+        PluginJars.write(dir, new PluginJars.Spec("unrelated"));
+        PluginJars.write(dir, new PluginJars.Spec("addon").version("2.0.0-rc1").manifest("Plugin-Dependencies", "fakeboard@>=1.0.0"));
+        PluginHost full = PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"));
+        assertTrue(full.problems().isEmpty());
+        assertTrue(Files.readString(dir.resolve(".plugin-words")).contains("org.example.fakeboard.FakeCommand"));
+
+        PluginHost lean = PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"));
+        assertEquals(Set.of("fakeboard", "addon"), started(lean));
+        assertEquals(extensionsOf(full, "fakeboard"), extensionsOf(lean, "fakeboard"));
+        assertEquals(3, extensionsOf(lean, "fakeboard").size());
+        assertEquals(statusOf(full, Set.of("fakeboard", "addon")), statusOf(lean, Set.of("fakeboard", "addon")));
+
+        PluginHost older = PluginHost.loadFor(dir, "0.0.9", List.of("fakeboard"));
+        PluginStatus board = statusOf(older, Set.of("fakeboard")).getFirst();
+        assertEquals("DISABLED", board.state());
+        assertEquals("requires Drydock >=0.1.0, this is 0.0.9", board.problem());
+        assertEquals(statusOf(PluginHost.load(dir, "0.0.9"), Set.of("fakeboard", "addon")),
+                statusOf(older, Set.of("fakeboard", "addon")));
+    }
+
     @Test void aChangedOrAddedJarMakesTheIndexStale() throws Exception {
         threePlugins();
         PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"));

@@ -33,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -126,11 +127,18 @@ final class ClassPathPlugins {
      * those are read through each plugin's own loader, as for any plugin. When {@code drydock.extensions.path}
      * names the class-path entries that can hold the application's own index (scripts/run names Drydock's
      * jars), only those are read: the class loader's lookup opens every jar on the class path, and parsing
-     * their central directories (interpreted, in a cold JVM) was 30-50 ms of a bare ELF's start.
+     * their central directories (interpreted, in a cold JVM) was 30-50 ms of a bare ELF's start. The plugins'
+     * own indexes come from {@code indexed} when it answers (the plugin index, PluginIndex).
      */
-    LegacyExtensionFinder extensionFinder(PluginManager manager) {
+    LegacyExtensionFinder extensionFinder(PluginManager manager, Supplier<Map<String, Set<String>>> indexed) {
         String only = System.getProperty("drydock.extensions.path");
         return new LegacyExtensionFinder(manager) {
+            /** The plugins' extension indexes from the plugin index when the run was chosen by it, else PF4J's read. */
+            @Override public Map<String, Set<String>> readPluginsStorages() {
+                Map<String, Set<String>> known = indexed.get();
+                return known != null ? known : super.readPluginsStorages();
+            }
+
             /**
              * PF4J's lookup of one plugin's (or, for a null id, the application's) extensions of {@code type},
              * with each extension's annotation read only when its ordinal is needed ({@link OrdinalOnDemand}).

@@ -23,9 +23,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.ZipFile;
 
 /**
@@ -48,6 +50,9 @@ final class DrydockPluginManager extends DefaultPluginManager {
      * and the extension finder before this class's fields are set: no initializer here, or it would reset it.
      */
     private ClassPathPlugins classPath;
+
+    /** The plugin index the loaded jars were chosen by ({@link #restrictTo}); null for a full load. */
+    private PluginIndex index;
 
     /** Drydock's version as given (shown in messages), e.g. 0.1.0-SNAPSHOT. */
     private final String drydockVersion;
@@ -88,8 +93,12 @@ final class DrydockPluginManager extends DefaultPluginManager {
         };
     }
 
-    /** From now on {@link #loadPlugins()} loads only {@code jars} (in that order), not the whole directory. */
-    void restrictTo(List<Path> jars) {
+    /**
+     * From now on {@link #loadPlugins()} loads only {@code jars} (in that order), not the whole directory, and
+     * takes their descriptors and extension indexes from {@code index} (PluginIndex) instead of the jars.
+     */
+    void restrictTo(List<Path> jars, PluginIndex index) {
+        this.index = index;
         List<Path> only = List.copyOf(jars);
         pluginRepository = new PluginRepository() {
             @Override public List<Path> getPluginPaths() { return only; }
@@ -120,10 +129,25 @@ final class DrydockPluginManager extends DefaultPluginManager {
 
     @Override protected ExtensionFinder createExtensionFinder() {
         DefaultExtensionFinder finder = new DefaultExtensionFinder(this) {
-            { finders.clear(); add(classPath().extensionFinder(DrydockPluginManager.this)); }
+            { finders.clear(); add(classPath().extensionFinder(DrydockPluginManager.this, DrydockPluginManager.this::indexedExtensions)); }
         };
         addPluginStateListener(finder);
         return finder;
+    }
+
+    /**
+     * Each loaded plugin's extension class names by plugin id, in PF4J's order, from the plugin index; null
+     * when a plugin is not in it (a full load: then PF4J reads each plugin's {@code META-INF/extensions.idx}).
+     */
+    Map<String, Set<String>> indexedExtensions() {
+        if (index == null) return null;
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (PluginWrapper w : getPlugins()) {
+            PluginIndex.Entry e = index.entryOf(w.getPluginPath());
+            if (e == null || !e.id().equals(w.getPluginId())) return null;
+            out.put(w.getPluginId(), new HashSet<>(e.extensions()));
+        }
+        return out;
     }
 
     /** PF4J answers by class loader; a class-path plugin's classes are the application loader's, so by jar. */
@@ -207,7 +231,7 @@ final class DrydockPluginManager extends DefaultPluginManager {
      * Which descriptor a jar gets is unchanged.
      */
     @Override protected PluginDescriptorFinder createPluginDescriptorFinder() {
-        return new CompoundPluginDescriptorFinder()
+        PluginDescriptorFinder pf4j = new CompoundPluginDescriptorFinder()
                 .add(new PropertiesPluginDescriptorFinder() {
                     @Override public boolean isApplicable(Path pluginPath) {
                         return super.isApplicable(pluginPath)
@@ -215,6 +239,18 @@ final class DrydockPluginManager extends DefaultPluginManager {
                     }
                 })
                 .add(new ManifestPluginDescriptorFinder());
+        return new PluginDescriptorFinder() { // a jar chosen by the plugin index: its descriptor as indexed
+            @Override public boolean isApplicable(Path pluginPath) { return indexed(pluginPath) != null || pf4j.isApplicable(pluginPath); }
+
+            @Override public PluginDescriptor find(Path pluginPath) {
+                PluginIndex.Entry e = indexed(pluginPath);
+                return e != null ? e.descriptor() : pf4j.find(pluginPath);
+            }
+        };
+    }
+
+    private PluginIndex.Entry indexed(Path pluginPath) {
+        return index == null ? null : index.entryOf(pluginPath);
     }
 
     /** Whether the zip or jar file has an entry {@code name}; false when it cannot be read as one. */

@@ -73,7 +73,7 @@ public final class PluginHost {
         if (jars != null) {
             long t0 = System.nanoTime();
             DrydockPluginManager m = new DrydockPluginManager(List.of(dir), drydockVersion);
-            m.restrictTo(jars);
+            m.restrictTo(jars, index);
             m.loadPlugins();
             m.startPlugins();
             m.checkExtensionClasses();
@@ -83,7 +83,8 @@ public final class PluginHost {
         }
         PluginHost host = load(dir, drydockVersion);
         if (Files.isDirectory(dir) && host.problems().isEmpty()) {
-            PluginIndex.write(dir, host.manager.getStartedPlugins(), host.extensions(MachineWord.class), host);
+            PluginIndex.write(dir, host.manager.getStartedPlugins(), host.extensions(MachineWord.class), host,
+                    host.manager::getExtensionClassNames);
         }
         return host;
     }

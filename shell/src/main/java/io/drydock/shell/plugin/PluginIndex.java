@@ -1,7 +1,9 @@
 package io.drydock.shell.plugin;
 
 import io.drydock.kernel.spi.MachineWord;
+import org.pf4j.DefaultPluginDescriptor;
 import org.pf4j.PluginDependency;
+import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginWrapper;
 
 import java.io.IOException;
@@ -12,11 +14,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Which plugin of a directory provides which machine word, remembered from a full load so that
@@ -25,16 +29,30 @@ import java.util.TreeMap;
  * directory holds exactly those jars, unchanged. A full load that found any problem writes no index, so a
  * broken plugin is always reported by the next run.
  *
+ * <p>It also holds what PF4J read from each jar: the plugin descriptor (from plugin.properties or the
+ * manifest) and the plugin's extension index ({@code META-INF/extensions.idx}). A run that loads by the index
+ * takes both from here, so it does not open a plugin jar for them: PF4J opened each jar three times (the
+ * properties finder's test, the manifest, the extension index through the plugin's loader), 2-5 ms apiece in a
+ * cold JVM (docs/startup.md, sixth pass, continued); a class-path plugin's classes come from the AOT cache.
+ *
  * <p>What is loaded for a set of words: the plugins providing them, their dependencies, and every add-on of
  * those (a plugin that provides no word of its own and whose dependencies are all loaded, like the DAX
  * window for virtio-fs).
  */
 final class PluginIndex {
     static final String FILE = ".plugin-words";
-    private static final String HEADER = "# drydock plugin index: jar size mtime id dependencies words";
+    private static final String HEADER = "# drydock plugin index 2: jar size mtime id dependencies words"
+            + " | description class version requires provider license dependency-specs extensions";
+    private static final int FIELDS = 14;
+    /** A field that was null (fields are escaped, so no real value reads so). */
+    private static final String NULL = "\\-";
 
-    /** One plugin jar. */
-    record Entry(String jar, long size, long mtime, String id, List<String> dependencies, List<String> words) {}
+    /**
+     * One plugin jar: {@code descriptor} is a copy of the one PF4J read, {@code extensions} the class names of its
+     * extension index (in a HashSet, as PF4J's own lookup collects them).
+     */
+    record Entry(String jar, long size, long mtime, String id, List<String> dependencies, List<String> words,
+                 PluginDescriptor descriptor, Set<String> extensions) {}
 
     private final Map<String, Entry> byJar;
 
@@ -49,8 +67,9 @@ final class PluginIndex {
             if (lines.isEmpty() || !lines.getFirst().equals(HEADER)) return null;
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.split("\t", -1);
-                if (f.length != 6) return null;
-                entries.put(f[0], new Entry(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), f[3], list(f[4]), list(f[5])));
+                if (f.length != FIELDS) return null;
+                entries.put(f[0], new Entry(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), f[3], list(f[4]), list(f[5]),
+                        descriptor(f), new HashSet<>(list(f[13]))));
             }
             Map<String, long[]> jars = jars(dir);
             if (jars == null || !jars.keySet().equals(entries.keySet())) return null;
@@ -68,7 +87,8 @@ final class PluginIndex {
      * Writes the index of a full load of {@code dir}; nothing when a plugin had a problem or the directory
      * holds anything but jars (PF4J also loads zips and directories; those are always loaded in full).
      */
-    static void write(Path dir, List<PluginWrapper> started, Collection<MachineWord> words, PluginHost host) {
+    static void write(Path dir, List<PluginWrapper> started, Collection<MachineWord> words, PluginHost host,
+                      Function<String, Set<String>> extensionsOf) {
         try {
             Map<String, long[]> jars = jars(dir);
             if (jars == null || jars.size() != started.size()) return;
@@ -79,9 +99,17 @@ final class PluginIndex {
                 if (stat == null) return;
                 List<String> mine = new ArrayList<>();
                 for (MachineWord word : words) if (w.getPluginId().equals(host.pluginOf(word.getClass()))) mine.add(word.name());
-                List<String> deps = w.getDescriptor().getDependencies().stream().map(PluginDependency::getPluginId).toList();
+                PluginDescriptor d = w.getDescriptor();
+                List<String> deps = d.getDependencies().stream().map(PluginDependency::getPluginId).toList();
+                List<String> specs = new ArrayList<>();
+                for (PluginDependency p : d.getDependencies()) {
+                    specs.add(p.getPluginId() + (p.isOptional() ? "?" : "") + "@" + p.getPluginVersionSupport());
+                }
                 out.add(String.join("\t", jar, Long.toString(stat[0]), Long.toString(stat[1]), w.getPluginId(),
-                        String.join(",", deps), String.join(",", mine)));
+                        String.join(",", deps), String.join(",", mine),
+                        escape(d.getPluginDescription()), escape(d.getPluginClass()), escape(d.getVersion()),
+                        escape(d.getRequires()), escape(d.getProvider()), escape(d.getLicense()),
+                        escape(String.join(",", specs)), String.join(",", extensionsOf.apply(w.getPluginId()))));
             }
             Path tmp = Files.createTempFile(dir, FILE, ".tmp");
             Files.write(tmp, out, StandardCharsets.UTF_8);
@@ -137,6 +165,50 @@ final class PluginIndex {
             }
         }
         return out;
+    }
+
+    /** The indexed descriptor of {@code jar} (a path in the indexed directory), or null when it is not indexed. */
+    Entry entryOf(Path jar) {
+        Path name = jar.getFileName();
+        return name == null ? null : byJar.get(name.toString());
+    }
+
+    /** The descriptor of an index line, as PF4J's finders made it (a plugin id, a dependency spec never holds a comma). */
+    private static PluginDescriptor descriptor(String[] f) {
+        DefaultPluginDescriptor d = new DefaultPluginDescriptor(f[3], unescape(f[6]), unescape(f[7]), unescape(f[8]),
+                unescape(f[9]), unescape(f[10]), unescape(f[11]));
+        for (String spec : list(unescape(f[12]))) d.addDependency(new PluginDependency(spec));
+        return d;
+    }
+
+    /** A descriptor field on one line of the index: backslash, tab, CR and LF escaped; null as {@value #NULL}. */
+    static String escape(String s) {
+        if (s == null) return NULL;
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\\' -> b.append("\\\\");
+                case '\t' -> b.append("\\t");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    static String unescape(String s) {
+        if (s.equals(NULL)) return null;
+        if (s.indexOf('\\') < 0) return s;
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\' || i + 1 == s.length()) { b.append(c); continue; }
+            char e = s.charAt(++i);
+            b.append(switch (e) { case 't' -> '\t'; case 'n' -> '\n'; case 'r' -> '\r'; default -> e; });
+        }
+        return b.toString();
     }
 
     private static List<String> list(String field) {
