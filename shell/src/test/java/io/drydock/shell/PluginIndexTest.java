@@ -42,7 +42,7 @@ class PluginIndexTest {
     }
 
     private static List<String> extensionsOf(PluginHost host, String id) {
-        return host.extensions(Object.class).stream().filter(e -> id.equals(host.pluginOf(e.getClass())))
+        return host.extensions(Object.class).stream().filter(e -> java.util.Objects.equals(id, host.pluginOf(e.getClass())))
                 .map(e -> e.getClass().getName()).toList();
     }
 
@@ -77,6 +77,38 @@ class PluginIndexTest {
         assertEquals("requires Drydock >=0.1.0, this is 0.0.9", board.problem());
         assertEquals(statusOf(PluginHost.load(dir, "0.0.9"), Set.of("fakeboard", "addon")),
                 statusOf(older, Set.of("fakeboard", "addon")));
+    }
+
+    /**
+     * scripts/run names the class-path entries that hold the application's extension index
+     * (drydock.extensions.path); the plugin index keeps what they held, and is stale when they change or other
+     * entries are named.
+     */
+    @Test void theApplicationsExtensionIndexIsKeptWhileItsJarsAreUnchanged(@TempDir Path lib) throws Exception {
+        threePlugins();
+        Path app = PluginJars.write(lib, new PluginJars.Spec("app").extensions("java.lang.Object"));
+        Path other = PluginJars.write(lib, new PluginJars.Spec("other"));
+        String was = System.getProperty("drydock.extensions.path");
+        try {
+            System.setProperty("drydock.extensions.path", app + java.io.File.pathSeparator + lib.resolve("missing.jar"));
+            PluginHost full = PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"));
+            assertEquals(3, started(full).size());
+            PluginHost lean = PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"));
+            assertEquals(2, started(lean).size());
+            assertEquals(List.of("java.lang.Object"), extensionsOf(lean, null).stream().filter(n -> n.startsWith("java.")).toList());
+            assertEquals(extensionsOf(full, null), extensionsOf(lean, null));
+
+            Files.setLastModifiedTime(app, FileTime.fromMillis(Files.getLastModifiedTime(app).toMillis() + 5000));
+            assertEquals(3, started(PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"))).size(), "changed application jar: full load");
+            assertEquals(2, started(PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"))).size(), "index rewritten");
+
+            System.setProperty("drydock.extensions.path", other.toString());
+            PluginHost elsewhere = PluginHost.loadFor(dir, "0.1.0", List.of("fakeboard"));
+            assertEquals(3, started(elsewhere).size(), "other application entries: full load");
+            assertTrue(extensionsOf(elsewhere, null).stream().noneMatch(n -> n.startsWith("java.")));
+        } finally {
+            if (was == null) System.clearProperty("drydock.extensions.path"); else System.setProperty("drydock.extensions.path", was);
+        }
     }
 
     @Test void aChangedOrAddedJarMakesTheIndexStale() throws Exception {

@@ -128,10 +128,12 @@ final class ClassPathPlugins {
      * names the class-path entries that can hold the application's own index (scripts/run names Drydock's
      * jars), only those are read: the class loader's lookup opens every jar on the class path, and parsing
      * their central directories (interpreted, in a cold JVM) was 30-50 ms of a bare ELF's start. The plugins'
-     * own indexes come from {@code indexed} when it answers (the plugin index, PluginIndex).
+     * own indexes come from {@code indexed}, and the application's from {@code indexedApplication}, when they
+     * answer (the plugin index, PluginIndex, which holds both as read from the same jars).
      */
-    LegacyExtensionFinder extensionFinder(PluginManager manager, Supplier<Map<String, Set<String>>> indexed) {
-        String only = System.getProperty("drydock.extensions.path");
+    LegacyExtensionFinder extensionFinder(PluginManager manager, Supplier<Map<String, Set<String>>> indexed,
+                                          Supplier<Set<String>> indexedApplication) {
+        String only = applicationIndexPath();
         return new LegacyExtensionFinder(manager) {
             /** The plugins' extension indexes from the plugin index when the run was chosen by it, else PF4J's read. */
             @Override public Map<String, Set<String>> readPluginsStorages() {
@@ -167,8 +169,11 @@ final class ClassPathPlugins {
             @Override public Map<String, Set<String>> readClasspathStorages() {
                 if (jars.isEmpty() && only == null) return super.readClasspathStorages();
                 Set<String> bucket = new HashSet<>();
+                Set<String> known = only == null ? null : indexedApplication.get();
                 try {
-                    if (only != null) {
+                    if (known != null) {
+                        bucket.addAll(known);
+                    } else if (only != null) {
                         for (String entry : only.split(File.pathSeparator)) if (!entry.isEmpty()) readIndex(Path.of(entry), bucket);
                     } else {
                         Enumeration<URL> urls = ClassPathPlugins.class.getClassLoader().getResources(LegacyExtensionStorage.EXTENSIONS_RESOURCE);
@@ -188,6 +193,14 @@ final class ClassPathPlugins {
                 return result;
             }
         };
+    }
+
+    /**
+     * The class-path entries that can hold the application's own extension index, as scripts/run names them
+     * (the system property {@code drydock.extensions.path}); null when not named (then the whole class path).
+     */
+    static String applicationIndexPath() {
+        return System.getProperty("drydock.extensions.path");
     }
 
     /** Adds the extension index of one class-path entry (a jar or a directory; none there is fine) to {@code bucket}. */

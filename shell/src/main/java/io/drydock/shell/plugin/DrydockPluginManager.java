@@ -129,7 +129,8 @@ final class DrydockPluginManager extends DefaultPluginManager {
 
     @Override protected ExtensionFinder createExtensionFinder() {
         DefaultExtensionFinder finder = new DefaultExtensionFinder(this) {
-            { finders.clear(); add(classPath().extensionFinder(DrydockPluginManager.this, DrydockPluginManager.this::indexedExtensions)); }
+            { finders.clear(); add(classPath().extensionFinder(DrydockPluginManager.this,
+                    DrydockPluginManager.this::indexedExtensions, DrydockPluginManager.this::indexedApplicationExtensions)); }
         };
         addPluginStateListener(finder);
         return finder;
@@ -148,6 +149,11 @@ final class DrydockPluginManager extends DefaultPluginManager {
             out.put(w.getPluginId(), new HashSet<>(e.extensions()));
         }
         return out;
+    }
+
+    /** The application's extension class names from the plugin index; null for a full load. */
+    Set<String> indexedApplicationExtensions() {
+        return index == null ? null : index.application();
     }
 
     /** PF4J answers by class loader; a class-path plugin's classes are the application loader's, so by jar. */

@@ -68,7 +68,8 @@ public final class PluginHost {
      */
     public static PluginHost loadFor(Path directory, String drydockVersion, Collection<String> words) {
         Path dir = directory.toAbsolutePath().normalize();
-        PluginIndex index = Files.isDirectory(dir) ? PluginIndex.read(dir) : null;
+        String applicationPath = ClassPathPlugins.applicationIndexPath();
+        PluginIndex index = Files.isDirectory(dir) ? PluginIndex.read(dir, applicationPath) : null;
         List<Path> jars = index == null ? null : index.jarsFor(dir, words);
         if (jars != null) {
             long t0 = System.nanoTime();
@@ -84,7 +85,7 @@ public final class PluginHost {
         PluginHost host = load(dir, drydockVersion);
         if (Files.isDirectory(dir) && host.problems().isEmpty()) {
             PluginIndex.write(dir, host.manager.getStartedPlugins(), host.extensions(MachineWord.class), host,
-                    host.manager::getExtensionClassNames);
+                    host.manager::getExtensionClassNames, applicationPath);
         }
         return host;
     }

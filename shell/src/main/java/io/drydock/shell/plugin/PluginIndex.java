@@ -34,6 +34,9 @@ import java.util.function.Function;
  * takes both from here, so it does not open a plugin jar for them: PF4J opened each jar three times (the
  * properties finder's test, the manifest, the extension index through the plugin's loader), 2-5 ms apiece in a
  * cold JVM (docs/startup.md, sixth pass, continued); a class-path plugin's classes come from the AOT cache.
+ * When the application's own extension indexes are read from named class-path entries
+ * ({@code drydock.extensions.path}, scripts/run), the index also holds those entries' sizes, modification
+ * times and extension class names, and is believed only while they too are unchanged.
  *
  * <p>What is loaded for a set of words: the plugins providing them, their dependencies, and every add-on of
  * those (a plugin that provides no word of its own and whose dependencies are all loaded, like the DAX
@@ -46,6 +49,8 @@ final class PluginIndex {
     private static final int FIELDS = 14;
     /** A field that was null (fields are escaped, so no real value reads so). */
     private static final String NULL = "\\-";
+    /** The first field of the line of the application's extensions (no jar is named so: a jar's name ends in .jar). */
+    private static final String APPLICATION = "@application";
 
     /**
      * One plugin jar: {@code descriptor} is a copy of the one PF4J read, {@code extensions} the class names of its
@@ -55,18 +60,33 @@ final class PluginIndex {
                  PluginDescriptor descriptor, Set<String> extensions) {}
 
     private final Map<String, Entry> byJar;
+    /** The application's extension class names read from {@code applicationPath}; null when that was not given. */
+    private final Set<String> application;
 
-    private PluginIndex(Map<String, Entry> byJar) { this.byJar = byJar; }
+    private PluginIndex(Map<String, Entry> byJar, Set<String> application) {
+        this.byJar = byJar;
+        this.application = application;
+    }
 
-    /** The index of {@code dir}, or null when there is none or it no longer matches the jars there. */
-    static PluginIndex read(Path dir) {
+    /**
+     * The index of {@code dir}, or null when there is none or it no longer matches the jars there; with an
+     * {@code applicationPath} (the class-path entries that hold the application's extension indexes), also
+     * null when the index was not written with the same entries or they changed since.
+     */
+    static PluginIndex read(Path dir, String applicationPath) {
         Path file = dir.resolve(FILE);
         Map<String, Entry> entries = new TreeMap<>();
+        Set<String> application = null;
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             if (lines.isEmpty() || !lines.getFirst().equals(HEADER)) return null;
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.split("\t", -1);
+                if (f[0].equals(APPLICATION)) { // path, stamps, extensions
+                    if (f.length != 4) return null;
+                    if (f[1].equals(applicationPath) && f[2].equals(stamps(applicationPath))) application = new HashSet<>(list(f[3]));
+                    continue;
+                }
                 if (f.length != FIELDS) return null;
                 entries.put(f[0], new Entry(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), f[3], list(f[4]), list(f[5]),
                         descriptor(f), new HashSet<>(list(f[13]))));
@@ -77,10 +97,28 @@ final class PluginIndex {
                 long[] now = jars.get(e.jar());
                 if (now[0] != e.size() || now[1] != e.mtime()) return null;
             }
+            if (applicationPath != null && application == null) return null;
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        return new PluginIndex(entries);
+        return new PluginIndex(entries, application);
+    }
+
+    /** The application's extension class names, as read from the class-path entries given to {@link #read}; else null. */
+    Set<String> application() { return application; }
+
+    /**
+     * Size and modification time of each entry of {@code path} (for a directory, of the extension index in it;
+     * -1 for what does not exist), e.g. {@code 5120:1796606246654,-1:-1}.
+     */
+    private static String stamps(String path) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String entry : path.split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (Files.isDirectory(p)) p = p.resolve(org.pf4j.processor.LegacyExtensionStorage.EXTENSIONS_RESOURCE);
+            out.add(Files.isRegularFile(p) ? Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis() : "-1:-1");
+        }
+        return String.join(",", out);
     }
 
     /**
@@ -88,7 +126,7 @@ final class PluginIndex {
      * holds anything but jars (PF4J also loads zips and directories; those are always loaded in full).
      */
     static void write(Path dir, List<PluginWrapper> started, Collection<MachineWord> words, PluginHost host,
-                      Function<String, Set<String>> extensionsOf) {
+                      Function<String, Set<String>> extensionsOf, String applicationPath) {
         try {
             Map<String, long[]> jars = jars(dir);
             if (jars == null || jars.size() != started.size()) return;
@@ -110,6 +148,10 @@ final class PluginIndex {
                         escape(d.getPluginDescription()), escape(d.getPluginClass()), escape(d.getVersion()),
                         escape(d.getRequires()), escape(d.getProvider()), escape(d.getLicense()),
                         escape(String.join(",", specs)), String.join(",", extensionsOf.apply(w.getPluginId()))));
+            }
+            if (applicationPath != null) {
+                out.add(String.join("\t", APPLICATION, applicationPath, stamps(applicationPath),
+                        String.join(",", extensionsOf.apply(null))));
             }
             Path tmp = Files.createTempFile(dir, FILE, ".tmp");
             Files.write(tmp, out, StandardCharsets.UTF_8);
