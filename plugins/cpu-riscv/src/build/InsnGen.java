@@ -340,6 +340,8 @@ public final class InsnGen {
             case Un u -> u.op().equals("!") ? negate(u.e(), len) : u.op() + paren(u.e(), len);
             case Cast c -> "(" + c.to() + ") " + paren(c.e(), len);
             case Bin b -> paren(b.l(), len) + " " + b.op() + " " + paren(b.r(), len);
+            // a comparison's 1 or 0 (slt, sltu...) without a conditional branch, for the reason given at taken()
+            case Cond c when isLit(c.a(), 1) && isLit(c.b(), 0) && taken(c.c(), len) != null -> "(long) " + taken(c.c(), len);
             case Cond c -> java(c.c(), len) + " ? " + java(c.a(), len) + " : " + java(c.b(), len);
             case Call c -> (c.f().scope().equals("fpu") ? "fpu." : "") + c.f().name() + "(" + String.join(", ", c.args().stream().map(a -> java(a, len)).toList()) + ")";
             // unsigned compare: flip the sign bits, compare signed
@@ -376,7 +378,13 @@ public final class InsnGen {
                 case "call" -> b.append(v).append("; ");
                 case "throw" -> { b.append("throw ").append(v).append("; "); ends = true; }
                 case "goto" -> { b.append(jumpTo(s.e(), len)); ends = true; }
-                case "if" -> b.append("if (").append(java(s.cond(), len)).append(") { ").append(jumpTo(s.e(), len)).append("} ");
+                case "if" -> {
+                    String tk = loop && isPcRelative(s.e()) ? taken(s.cond(), len) : null;
+                    if (tk == null) b.append("if (").append(java(s.cond(), len)).append(") { ").append(jumpTo(s.e(), len)).append("} ");
+                    else b.append("taken = ").append(tk).append("; pc += ").append(len).append(" + ((")
+                            .append(java(((Bin) s.e()).r(), len)).append(" - ").append(len).append(") & -taken); ");
+                    ends = tk != null; // the next pc is set either way
+                }
                 default -> throw new IllegalStateException(s.kind());
             }
             if (!loop && (s.kind().equals("goto") || s.kind().equals("if"))) throw new IllegalArgumentException(n.name() + ": a jump in fpOp");
@@ -384,6 +392,38 @@ public final class InsnGen {
         if (!ends && loop) b.append("pc += ").append(len).append("; ");
         return b.toString().strip();
     }
+
+    /**
+     * A pc-relative conditional branch's condition as an int 0 or 1 computed without a conditional branch
+     * (Interpreter.bEq, bLt, bLtu), or null when it has no such form. The case then sets the next pc by
+     * arithmetic and leaves the direction to one test after the switch shared by every branch case (and slt/sltu
+     * their result): C2 compiles
+     * execute from a profile, and a branch case whose direction the profile had not seen was compiled as a trap
+     * that threw the whole method away when first met (docs/speed.md, session 6).
+     */
+    static String taken(E c, int len) {
+        return switch (c) {
+            case Ltu l -> "bLtu(" + java(l.a(), len) + ", " + java(l.b(), len) + ")";
+            case Un u when u.op().equals("!") -> { String t = taken(u.e(), len); yield t == null ? null : "(" + t + " ^ 1)"; }
+            case Bin b when integral(b.l()) && integral(b.r()) -> { // int operands widen to long, as in Java's compare
+                String l = java(b.l(), len), r = java(b.r(), len);
+                yield switch (b.op()) {
+                    case "==" -> "bEq(" + l + ", " + r + ")";
+                    case "!=" -> "(bEq(" + l + ", " + r + ") ^ 1)";
+                    case "<" -> "bLt(" + l + ", " + r + ")";
+                    case ">=" -> "(bLt(" + l + ", " + r + ") ^ 1)";
+                    case ">" -> "bLt(" + r + ", " + l + ")";
+                    case "<=" -> "(bLt(" + r + ", " + l + ") ^ 1)";
+                    default -> null;
+                };
+            }
+            default -> null;
+        };
+    }
+
+    static boolean isLit(E e, long v) { return e instanceof Lit l && l.value() == v; }
+
+    static boolean integral(E e) { return typeOf(e) == T.LONG || typeOf(e) == T.INT; }
 
     static String jumpTo(E target, int len) {
         String set = isPcRelative(target) ? "pc += " + java(((Bin) target).r(), len) : "pc = " + java(target, len);

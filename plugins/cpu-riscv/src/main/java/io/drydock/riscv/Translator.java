@@ -68,11 +68,16 @@ final class Translator {
 
     /**
      * The block starting at {@code pc} on {@code page} (the page codePage() last returned, so undecoded slots
-     * can be decoded), or null when its first instruction is not translatable.
+     * can be decoded), or null when its first instruction is not translatable; then the slot's heat goes to
+     * {@link CodePage#NEVER} here, not in the dispatch loop: C2 compiled the loop's test of the result as a trap
+     * (never null in its profile) that threw the whole of Interpreter.execute away at the first refusal.
      */
     static Block translate(Mmu mmu, CodePage page, long pc) {
         Region r = Region.form(mmu, page, pc, Region.MAX);
-        if (r == null) return null;
+        if (r == null) {
+            page.heat[((int) pc & 0xfff) >>> 1] = CodePage.NEVER;
+            return null;
+        }
         int[] exits = new int[1];
         byte[] bytes = CF.build(CD_SELF, cb -> cb
                 .withSuperclass(CD_BLOCK)
