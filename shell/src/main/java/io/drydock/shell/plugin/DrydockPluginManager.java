@@ -282,6 +282,10 @@ final class DrydockPluginManager extends DefaultPluginManager {
                 if (Modifier.isAbstract(type.getModifiers()) || !Plugin.class.isAssignableFrom(type)) {
                     throw new PluginRuntimeException("Plugin-Class " + name + " is not a concrete org.pf4j.Plugin");
                 }
+                // PF4J's own class (a manifest with an empty Plugin-Class, as this repository's plugins have):
+                // what the reflective path below makes of it, its PluginWrapper constructor, called directly;
+                // reflection spins a constructor accessor in a cold JVM (a generated class; docs/startup.md)
+                if (type == Plugin.class) return newPf4jPlugin(wrapper);
                 try {
                     try {
                         return (Plugin) type.getConstructor(PluginWrapper.class).newInstance(wrapper);
@@ -294,6 +298,12 @@ final class DrydockPluginManager extends DefaultPluginManager {
                 }
             }
         };
+    }
+
+    /** {@code new Plugin(wrapper)}: PF4J deprecates the constructor for subclasses, but it is the one the factory picks. */
+    @SuppressWarnings("deprecation")
+    private static Plugin newPf4jPlugin(PluginWrapper wrapper) {
+        return new Plugin(wrapper);
     }
 
     /**
