@@ -8,11 +8,12 @@ import static io.drydock.riscv.SoftFloat.*;
  * saturating conversions (table 11.4), IEEE 754-2019 minimumNumber/maximumNumber for FMIN/FMAX, and
  * fused multiply-adds rounded once.
  *
- * <p>Fast paths use the host's IEEE doubles only where they are provably exact: round-to-nearest-even,
- * results well inside the normal range, and an error-free transform (TwoSum, FMA residual) that decides
- * NX exactly. Everything else — directed rounding, results near underflow/overflow, float FMA on a
- * rounding midpoint — goes to {@link SoftFloat}, which computes exactly. The arithmetic instructions first
- * try {@link FpuFastPaths}, small enough to be inlined into translated blocks; what those decline comes here.
+ * <p>The arithmetic instructions first try {@link FpuFastPaths}: host IEEE doubles where they are provably
+ * exact (round-to-nearest-even, results well inside the normal range, an error-free transform deciding NX),
+ * small enough to be inlined into translated blocks. What those decline — directed rounding, results near
+ * underflow/overflow, a single FMA on a rounding midpoint — comes to the exact methods here ({@link #add},
+ * {@link #mul}, {@link #div}, {@link #sqrt}, {@link #fma}): the special cases of §11.3/§11.6, then
+ * {@link SoftFloat}. FCVT.S.D and the integer conversions keep their own exact shortcuts (no fast-path twin).
  */
 final class Fpu extends FpuFastPaths {
     static final long CANON_D = 0x7ff8_0000_0000_0000L, CANON_S = 0x7fc0_0000L;
@@ -248,24 +249,6 @@ final class Fpu extends FpuFastPaths {
             }
             return isInf(a, d) ? a : b;
         }
-        if (rm == RNE) {
-            double x = dv(a, d), y = dv(b, d), r = x + y;
-            double bb = r - x, err = (x - (r - bb)) + (y - bb); // TwoSum: r + err = x + y exactly
-            if (d) {
-                double ar = Math.abs(r);
-                if (ar >= LO && ar <= HI) {
-                    raise(err != 0 ? NX : 0);
-                    return Double.doubleToRawLongBits(r);
-                }
-            } else {
-                float fr = (float) r;
-                float af = Math.abs(fr);
-                if (af >= LO_F && af <= HI_F) {
-                    raise(err != 0 || fr != r ? NX : 0);
-                    return Float.floatToRawIntBits(fr) & 0xffff_ffffL;
-                }
-            }
-        }
         long r = sf.add(SoftFloat.unpack(a, fmt(d)), SoftFloat.unpack(b, fmt(d)), fmt(d), rm);
         slowResult();
         return r;
@@ -285,23 +268,6 @@ final class Fpu extends FpuFastPaths {
             return SoftFloat.inf(n, fmt(d));
         }
         if (isZero(a, d) || isZero(b, d)) return SoftFloat.zero(n, fmt(d));
-        if (rm == RNE) {
-            double x = dv(a, d), y = dv(b, d), r = x * y;
-            if (d) {
-                double ar = Math.abs(r);
-                if (ar >= LO && ar <= HI) {
-                    raise(Math.fma(x, y, -r) != 0 ? NX : 0);
-                    return Double.doubleToRawLongBits(r);
-                }
-            } else {
-                float fr = (float) r; // r is exact: 24 + 24 bits fit in 53
-                float af = Math.abs(fr);
-                if (af >= LO_F && af <= HI_F) {
-                    raise(fr != r ? NX : 0);
-                    return Float.floatToRawIntBits(fr) & 0xffff_ffffL;
-                }
-            }
-        }
         long r = sf.mul(SoftFloat.unpack(a, fmt(d)), SoftFloat.unpack(b, fmt(d)), fmt(d), rm);
         slowResult();
         return r;
@@ -330,23 +296,6 @@ final class Fpu extends FpuFastPaths {
             return SoftFloat.inf(n, fmt(d));
         }
         if (isZero(a, d)) return SoftFloat.zero(n, fmt(d));
-        if (rm == RNE) {
-            double x = dv(a, d), y = dv(b, d), r = x / y;
-            double ar = Math.abs(r), ax = Math.abs(x), ay = Math.abs(y);
-            if (ax >= LO && ax <= HI && ay >= LO && ay <= HI) {
-                double rem = Math.fma(r, y, -x); // exact: the residual of a correctly rounded quotient
-                if (d && ar >= LO && ar <= HI) {
-                    raise(rem != 0 ? NX : 0);
-                    return Double.doubleToRawLongBits(r);
-                }
-                float fr = (float) r;
-                float af = Math.abs(fr);
-                if (!d && af >= LO_F && af <= HI_F) {
-                    raise(rem != 0 || fr != r ? NX : 0);
-                    return Float.floatToRawIntBits(fr) & 0xffff_ffffL;
-                }
-            }
-        }
         long r = sf.div(SoftFloat.unpack(a, fmt(d)), SoftFloat.unpack(b, fmt(d)), fmt(d), rm);
         slowResult();
         return r;
@@ -363,19 +312,6 @@ final class Fpu extends FpuFastPaths {
             return canon(d);
         }
         if (isInf(a, d)) return a;
-        if (rm == RNE) {
-            double x = dv(a, d), r = Math.sqrt(x);
-            if (x >= LO && x <= HI) {
-                double rem = Math.fma(r, r, -x);
-                if (d) {
-                    raise(rem != 0 ? NX : 0);
-                    return Double.doubleToRawLongBits(r);
-                }
-                float fr = (float) r;
-                raise(rem != 0 || fr != r ? NX : 0);
-                return Float.floatToRawIntBits(fr) & 0xffff_ffffL;
-            }
-        }
         long r = sf.sqrt(SoftFloat.unpack(a, fmt(d)), fmt(d), rm);
         slowResult();
         return r;
@@ -403,37 +339,6 @@ final class Fpu extends FpuFastPaths {
             return SoftFloat.inf(pn, fmt(d));
         }
         if (isInf(c, d)) return c;
-        if (rm == RNE) {
-            double x = dv(a, d), y = dv(b, d), z = dv(c, d);
-            double p = x * y, ap = Math.abs(p);
-            // single products are exact in double; a double product is exact when its FMA residual is 0 and the
-            // product lies where the residual cannot underflow (or an operand is 0)
-            boolean exactProduct = !d || ((x == 0 || y == 0 || (ap >= LO && ap <= HI)) && Math.fma(x, y, -p) == 0);
-            if (exactProduct) {
-                // the product is exact (always for singles), so the FMA is one addition: TwoSum decides NX
-                double r = p + z;
-                double bb = r - p, err = (p - (r - bb)) + (z - bb);
-                double ar = Math.abs(r);
-                if (d && ar >= LO && ar <= HI) {
-                    raise(err != 0 ? NX : 0);
-                    return Double.doubleToRawLongBits(r);
-                }
-                if (!d && ar >= LO_F && ar <= HI_F) {
-                    long rb = Double.doubleToRawLongBits(r);
-                    boolean midpoint = (rb & 0x1fff_ffffL) == 0x1000_0000L; // exactly halfway between two floats
-                    if (!(midpoint && err != 0)) {
-                        float fr = (float) r;
-                        raise(err != 0 || fr != r ? NX : 0);
-                        return Float.floatToRawIntBits(fr) & 0xffff_ffffL;
-                    }
-                }
-            } else if ((fflags & NX) != 0) {
-                // NX already accrued: only the rounded value matters, and Math.fma rounds once (RNE)
-                double r = Math.fma(x, y, z);
-                double ar = Math.abs(r);
-                if (ar >= LO && ar <= HI) return Double.doubleToRawLongBits(r);
-            }
-        }
         Fmt f = fmt(d);
         long r = sf.fma(SoftFloat.unpack(a, f), SoftFloat.unpack(b, f), SoftFloat.unpack(c, f), f, rm);
         slowResult();

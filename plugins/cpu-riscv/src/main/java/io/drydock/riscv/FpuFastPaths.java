@@ -9,8 +9,11 @@ import static io.drydock.riscv.SoftFloat.RNE;
  * their exact flags decided by error-free transforms (TwoSum, FMA residuals). Each method is small so that
  * HotSpot inlines it into a translated block, where the rm field and the register numbers are constants. A
  * method returns false when it declines — a NaN or ∞ operand (its result is NaN or ∞, which the range checks
- * reject), a zero, a result near underflow or overflow, an inexact product of doubles before NX has accrued,
- * a single FMA on a rounding midpoint — and {@link Fpu} then runs its exact method, which decides it.
+ * reject), a zero result, a result near underflow or overflow, an inexact product of doubles before NX has
+ * accrued, a single FMA on a rounding midpoint — and {@link Fpu} then runs its exact method ({@link SoftFloat}
+ * after the special cases), which decides it. These are the only host-double shortcuts of the arithmetic
+ * instructions: the interpreter and translated blocks both reach them through {@link Fpu}'s per-instruction
+ * methods, so the exact methods do not repeat them.
  */
 abstract sealed class FpuFastPaths permits Fpu {
     static final double LO = 0x1p-900, HI = 0x1p900;
@@ -72,7 +75,8 @@ abstract sealed class FpuFastPaths permits Fpu {
     }
 
     /** With NX accrued already only the value matters, and Math.fma rounds once (RNE); otherwise the product
-     *  must be exact (residual 0) so that the FMA is one addition and TwoSum decides NX. */
+     *  must be exact so that the FMA is one addition and TwoSum decides NX: a zero factor, or a residual of 0
+     *  with the product where the residual cannot underflow (a tiny nonzero product's residual can round to 0). */
     final boolean fmaD(int fd, double x, double y, double z) {
         double r = Math.fma(x, y, z);
         if (!normal(r)) return false;
@@ -81,7 +85,7 @@ abstract sealed class FpuFastPaths permits Fpu {
             return true;
         }
         double p = x * y;
-        if (!normal(p) || Math.fma(x, y, -p) != 0) return false;
+        if ((!normal(p) && x != 0 && y != 0) || Math.fma(x, y, -p) != 0) return false;
         double bb = r - p;
         put(fd, r, (p - (r - bb)) + (z - bb) != 0);
         return true;
