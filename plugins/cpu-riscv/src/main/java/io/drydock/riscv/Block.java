@@ -43,9 +43,9 @@ abstract class Block {
      * Nesting of chained calls at most (the JVM stack grows by one frame per chained block), read when a block
      * is translated; 0 turns chaining off ({@code -Ddrydock.jit.chain=N}).
      */
-    static volatile int chain = Integer.getInteger("drydock.jit.chain", 8);
-    /** 0 turns cross-page links off ({@code -Ddrydock.jit.crosspage=0}): exits then chain on their own page only. */
-    static volatile int crossPage = Integer.getInteger("drydock.jit.crosspage", 1);
+    static volatile int chain = JitProperty.integer("drydock.jit.chain", 8, 0, Integer.MAX_VALUE);
+    /** 0 turns cross-page links off ({@code -Ddrydock.jit.crosspage=0}; 1, the default, on): exits then chain on their own page only. */
+    static volatile int crossPage = JitProperty.integer("drydock.jit.crosspage", 1, 0, 1);
 
     Block(int length, int exits, Block[] page) {
         this.length = length;

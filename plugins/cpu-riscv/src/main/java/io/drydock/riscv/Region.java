@@ -22,16 +22,19 @@ import static io.drydock.riscv.Op.*;
  * @param written  integer registers that may be written, stored back on every exit
  */
 record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, int written) {
-    /** Instructions per region (at most; each runs at most once per pass through the region). */
-    static final int MAX = Integer.getInteger("drydock.jit.region", 96);
+    /** Instructions per region (at most; each runs at most once per pass through the region):
+     *  {@code -Ddrydock.jit.region=N}, 1–2048 (a page's worth of compressed instructions; a region ends at its page's end). */
+    static final int MAX = JitProperty.integer("drydock.jit.region", 96, 1, 2048);
+    /** {@code -Ddrydock.jit.regions=false|true|loops}; any other value is an error ({@link JitProperty}). */
+    private static final String REGIONS = JitProperty.choice("drydock.jit.regions", "false", "false", "true", "loops");
     /**
      * true ({@code -Ddrydock.jit.regions=true}): regions run across branches, with loops inside. Off by
      * default: measured on bench.elf it cost more JIT-compiler CPU than it saved (docs/speed.md); then a
      * region ends after its first jump or branch — one basic block, registers still in locals.
      */
-    static volatile boolean acrossBranches = !"false".equals(System.getProperty("drydock.jit.regions", "false"));
+    static volatile boolean acrossBranches = !REGIONS.equals("false");
     /** With {@link #acrossBranches}: only regions that hold a loop ({@code -Ddrydock.jit.regions=loops}). */
-    static volatile boolean loopsOnly = "loops".equals(System.getProperty("drydock.jit.regions"));
+    static volatile boolean loopsOnly = REGIONS.equals("loops");
 
     int count() { return ws.length; }
 
