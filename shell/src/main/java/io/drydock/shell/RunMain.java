@@ -214,7 +214,14 @@ public final class RunMain {
             err.println("run: " + e.getMessage());
             return 2;
         }
-        try (Machine m = spec.build()) {
+        Machine built;
+        try {
+            built = spec.build();
+        } catch (IllegalArgumentException | MachineException e) {
+            err.println("run: " + e.getMessage());
+            return 2;
+        }
+        try (Machine m = built) {
             io.machine().set(m);
             if (io.terminal()) rawTerminal();
             // Guest output reaches the terminal as it is written; at the end of piped input the guest

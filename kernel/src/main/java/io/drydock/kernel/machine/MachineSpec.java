@@ -159,6 +159,12 @@ public final class MachineSpec {
         } catch (RuntimeException e) {
             assembly.abandon();
             throw e;
+        } catch (LinkageError e) {
+            // a part's class that cannot initialise (a plugin's static initialiser refusing a -D setting, a missing
+            // class): the machine is not built, and the caller gets the reason, not the JVM's error
+            assembly.abandon();
+            Throwable why = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
+            throw new MachineException("machine '" + name + "' cannot be assembled: " + why.getMessage(), e);
         }
     }
 

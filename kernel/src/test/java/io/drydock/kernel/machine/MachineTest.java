@@ -207,6 +207,28 @@ class MachineTest {
         }
     }
 
+    /** A class whose initialiser refuses a setting, as a plugin's may refuse a bad {@code -D} value. */
+    static final class RefusingSetting {
+        static final int VALUE;
+        static {
+            if (Boolean.parseBoolean("true")) throw new IllegalArgumentException("-Dexample.setting=yes: not one of [false, true]");
+            VALUE = 1;
+        }
+    }
+
+    @Test
+    void aPartWhoseClassCannotInitialiseGivesAMachineExceptionWithItsReason() {
+        MachinePart refusing = new MachinePart() {
+            @Override public Phase phase() { return Phase.DEVICE; }
+            @Override public String describe() { return "refusing device"; }
+            @Override public void assemble(MachineAssembly a) { assertEquals(1, RefusingSetting.VALUE); }
+        };
+        var e = assertThrows(MachineException.class,
+                () -> new MachineSpec().name("t").memory(16 * Sizes.MiB).add(new FakeBoard(1)).add(refusing).build());
+        assertEquals("machine 't' cannot be assembled: -Dexample.setting=yes: not one of [false, true]", e.getMessage());
+        assertInstanceOf(ExceptionInInitializerError.class, e.getCause());
+    }
+
     static void waitUntil(java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
