@@ -58,6 +58,14 @@ drydock_select_java() {
 drydock_entry() {
     local root=$1 name=$2 lib="$1/build/lib" jar
     ENTRY_OPTS=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:-UsePerfData -Ddrydock.home="$root")
+    # Guest RAM is read and written through MemorySegment var handles, which end in ScopedMemoryAccess's
+    # @ForceInline getLongUnalignedInternal & co. calling Unsafe.getLongUnaligned(o, offset, bigEndian), a
+    # 12-byte method without @ForceInline. C2 judged that one call by the JDK method's own profile, which is
+    # immature when the method only ever runs inlined (count -1 in -XX:+LogCompilation), and refused it as
+    # "low call site frequency": every C2-compiled translated block and Interpreter.execute called Unsafe out of
+    # line for each 16/32/64-bit guest access (6-7 % of the hart's samples). Inlining them by command fixes it
+    # (plugins/cpu-riscv/docs/speed.md, "Unsafe accessors inlined"). quiet: no "CompileCommand: ..." line on stdout.
+    ENTRY_OPTS+=(-XX:CompileCommand=quiet "-XX:CompileCommand=inline,jdk.internal.misc.Unsafe::*Unaligned")
     # No -XX:-UseSwitchProfiling or -XX:PerMethodTrapLimit=0 here: they spared a Linux boot C2's recompilations
     # of Interpreter.execute (1.7 s instead of 2.25 s) but cost the guests' steady state more (C2 compiled every
     # cold path of the translated blocks and the FPU: fp and sys ran at 0.25 / 0.30 of QEMU instead of 0.49 / 0.75);
@@ -90,7 +98,7 @@ drydock_entry() {
             # gives back 1. Of the ~960 methods a cold hello.elf compiled, ~500 were java.lang.invoke and the
             # ClassFile API spinning lambda forms, FFM stubs and lambdas once at start; on 2 cores those
             # compiler threads competed with the main thread. docs/startup.md has the measurements.
-            ENTRY_OPTS+=(-XX:+UseParallelGC -XX:CompileThresholdScaling=10 -XX:CompileCommand=quiet
+            ENTRY_OPTS+=(-XX:+UseParallelGC -XX:CompileThresholdScaling=10
                          "-XX:CompileCommand=CompileThresholdScaling,io.drydock.*::*,0.1")
             # At System.exit HotSpot waits up to UserThreadWaitAttemptsAtExit x 10 ms (default 30) for Java
             # threads in native code; the console's stdin reader sits in read() whenever stdin stays open (a
