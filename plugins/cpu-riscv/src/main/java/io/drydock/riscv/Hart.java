@@ -51,6 +51,7 @@ public final class Hart implements Cpu {
             MIP_EXTERNAL = MethodHandles.lookup().findVarHandle(Hart.class, "mipExternal", long.class);
             // the translator's -Ddrydock.jit.* switches are read here, when the first hart is built, so that a
             // bad value stops the machine's build with JitProperty's message, not the hart at its first block
+            MethodHandles.lookup().ensureInitialized(Interpreter.class);
             MethodHandles.lookup().ensureInitialized(Region.class);
             MethodHandles.lookup().ensureInitialized(Block.class);
         } catch (ReflectiveOperationException e) {
