@@ -39,16 +39,17 @@ public final class AotTraining {
     private static int runAll(Path home, RunMain.PluginSource plugins, boolean bareElf) {
         PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
         List<String[]> runs = new ArrayList<>();
-        if (!bareElf) runs.add(new String[]{"--help"});
         Path elf = home.resolve("plugins/cpu-riscv/guest/hello.elf");
-        if (Files.isRegularFile(elf)) runs.add(new String[]{"--kernel", elf.toString()});
-        // The first boot after a build loads every plugin and writes the plugin index (PluginIndex); later runs
-        // load only the riscv plugin by the index, a path of its own that the cache must hold as well (the
-        // unikernel's boot takes it in the full training).
-        if (bareElf && Files.isRegularFile(elf)) runs.add(new String[]{"--kernel", elf.toString()});
         Path export = home.resolve("build/export");
-        if (!bareElf && Files.isRegularFile(export.resolve("hello"))) {
-            runs.add(new String[]{"--virtio-fs-dir=" + export, "-e", "/hello"});
+        if (bareElf) {
+            // The first boot after a build loads every plugin and writes the plugin index (PluginIndex); later
+            // runs load only the riscv plugin by the index, a path of its own that the cache must hold as well.
+            if (Files.isRegularFile(elf)) for (int i = 0; i < 2; i++) runs.add(new String[]{"--kernel", elf.toString()});
+        } else {
+            runs.add(new String[]{"--help"});
+            if (Files.isRegularFile(elf)) runs.add(new String[]{"--kernel", elf.toString()});
+            // the unikernel's boot takes the index's path in this training
+            if (Files.isRegularFile(export.resolve("hello"))) runs.add(new String[]{"--virtio-fs-dir=" + export, "-e", "/hello"});
         }
         int failed = 0;
         for (String[] run : runs) {

@@ -219,6 +219,9 @@ public final class RunMain {
             built = spec.build();
         } catch (IllegalArgumentException | MachineException e) {
             err.println("run: " + e.getMessage());
+            // the cause (a plugin's initialiser, a failed mapping) with its stack for --log shell=debug; a logger
+            // only here: scripts/run's fast path creates none before the plugins' phase
+            org.slf4j.LoggerFactory.getLogger(RunMain.class).debug("building machine '{}' failed", spec.name(), e);
             return 2;
         }
         try (Machine m = built) {

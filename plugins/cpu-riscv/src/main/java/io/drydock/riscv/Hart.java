@@ -108,7 +108,6 @@ public final class Hart implements Cpu {
         this.debug = points;
         points.onChange(mmu::requestFlush); // watched pages and pages with breakpoints leave the TLBs
         mmu.requestFlush();
-        mmu.requestFlush();
     }
 
     public DebugPoints debugPoints() { return debug; }
