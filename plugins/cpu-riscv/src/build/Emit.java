@@ -61,6 +61,8 @@ final class Emit {
                     abstract boolean jumpIndirect();
                     /** Instruction k's branch is taken here (to start + targetOff), not taken at notTaken; true. */
                     abstract boolean branch(int k, long targetOff, Label notTaken);
+                    /** Pushes the instructions left in the run's budget before this one (an int). */
+                    abstract void left();
                     /** Pushes the hart's FP register array. */
                     abstract void fregs();
                     /** The instruction falls through to the next one (counts it); true. */
@@ -157,6 +159,7 @@ final class Emit {
                         return;
                     }
                     case "pc" -> line("pcPlus(off);");
+                    case "left" -> line("left();");
                     case "w" -> line("c.loadConstant(w);");
                     case "frs2" -> line("fregs(); c.loadConstant(rs2); c.laload();");
                     case "t" -> line("loadTemp();");

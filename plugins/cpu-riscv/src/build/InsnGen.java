@@ -219,7 +219,7 @@ public final class InsnGen {
                 if (f == null) throw error("no extern " + id);
                 return new Call(f, args);
             }
-            if (!List.of("rs1", "rs2", "frs2", "imm", "pc", "len", "op", "w", "t", "fd", "fs1", "fs2", "fs3", "rm").contains(id)) throw error("unknown operand " + id);
+            if (!List.of("rs1", "rs2", "frs2", "imm", "pc", "len", "op", "w", "t", "fd", "fs1", "fs2", "fs3", "rm", "left").contains(id)) throw error("unknown operand " + id);
             return new Var(id);
         }
 
@@ -266,7 +266,7 @@ public final class InsnGen {
 
     static T typeOf(E e) {
         return switch (e) {
-            case Var v -> switch (v.name()) { case "imm", "len", "op", "fd", "fs1", "fs2", "fs3", "rm" -> T.INT; default -> T.LONG; };
+            case Var v -> switch (v.name()) { case "imm", "len", "op", "fd", "fs1", "fs2", "fs3", "rm", "left" -> T.INT; default -> T.LONG; };
             case Lit l -> l.type();
             case Un u -> u.op().equals("!") ? T.BOOL : typeOf(u.e());
             case Cast c -> c.to().equals("long") ? T.LONG : T.INT;
@@ -283,9 +283,9 @@ public final class InsnGen {
 
     static T promote(T a, T b) { return a == T.LONG || b == T.LONG ? T.LONG : T.INT; }
 
-    /** The instruction never reaches the translator: system, pseudo, a trap, or an interpreter-only call. */
+    /** The instruction never reaches the translator: system (but a csr op), pseudo, a trap, or an interpreter-only call. */
     static boolean interpOnly(Insn n) {
-        if (n.has("system") || n.has("pseudo")) return true;
+        if (n.has("system") && !n.has("csr") || n.has("pseudo")) return true;
         for (S s : n.body()) if (s.kind().equals("throw") || usesInterp(s.e()) || s.cond() != null && usesInterp(s.cond())) return true;
         return false;
     }
@@ -484,7 +484,7 @@ public final class InsnGen {
                 r12 = new ArrayList<>(), writes = new ArrayList<>();
         for (Insn n : insns) {
             if (interpOnly(n)) continue;
-            translatable.add(n.name());
+            if (!n.has("csr")) translatable.add(n.name());
             if (traps(n)) traps.add(n.name());
             boolean a = reads(n, "rs1"), c = reads(n, "rs2");
             (a && c ? r12 : a ? r1 : c ? r2 : new ArrayList<String>()).add(n.name());
@@ -493,6 +493,7 @@ public final class InsnGen {
         return HEAD + "import static io.drydock.riscv.Op.*;\n\n"
                 + "/** What the translator and the region former need to know of an op, from rv64gc.insn. */\nfinal class Insns {\n    private Insns() {}\n\n"
                 + predicate("The translator emits it (not system, not interpreter-only, not a trap by itself).", "translatable", translatable)
+                + predicate("A Zicsr access (the flag csr): the translator takes it where Csrs.quiet(w) holds.", "csr", names(n -> n.has("csr")))
                 + predicate("It may throw a Trap in translated code (a memory access, an atomic or F/D), so it gets its own trap handler.", "canTrap", traps)
                 + predicate("The interpreter has a C + op case (the table's flag c); other compressed ops reach its default case.", "compressedCase", compressed)
                 + predicate("It jumps or branches (a goto in the table): a basic block ends after it.", "jumps", jumps)

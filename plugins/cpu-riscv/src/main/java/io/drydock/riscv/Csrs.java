@@ -11,39 +11,62 @@ final class Csrs {
     private Csrs() {}
 
     /**
-     * Executes a Zicsr instruction (decoded {@code w}) at {@code h.pc}; sets rd. The caller advances pc. The raw
-     * bits for mtval are fetched only when the access is illegal: fetching them for every CSR instruction was a
-     * page-table walk per instruction (docs/speed.md, session 6). True when the access is quiet: it wrote nothing
-     * or only a CSR that no pending-interrupt check, translation context or code page depends on ({@link #quiet}).
+     * Executes a Zicsr instruction (decoded {@code w}) at {@code h.pc} in the interpreter; sets rd. The caller
+     * advances pc. True when the access is quiet ({@link #quiet(long)}): the interpreter's run may go on.
      */
     static boolean execute(Hart h, long w) {
-        int op = Op.op(w), rd = Op.rd(w), rs1 = Op.rs1(w), csr = Op.imm(w) & 0xfff;
-        boolean imm = op >= Op.CSRRWI;
-        int kind = imm ? op - Op.CSRRWI : op - Op.CSRRW; // 0 write, 1 set, 2 clear
+        int rs1 = Op.rs1(w);
+        h.x[Op.rd(w)] = access(h, w, Op.op(w) >= Op.CSRRWI ? rs1 : h.x[rs1], h.pc, h.instret);
+        return quiet(w);
+    }
+
+    /**
+     * The access of the Zicsr instruction {@code w} at {@code pc} with source operand {@code src} (rs1's value, or
+     * the zimm), {@code instret} instructions retired before it; returns the CSR's old value (rd). Its legality —
+     * privilege, read-only CSRs, the counter enables, TVM, FS — is decided here, at run time, for the interpreter
+     * and translated code alike (a translated block does not know the privilege it runs at). An illegal access
+     * throws the hart's illegal-instruction Trap with mtval = the instruction's bits (§3.1.16), fetched only then:
+     * fetching them for every CSR instruction was a page-table walk per instruction (docs/speed.md, session 6).
+     */
+    static long access(Hart h, long w, long src, long pc, long instret) {
+        int op = Op.op(w), rs1 = Op.rs1(w), csr = Op.imm(w) & 0xfff;
+        int kind = op >= Op.CSRRWI ? op - Op.CSRRWI : op - Op.CSRRW; // 0 write, 1 set, 2 clear
         boolean writes = kind == 0 || rs1 != 0;
-        if (h.priv < ((csr >>> 8) & 3)) throw illegal(h);
-        if (writes && (csr >>> 10) == 3) throw illegal(h);
+        if (h.priv < ((csr >>> 8) & 3)) throw illegal(h, pc);
+        if (writes && (csr >>> 10) == 3) throw illegal(h, pc);
         long old;
         try {
-            old = read(h, csr);
+            old = read(h, csr, instret);
             if (writes) {
-                long src = imm ? rs1 : h.x[rs1];
                 long base = rmwBase(h, csr, old);
                 long v = switch (kind) { case 0 -> src; case 1 -> base | src; default -> base & ~src; };
                 write(h, csr, v);
             }
         } catch (Trap t) {
-            throw illegal(h); // read and write raise nothing but illegal instruction; mtval = the instruction (§3.1.16)
+            throw illegal(h, pc); // read and write raise nothing but illegal instruction; mtval = the instruction (§3.1.16)
         }
-        h.x[rd] = old;
-        return !writes || quiet(csr);
+        return old;
+    }
+
+    /**
+     * The access {@code w} (a Zicsr instruction) is quiet: it writes nothing (CSRRS/CSRRC with rs1 = x0, their
+     * immediate forms with zimm 0: §9.1 "shall not write the CSR"), or only a CSR that no pending-interrupt check,
+     * translation context or code page depends on ({@link #quiet(int)}). Decided from the instruction alone, so
+     * the translator takes exactly these into a region (Region.form) and ends it before any other; whether the
+     * access is legal is left to run time ({@link #access}).
+     */
+    static boolean quiet(long w) {
+        int op = Op.op(w);
+        boolean writes = op == Op.CSRRW || op == Op.CSRRWI || Op.rs1(w) != 0;
+        return !writes || quiet(Op.imm(w) & 0xfff);
     }
 
     /**
      * CSRs whose writes need no interrupt check right after them and change no translation: the trap-handling
-     * scratch, epc, cause and tval registers and the FP CSRs — what an OS's trap entry and exit write. A write of
-     * any other (status, ie, ip, satp, delegation, counters, vectors) ends the interpreter's run (§3.1.9: an
-     * interrupt it enables is taken before the next instruction).
+     * scratch, epc, cause and tval registers and the FP CSRs — what an OS's trap entry and exit write (an FP CSR
+     * write sets mstatus.FS to Dirty, which no translation or interrupt depends on). A write of any other
+     * (status, ie, ip, satp, delegation, counters, vectors) ends the interpreter's run and a translated region
+     * (§3.1.9: an interrupt it enables is taken before the next instruction).
      */
     private static boolean quiet(int csr) {
         return switch (csr) {
@@ -52,7 +75,7 @@ final class Csrs {
         };
     }
 
-    private static Trap illegal(Hart h) { return h.illegal(h.mmu.fetchRaw(h.pc)); }
+    private static Trap illegal(Hart h, long pc) { return h.illegal(h.mmu.fetchRaw(pc)); }
 
     /**
      * The value a CSRRS/CSRRC modifies. For mip and sip it is the software-writable bits only, not the value
@@ -88,14 +111,17 @@ final class Csrs {
         };
     }
 
-    static long read(Hart h, int csr) {
+    static long read(Hart h, int csr) { return read(h, csr, h.instret); }
+
+    /** The CSR's value, {@code instret} instructions retired (the counters'); an illegal read throws the hart's Trap. */
+    private static long read(Hart h, int csr, long instret) {
         switch (csr) {
             case FFLAGS: fpCheck(h); return h.fpu.fflags;
             case FRM: fpCheck(h); return h.fpu.frm;
             case FCSR: fpCheck(h); return (h.fpu.frm << 5) | h.fpu.fflags;
-            case CYCLE: if (!counterAllowed(h, 0)) throw h.illegal(0); return h.instret + h.cycleBias;
+            case CYCLE: if (!counterAllowed(h, 0)) throw h.illegal(0); return instret + h.cycleBias;
             case TIME: if (!counterAllowed(h, 1)) throw h.illegal(0); return h.mtime.getAsLong();
-            case INSTRET: if (!counterAllowed(h, 2)) throw h.illegal(0); return h.instret;
+            case INSTRET: if (!counterAllowed(h, 2)) throw h.illegal(0); return instret;
             case SSTATUS: return sd(h.mstatus & SSTATUS_MASK);
             case SIE: return h.mie & h.mideleg;
             case STVEC: return h.stvec;
@@ -125,8 +151,8 @@ final class Csrs {
             case MCAUSE: return h.mcause;
             case MTVAL: return h.mtval;
             case MIP: return h.mip();
-            case MCYCLE: return h.instret + h.cycleBias;
-            case MINSTRET: return h.instret;
+            case MCYCLE: return instret + h.cycleBias;
+            case MINSTRET: return instret;
             case TSELECT, TDATA1, TDATA2, TDATA3, MSECCFG: return 0; // no triggers (tdata1 reads 0: type "none")
             default:
                 if (csr == PMPCFG0 || csr == PMPCFG0 + 2) return h.pmpcfg[(csr - PMPCFG0) >> 1];

@@ -7,8 +7,9 @@ import static io.drydock.riscv.Op.*;
  * before any bytecode is written. A region starts at a hot entry and takes the following instructions in
  * address order — across conditional branches (the taken side becomes an internal jump when its target is
  * in the region, else a side exit) and across unconditional jumps when a branch of the region lands after
- * them (if/else shapes). It ends before an instruction the translator does not handle (system, CSR,
- * illegal, page-crossing: the interpreter runs those), at the end of the page, at {@link #max} instructions,
+ * them (if/else shapes). It ends before an instruction the translator does not handle (system, a CSR write
+ * that is not quiet ({@link Csrs#quiet(long)}), illegal, page-crossing: the interpreter runs those), at the
+ * end of the page, at {@link #max} instructions,
  * or at the first instruction nothing in the region reaches.
  *
  * <p>A branch back to an instruction of the region (the region's own start or an inner loop head) is a
@@ -48,7 +49,8 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
         while (n < max && slot < 2048) {
             long w = page.ops[slot];
             if (w == 0) w = page.ops[slot] = mmu.decode(pc + off);
-            if (!Insns.translatable(op(w))) break; // rv64gc.insn: not system, not interpreter-only
+            // rv64gc.insn: not system, not interpreter-only; of the Zicsr accesses the quiet ones (no interrupt check due)
+            if (!Insns.translatable(op(w)) && !(Insns.csr(op(w)) && Csrs.quiet(w))) break;
             ws[n] = w;
             offs[n++] = (short) off;
             off += len(w);

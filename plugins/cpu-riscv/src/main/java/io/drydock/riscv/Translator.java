@@ -34,10 +34,14 @@ import static java.lang.constant.ConstantDescs.*;
  *       still fits, else it exits at the loop head. So a region never overruns the budget: {@code step(n)}
  *       stays exact, and the interrupt check in {@code Hart.run} comes at least every
  *       {@link Hart#BLOCK} (8192) instructions, as for interpreted code.</li>
- *   <li><b>Traps.</b> Each instruction that can trap (loads, stores, AMOs and LR/SC, F/D) is covered by its own small
- *       handler that records its pc ({@code Interpreter.trapPc}) and the instructions retired before
+ *   <li><b>Traps.</b> Each instruction that can trap (loads, stores, AMOs and LR/SC, F/D, CSR accesses) is
+ *       covered by its own small handler that records its pc ({@code Interpreter.trapPc}) and the instructions retired before
  *       it ({@code Interpreter.ran}), then the shared handler stores the registers back and rethrows: pc,
  *       registers and instret are as the interpreter would leave them. Nothing of this is on the normal path.</li>
+ *   <li><b>CSR accesses</b> that are quiet (Csrs.quiet: reads, and writes of the scratch/epc/cause/tval and FP
+ *       CSRs) are calls of {@code Interpreter.csr} with the instruction, its source, pc and what is left of the
+ *       budget (so the counters read the exact retired count); their legality (privilege, counter enables, TVM,
+ *       FS) is decided there at run time. Any other CSR write ends the region before it (§3.1.9).</li>
  *   <li><b>Chained exits</b> ({@link Block}): an exit to a constant pc calls the successor block directly
  *       once the dispatch loop has linked it, up to {@link Block#chain} blocks deep (-Ddrydock.jit.chain=N,
  *       0: off); a chained call passes on what is left of the budget, and a trap in the successor adds this
@@ -343,6 +347,13 @@ final class Translator {
             c.labelBinding(notTaken);
             pending = saved;
             return true;
+        }
+
+        /** LEFT - N - pending: what is left of the budget before the current instruction (a CSR read of the counters). */
+        @Override
+        void left() {
+            c.iload(LEFT).iload(N).isub();
+            if (pending != 0) c.loadConstant(pending).isub();
         }
 
         @Override

@@ -10,7 +10,7 @@ import java.util.Random;
  * (sp) at its start, so every load, store and AMO lands in it (some misaligned); x28 and x29 are address
  * temporaries for AMOs and JALR; x31 receives minstret at the end or at the trap vector; none of them is
  * a random destination. Branches and jumps only go forward, inside the sequence or to its end. A few
- * instructions trap (ECALL, EBREAK, illegal words, an unknown CSR, a load from address 0, an F/D instruction
+ * instructions trap (ECALL, EBREAK, illegal words, an unknown CSR, a write of a read-only counter, a load from address 0, an F/D instruction
  * with a reserved rounding mode); the first trap ends the run at the vector.
  *
  * <p>Encodings: unpriv 20191213 §2.2–2.5 (base formats), ch. 7 (M), 8 (A), 11–12 (F, D), 16 (C).
@@ -307,11 +307,20 @@ record RandomProgram(List<Insn> insns, List<Integer> starts, long[] x, long[] f,
             }
         }
 
+        /**
+         * A Zicsr access (priv 1.12 ch. 2): of a quiet CSR (scratch/epc/cause/tval, FP: translated), a read (counters
+         * at this instruction's retired count, status, ids, satp: translated), a write of mie (not quiet: ends a
+         * region) or of a read-only counter (illegal: the trap).
+         */
         void csr() {
-            int[] csrs = {0x001, 0x002, 0x003, 0x340};
-            int csr = csrs[r.nextInt(csrs.length)];
+            int[] quiet = {0x001, 0x002, 0x003, 0x340, 0x341, 0x342, 0x343, 0x140, 0x141, 0x142, 0x143};
+            int[] readable = {0xc00, 0xc01, 0xc02, 0xb00, 0xb02, 0x300, 0x301, 0xf14, 0x304, 0x344, 0x180, 0x100};
             int f3 = 1 + r.nextInt(3) + (r.nextBoolean() ? 4 : 0);
-            add(Asm.i(csr, f3 >= 5 ? r.nextInt(32) : rs(), f3, rd(), 0x73));
+            switch (r.nextInt(5)) {
+                case 0, 1 -> add(Asm.i(quiet[r.nextInt(quiet.length)], f3 >= 5 ? r.nextInt(32) : rs(), f3, rd(), 0x73));
+                case 2, 3 -> add(Asm.i(readable[r.nextInt(readable.length)], 0, 2 + r.nextInt(2) + (f3 >= 5 ? 4 : 0), rd(), 0x73));
+                default -> add(Asm.i(r.nextBoolean() ? 0x304 : readable[r.nextInt(5)], f3 >= 5 ? r.nextInt(32) : rs(), f3, rd(), 0x73));
+            }
         }
 
         void upper() {

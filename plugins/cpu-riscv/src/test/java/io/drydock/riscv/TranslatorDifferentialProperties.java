@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * on another hart from the same initial state each time, so that from the threshold on the same path runs
  * through translated blocks. The last pass must leave exactly
  * what the interpreter left: x1–x31 (x31 is minstret at the end or at the trap vector, i.e. the retired
- * count), f0–f31, fcsr, mscratch, mstatus, mcause, mepc, mtval (the trap: cause, pc, tval), pc, and every
+ * count), f0–f31, fcsr, mscratch, mstatus, mcause, mepc, mtval (the trap: cause, pc, tval), mie, sscratch,
+ * sepc, scause, stval, pc, and every
  * byte of the scratch page and the page after it. The property also checks that the translated hart did
  * translate blocks (else it would compare the interpreter with itself).
  *
@@ -43,7 +44,8 @@ class TranslatorDifferentialProperties {
     static final int PASSES = Interpreter.HOT + 8;
     static final int MAX_LENGTH = 48;
     static final long SALT = Long.getLong("drydock.difftest.salt", 0);
-    static final int MSTATUS = 0x300, MTVEC = 0x305, MSCRATCH = 0x340, MEPC = 0x341, MCAUSE = 0x342, MTVAL = 0x343, FCSR = 0x003;
+    static final int MSTATUS = 0x300, MTVEC = 0x305, MSCRATCH = 0x340, MEPC = 0x341, MCAUSE = 0x342, MTVAL = 0x343, FCSR = 0x003,
+            MIE = 0x304, SSCRATCH = 0x140, SEPC = 0x141, SCAUSE = 0x142, STVAL = 0x143;
     static final int CSRR_X31_MINSTRET = Asm.csrrs(31, 0xb02, 0), SPIN = 0x6f; // jal x0, 0
 
     @Property(seed = "16016", shrinking = ShrinkingMode.OFF)
@@ -126,8 +128,10 @@ class TranslatorDifferentialProperties {
             h.setCsr(MEPC, 0);
             h.setCsr(MCAUSE, 0);
             h.setCsr(MTVAL, 0);
+            for (int csr : new int[] {MIE, SSCRATCH, SEPC, SCAUSE, STVAL}) h.setCsr(csr, 0);
             h.reservation = -1;
             h.instret = 0;
+            h.cycleBias = 0;                          // a sequence may write mcycle
             byte[] s = p.scratch();
             for (int i = 0; i < s.length; i++) bus.write(SCRATCH + i, 1, s[i]);
             for (int i = 0; i < 4096; i += 8) bus.write(SCRATCH + 4096 + i, 8, 0);
@@ -144,6 +148,7 @@ class TranslatorDifferentialProperties {
             m.put("mcause", Long.toHexString(h.csr(MCAUSE)));
             m.put("mepc", Long.toHexString(h.csr(MEPC)));
             m.put("mtval", Long.toHexString(h.csr(MTVAL)));
+            for (int csr : new int[] {MIE, SSCRATCH, SEPC, SCAUSE, STVAL}) m.put("csr " + Integer.toHexString(csr), Long.toHexString(h.csr(csr)));
             m.put("pc", Long.toHexString(h.pc()));
             for (long a = SCRATCH; a < SCRATCH + 8192; a += 8) m.put("mem " + Long.toHexString(a), Long.toHexString(bus.read(a, 8)));
             return m;

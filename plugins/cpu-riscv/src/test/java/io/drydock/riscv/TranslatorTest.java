@@ -184,4 +184,35 @@ class TranslatorTest extends BareHartTest {
         assertEquals(BASE + 0x18, h.pc);
         for (int k = 0; k < 4; k++) assertEquals(250, h.x(10 + k), "target " + k);
     }
+
+    /**
+     * A CSR read inside a translated loop (a quiet access, Csrs.quiet): the counter reads the retired count at that
+     * instruction, and its legality is decided when it runs, not when it was translated — the same block, entered
+     * in U-mode with mcounteren.IR clear, raises illegal instruction (priv 1.12 §3.1.11) at its pc, nothing retired.
+     */
+    @Test
+    void aCsrReadInATranslatedLoopReadsTheCountAndIsCheckedAtTheCurrentPrivilege() {
+        int read = csrrs(3, 0xc02, 0);             // 0: csrr x3, instret
+        load(read, addi(4, 4, -1), bne(4, 0, -8), jal(0, 0)); // 4: addi x4,x4,-1  8: bne x4,x0,0  c: spin
+        bus.write(BASE + 0x400, 4, jal(0, 0));    // trap vector: spin
+        h.mtvec = BASE + 0x400;
+        h.setX(4, 100);
+        h.step(300);
+        Block b = h.mmu.codePage(BASE).blocks[0];
+        assertNotNull(b, "the loop was translated");
+        assertEquals(0, h.x(4));
+        assertEquals(297, h.x(3), "instret at the last pass's csrr");
+        h.setPc(BASE);
+        h.setX(4, 5);
+        h.priv = Csr.PRIV_U;
+        h.mcounteren = 0;
+        h.step(1 + 3);                             // the block fits: entered, it traps at its first instruction
+        assertEquals(b, h.mmu.codePage(BASE).blocks[0], "the same translated block ran");
+        assertEquals(Trap.ILLEGAL, h.mcause);
+        assertEquals(BASE, h.mepc);
+        assertEquals(read & 0xffff_ffffL, h.mtval);
+        assertEquals(Csr.PRIV_M, h.privilege());
+        assertEquals(5, h.x(4), "nothing of the pass retired");
+        assertEquals(300 + 4, h.instructionsRetired(), "300, then the spin at the vector");
+    }
 }
