@@ -13,12 +13,12 @@ import java.util.List;
  * Untouched pages cost nothing either way.
  */
 public final class AnonymousMemory implements MemoryBacking {
-    private final Arena arena;
+    private final RamLease lease;
     private final MemorySegment segment;
     private final boolean tmpfs;
 
     private AnonymousMemory(Arena arena, MemorySegment segment, boolean tmpfs) {
-        this.arena = arena;
+        this.lease = new RamLease(arena, segment, () -> {});
         this.segment = segment;
         this.tmpfs = tmpfs;
     }
@@ -48,5 +48,8 @@ public final class AnonymousMemory implements MemoryBacking {
 
     @Override public String describe() { return (tmpfs ? "anonymous (tmpfs) " : "anonymous ") + Sizes.format(segment.byteSize()); }
 
-    @Override public synchronized void close() { if (arena.scope().isAlive()) arena.close(); }
+    @Override public RamLease lease() { return lease; }
+
+    /** Unmaps now, or when the last CPU inside its {@link #lease()} leaves. */
+    @Override public void close() { lease.close(); }
 }

@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * Host memory behind a RAM region: anonymous memory, a shared memory file (memfd, for a separate-process
  * backend), or a memory-mapped range of a host file (the DAX window). Every backing unmaps
  * deterministically on {@link #close()}: after it, any access to {@link #segment()} throws
- * {@link IllegalStateException} (on every thread) instead of touching freed memory.
+ * {@link IllegalStateException} (on every thread) instead of touching freed memory — for a backing with a
+ * {@link #lease()}, once no CPU is inside it.
  *
  * <p>Created by machine assembly code and by the DAX window; devices never see a backing.
  */
@@ -23,7 +24,13 @@ public sealed interface MemoryBacking extends AutoCloseable
     /** A short description for summaries ("anonymous 256 MiB", "memfd drydock-ram", "file x.img+0x2000"). */
     String describe();
 
-    /** Unmaps now. Idempotent. */
+    /**
+     * What a CPU enters to reach this memory by raw host address ({@link RamLease}), or null when it may not
+     * (file-backed mappings: their pages may vanish under it). Anonymous memory and memfds have one.
+     */
+    default RamLease lease() { return null; }
+
+    /** Unmaps now (with a {@link #lease()}: when the last CPU inside it leaves). Idempotent. */
     @Override void close();
 
     /** Memory of this process alone (an unlinked tmpfs file, else anonymous mmap), zero on first touch and reserved lazily by the host kernel. */

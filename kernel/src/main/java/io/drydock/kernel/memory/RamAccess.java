@@ -23,6 +23,11 @@ import java.nio.ByteOrder;
  * For the guest each is a failed access: a device goes to NEEDS_RESET, a CPU takes an access fault. Anything
  * else thrown by an access ({@link #failure} answers null) is a bug and must surface as one.
  *
+ * <p>A CPU may also reach a backing that has a {@link RamLease} (anonymous memory, memfds) by raw host address,
+ * with no segment check at all, while it is inside that lease: the lease defers the unmap until it leaves, so
+ * UNMAPPED cannot happen to such an access, and HOST_FAULT comes as above (the SIGBUS of an access by address
+ * is the same InternalError; cpu-riscv's DramLeaseTest shows both).
+ *
  * <p>{@link #get}/{@link #set} are unchecked (the caller's TLB or lookup placed the offset inside the segment,
  * and the caller catches with {@link #failure}); {@link #read}/{@link #write} check against a region and throw
  * {@link GuestMemoryException}.

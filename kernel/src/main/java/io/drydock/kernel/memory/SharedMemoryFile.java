@@ -11,13 +11,13 @@ import java.lang.foreign.MemorySegment;
 public final class SharedMemoryFile implements MemoryBacking {
     private final String name;
     private final int fd;
-    private final Arena arena;
+    private final RamLease lease;
     private final MemorySegment segment;
 
     private SharedMemoryFile(String name, int fd, Arena arena, MemorySegment segment) {
         this.name = name;
         this.fd = fd;
-        this.arena = arena;
+        this.lease = new RamLease(arena, segment, () -> Mmap.close(fd));
         this.segment = segment;
     }
 
@@ -64,10 +64,8 @@ public final class SharedMemoryFile implements MemoryBacking {
 
     @Override public String describe() { return "memfd " + name + " " + Sizes.format(segment.byteSize()); }
 
-    @Override public synchronized void close() {
-        if (arena.scope().isAlive()) {
-            arena.close();
-            Mmap.close(fd);
-        }
-    }
+    @Override public RamLease lease() { return lease; }
+
+    /** Unmaps and closes the descriptor now, or when the last CPU inside its {@link #lease()} leaves. */
+    @Override public void close() { lease.close(); }
 }

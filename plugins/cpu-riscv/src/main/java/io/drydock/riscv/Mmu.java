@@ -3,6 +3,7 @@ package io.drydock.riscv;
 import io.drydock.kernel.bus.BusFault;
 import io.drydock.kernel.bus.BusRegion;
 import io.drydock.kernel.memory.RamAccess;
+import io.drydock.kernel.memory.RamLease;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -66,6 +67,13 @@ final class Mmu {
      */
     MemorySegment ram;
     private boolean ramChosen;
+    /**
+     * The primary segment's lease, which keeps it mapped while the fast entries hold raw host addresses into it:
+     * entered by {@link #enterRam} (every Interpreter.execute) and left by {@link #leaveRam}, so no raw access
+     * happens outside; {@code leased} while entered. Null when there is no primary (or it has no lease).
+     */
+    private RamLease lease;
+    private boolean inside, leased;
     /** Leaf level of the last successful {@link #translate} (0 = 4 KiB page). */
     private int leafLevel;
     /** The RAM region of the last page-table walk ({@link #walkRegion}): its segment, base and size - 7. */
@@ -148,8 +156,35 @@ final class Mmu {
         if (h.interpreter != null) h.interpreter.bindTlbs();
     }
 
+    /**
+     * Before a run of guest code (Interpreter.execute), on the hart's thread: enters the primary segment's
+     * lease again, or, when the backing was closed meanwhile (a script, a memory-map change), drops every
+     * fast entry before one of its raw addresses can be used. The backing is unmapped only once every hart
+     * inside has left (kernel RamLease), so an access by raw address never finds its memory gone.
+     */
+    void enterRam() {
+        inside = true;
+        if (lease == null) return;
+        if (lease.enter()) leased = true;
+        else flushAll(); // drops the fast entries and the choice; primary() chooses again at the next fill
+    }
+
+    /** After the run (also when it threw): leaves the lease, so a closed backing may be unmapped. */
+    void leaveRam() {
+        inside = false;
+        if (leased) {
+            leased = false;
+            lease.exit();
+        }
+    }
+
     /** Forgets every cached translation of every context (memory-map change, reset, watchpoints). */
     void flushAll() {
+        if (leased) {
+            leased = false;
+            lease.exit();
+        }
+        lease = null;
         watching = h.debug != null && h.debug.hasWatchpoints();
         breaking = h.debug != null && h.debug.hasBreakpoints();
         contexts.clearAll();
@@ -159,23 +194,30 @@ final class Mmu {
     }
 
     /**
-     * True when {@code s} is the primary RAM segment, choosing it first if needed: the largest RAM region not
-     * backed by a host file (DRAM, never a DAX window or mapped file, whose pages may fault and which a guest
-     * reaches less often). Called only when a data TLB is filled, and every data TLB was cleared when the
-     * choice was dropped (flushAll), so no fast entry ever points into another segment than {@link #ram}.
+     * The host address of {@code s}'s first byte when it is the primary RAM segment, else -1, choosing it first
+     * if needed: the largest RAM region with a lease (anonymous memory or a memfd; never a DAX window or mapped
+     * file, whose pages may vanish and which a guest reaches less often), whose lease it enters. Called only
+     * when a data TLB is filled, and every data TLB was cleared when the choice was dropped (flushAll), so no
+     * fast entry ever points into another segment than {@link #ram}.
      */
-    private boolean primary(MemorySegment s) {
+    private long primary(MemorySegment s) {
         if (!ramChosen) {
+            if (!inside) return -1; // raw addresses only for a run that holds the lease (fills by a debugger: slow path)
             BusRegion.Ram best = null;
             for (BusRegion r : h.bus.regions()) {
-                if (r instanceof BusRegion.Ram x && !x.region().segment().isReadOnly() && !RamAccess.mayFault(x.region())
-                        && (best == null || x.size() > best.size())) best = x;
+                if (r instanceof BusRegion.Ram x && x.region().backing().lease() != null && !x.region().segment().isReadOnly()
+                        && !RamAccess.mayFault(x.region()) && (best == null || x.size() > best.size())) best = x;
             }
-            ram = best == null ? null : best.region().segment();
+            ram = null;
+            if (best != null && best.region().backing().lease().enter()) {
+                lease = best.region().backing().lease();
+                leased = true;
+                ram = best.region().segment();
+            }
             ramChosen = true;
             rebind();
         }
-        return s == ram;
+        return s == ram ? lease.address() : -1;
     }
 
     /**
@@ -504,7 +546,7 @@ final class Mmu {
         }
         curSeg = ram.region().segment();
         curOff = ppage - ram.base();
-        fetches.fill(vpn, curSeg, curOff, leafLevel, leafGlobal, false);
+        fetches.fill(vpn, curSeg, curOff, leafLevel, leafGlobal, -1);
         fCode[i] = page;
         return page;
     }

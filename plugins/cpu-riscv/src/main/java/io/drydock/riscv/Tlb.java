@@ -10,8 +10,9 @@ import java.util.Arrays;
  * pieces of a superpage it covers (priv 1.12 §4.2.1).
  *
  * <p>A data TLB also keeps {@link #fast}, what the interpreter's and translated code's inline checks read:
- * the entries on the machine's primary RAM segment (the Mmu's {@code ram}) as (tag, addend) pairs in one
- * array, so a hit costs one array, one compare and an access to a segment held in a field; entries on any
+ * the entries on the machine's primary RAM segment (the Mmu's {@code ram}) as (tag, host address − va) pairs
+ * in one array, so a hit costs one array, one compare and one raw access (valid while the Mmu holds the
+ * segment's {@link io.drydock.kernel.memory.RamLease}; see {@code Mmu.enterRam}); entries on any
  * other segment (a DAX window) are in {@link #tag}/{@link #seg} only and hit in the interpreter's second path
  * ({@code Interpreter.loadOther/storeOther}), a call away.
  */
@@ -21,7 +22,7 @@ final class Tlb {
     final long[] tag = new long[SIZE];
     final long[] add = new long[SIZE];
     final MemorySegment[] seg = new MemorySegment[SIZE];
-    /** Data TLBs: [2i] the vpn of entry i when its segment is the primary one, else -1; [2i+1] its addend. Else null. */
+    /** Data TLBs: [2i] the vpn of entry i when its segment is the primary one, else -1; [2i+1] its host address − va. Else null. */
     final long[] fast;
     /** Decoded code pages (fetch TLBs only), else null. */
     final CodePage[] code;
@@ -57,14 +58,17 @@ final class Tlb {
         clear();
     }
 
-    /** {@code primary}: {@code s} is the Mmu's primary RAM segment (the entry goes into {@link #fast} too). */
-    void fill(long vpn, MemorySegment s, long addend, int leafLevel, boolean global, boolean primary) {
+    /**
+     * {@code host}: the host address of {@code s}'s first byte when {@code s} is the Mmu's primary RAM segment
+     * and its lease is held (the entry goes into {@link #fast} too, its addend absolute), else -1.
+     */
+    void fill(long vpn, MemorySegment s, long addend, int leafLevel, boolean global, long host) {
         int i = (int) vpn & MASK;
         if (fills < LOG) filled[fills] = (short) i;
         if (fills <= LOG) fills++;
         if (fast != null) {
-            fast[2 * i] = primary ? vpn : -1;
-            fast[2 * i + 1] = addend;
+            fast[2 * i] = host != -1 ? vpn : -1;
+            fast[2 * i + 1] = addend + host;
         }
         tag[i] = vpn;
         seg[i] = s;

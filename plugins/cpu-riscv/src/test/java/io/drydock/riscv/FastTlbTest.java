@@ -1,6 +1,8 @@
 package io.drydock.riscv;
 
 import io.drydock.kernel.memory.MemoryBacking;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,10 +15,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The data TLBs' fast entries (Tlb.fast) behind Interpreter.ldN/stN: only pages of the primary RAM segment
  * (the largest region not backed by a host file) enter them; pages of other regions hit the full entries (the second path);
  * an access that crosses into the next page misses by its tag alone and is split (misaligned accesses never
- * trap, README "Documented behaviour"), one that is misaligned inside its page hits.
+ * trap, README "Documented behaviour"), one that is misaligned inside its page hits. The tests call ldN/stN
+ * directly, as Interpreter.execute does between Mmu.enterRam and leaveRam (fast entries are filled only there).
  */
 class FastTlbTest extends BareHartTest {
     static final long PAGE = BASE + 0x8000, EXTRA = 0x7000_0000L, FILE = 0x6000_0000L;
+
+    @BeforeEach
+    void enter() { h.mmu.enterRam(); }
+
+    @AfterEach
+    void leave() { h.mmu.leaveRam(); }
 
     private long fastTag(long va) { return h.mmu.lFast[2 * ((int) (va >>> 12) & Tlb.MASK)]; }
 
@@ -86,5 +95,16 @@ class FastTlbTest extends BareHartTest {
             assertEquals(-1, storeFastTag(va));
         }
         assertEquals(PAGE >>> 12, fastTag(PAGE), "DRAM is the primary segment");
+    }
+
+    @Test
+    void withoutTheLeaseNothingEntersTheFastEntries() {
+        h.mmu.leaveRam();
+        bus.write(PAGE, 8, 5);
+        assertEquals(5, h.interpreter.ld64(PAGE)); // through the Mmu: a debugger's read, say
+        assertEquals(-1, fastTag(PAGE), "a raw address is handed out only inside the primary's lease");
+        h.mmu.enterRam();
+        assertEquals(0, h.interpreter.ld64(PAGE + 0x1000));
+        assertEquals((PAGE >>> 12) + 1, fastTag(PAGE + 0x1000));
     }
 }
