@@ -215,4 +215,30 @@ class TranslatorTest extends BareHartTest {
         assertEquals(5, h.x(4), "nothing of the pass retired");
         assertEquals(300 + 4, h.instructionsRetired(), "300, then the spin at the vector");
     }
+
+    /**
+     * A CSR write that is not quiet (mie) ends a translated region before it (Region.form, Csrs.quiet): in a hot
+     * loop, the pass whose write enables a pending interrupt takes it right after the write (priv 1.12 §3.1.9),
+     * exactly as the interpreter does (CsrTest), not at the end of a region that ran on past it.
+     */
+    @Test
+    void anMieWriteInAHotLoopEndsTheRegionSoTheInterruptItEnablesIsTakenRightAfterIt() {
+        load(addi(4, 4, -1),                      // 0: x4--
+                i(1, 4, 3, 5, 0x13),              // 4: sltiu x5, x4, 1 (1 on the last pass)
+                i(3, 5, 1, 5, 0x13),              // 8: slli x5, x5, 3 (MSIE)
+                csrrs(0, Csr.MIE, 5),             // c: csrs mie, x5
+                addi(6, 6, 1),                    // 10: x6++
+                bne(4, 0, -20),                   // 14: to 0
+                jal(0, 0));                       // 18: spin
+        bus.write(BASE + 0x400, 4, jal(0, 0));   // trap vector: spin
+        h.mtvec = BASE + 0x400;
+        h.mstatus |= Csr.MIE_BIT;
+        h.setInterrupt(Csr.MSIP, true);
+        h.setX(4, 200);
+        h.step(200 * 6);
+        assertNotNull(h.mmu.codePage(BASE).blocks[0], "the loop was translated");
+        assertEquals((1L << 63) | 3, h.mcause);
+        assertEquals(BASE + 0x10, h.mepc, "taken right after the csrs");
+        assertEquals(199, h.x(6), "the last pass's x6++ did not run");
+    }
 }
