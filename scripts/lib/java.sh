@@ -64,9 +64,11 @@ drydock_entry() {
     # immature when the method only ever runs inlined (count -1 in -XX:+LogCompilation), and refused it as
     # "low call site frequency": every C2-compiled translated block and Interpreter.execute called Unsafe out of
     # line for each 16/32/64-bit guest access (6-7 % of the hart's samples). Inlining them by command fixes it
-    # (plugins/cpu-riscv/docs/speed.md, "Unsafe accessors inlined"; Unsafe.convEndian, which they call, is refused
-    # the same way and left so: inlining it too did not measure). quiet: no "CompileCommand: ..." line on stdout.
-    ENTRY_OPTS+=(-XX:CompileCommand=quiet "-XX:CompileCommand=inline,jdk.internal.misc.Unsafe::*Unaligned")
+    # (plugins/cpu-riscv/docs/speed.md, "Unsafe accessors inlined"). Unsafe.convEndian, which they call, is refused
+    # the same way; inlined too since DRAM hits became raw accesses, where it measured (mark -8 %, mem -12 %:
+    # docs/speed.md, "DRAM by raw address under a lease"). quiet: no "CompileCommand: ..." line on stdout.
+    ENTRY_OPTS+=(-XX:CompileCommand=quiet "-XX:CompileCommand=inline,jdk.internal.misc.Unsafe::*Unaligned"
+                 "-XX:CompileCommand=inline,jdk.internal.misc.Unsafe::convEndian")
     # No -XX:-UseSwitchProfiling or -XX:PerMethodTrapLimit=0 here: they spared a Linux boot C2's recompilations
     # of Interpreter.execute (1.7 s instead of 2.25 s) but cost the guests' steady state more (C2 compiled every
     # cold path of the translated blocks and the FPU: fp and sys ran at 0.25 / 0.30 of QEMU instead of 0.49 / 0.75);
