@@ -23,15 +23,21 @@ import static io.drydock.riscv.Op.*;
  * @param written  integer registers that may be written, stored back on every exit
  */
 record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, int written) {
-    /** Instructions per region (at most; each runs at most once per pass through the region):
-     *  {@code -Ddrydock.jit.region=N}, 1–2048 (a page's worth of compressed instructions; a region ends at its page's end). */
-    static final int MAX = JitProperty.integer("drydock.jit.region", 96, 1, 2048);
-    /** {@code -Ddrydock.jit.regions=false|true|loops}; any other value is an error ({@link JitProperty}). */
-    private static final String REGIONS = JitProperty.choice("drydock.jit.regions", "false", "false", "true", "loops");
     /**
-     * true ({@code -Ddrydock.jit.regions=true}): regions run across branches, with loops inside. Off by
-     * default: measured on bench.elf it cost more JIT-compiler CPU than it saved (docs/speed.md); then a
-     * region ends after its first jump or branch — one basic block, registers still in locals.
+     * Instructions per region (at most; each runs at most once per pass through the region):
+     * {@code -Ddrydock.jit.region=N}, 1–2048 (a page's worth of compressed instructions; a region ends at its
+     * page's end), default 16. Chosen by measurement (docs/speed.md, "Regions across branches by default"): with
+     * 16 the suite's translated-code workloads spent about a fifth less hart CPU than with basic blocks, with 24,
+     * 32 and 96 less or nothing (a long region is a large method that C2 compiles later and never inlines into
+     * the region that chains to it). Volatile only for the differential test, which also runs 96.
+     */
+    static volatile int max = JitProperty.integer("drydock.jit.region", 16, 1, 2048);
+    /** {@code -Ddrydock.jit.regions=false|true|loops}, default true; any other value is an error ({@link JitProperty}). */
+    private static final String REGIONS = JitProperty.choice("drydock.jit.regions", "true", "false", "true", "loops");
+    /**
+     * true (the default; {@code -Ddrydock.jit.regions=true}): regions run across branches, with loops inside,
+     * up to {@link #max} instructions. {@code -Ddrydock.jit.regions=false}: a region ends after its first jump
+     * or branch — one basic block, registers still in locals (the default until session 7: docs/speed.md).
      */
     static volatile boolean acrossBranches = !REGIONS.equals("false");
     /** With {@link #acrossBranches}: only regions that hold a loop ({@code -Ddrydock.jit.regions=loops}). */

@@ -77,7 +77,7 @@ final class Translator {
      * (never null in its profile) that threw the whole of Interpreter.execute away at the first refusal.
      */
     static Block translate(Mmu mmu, CodePage page, long pc) {
-        Region r = Region.form(mmu, page, pc, Region.MAX);
+        Region r = Region.form(mmu, page, pc, Region.max);
         if (r == null) {
             page.heat[((int) pc & 0xfff) >>> 1] = CodePage.NEVER;
             return null;

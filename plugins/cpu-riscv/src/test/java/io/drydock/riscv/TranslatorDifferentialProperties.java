@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * translate blocks (else it would compare the interpreter with itself).
  *
  * <p>Each sequence runs in one of the translator's modes, chosen from its seed: basic blocks, loop regions or
- * regions across branches ({@code Region}), each with chained exits off or up to 8 deep ({@code Block.chain}).
+ * regions across branches ({@code Region}; the default), each with chained exits off or up to 8 deep
+ * ({@code Block.chain}), regions of at most 16 instructions (the default) or 96.
  *
  * <p>CI: the fixed seed and {@code jqwik.tries.default} (src/test/resources/junit-platform.properties). A
  * larger run by hand, e.g. 20,000 sequences:
@@ -66,11 +67,14 @@ class TranslatorDifferentialProperties {
         }
         int mode = (int) Math.floorMod(seed ^ SALT, 6L);
         boolean wasAcross = Region.acrossBranches, wasLoops = Region.loopsOnly;
-        int wasChain = Block.chain;
+        int wasChain = Block.chain, wasMax = Region.max;
         Region.acrossBranches = mode % 3 != 0;
         Region.loopsOnly = mode % 3 == 1;
         Block.chain = mode < 3 ? 0 : 8;
-        Statistics.label("mode").collect(List.of("blocks", "loops", "across").get(mode % 3) + (mode < 3 ? "" : "+chain"));
+        // regions of the default size (16) or of 96, longer than any sequence (MAX_LENGTH)
+        Region.max = ((seed ^ SALT) >>> 9 & 1) == 0 ? 16 : 96;
+        Statistics.label("mode").collect(List.of("blocks", "loops", "across").get(mode % 3) + (mode < 3 ? "" : "+chain")
+                + (mode % 3 == 0 ? "" : " " + Region.max));
         try (Machine jit = new Machine(hw, code)) {
             for (int pass = 0; pass < PASSES; pass++) {
                 jit.load(p);
@@ -82,6 +86,7 @@ class TranslatorDifferentialProperties {
             Region.acrossBranches = wasAcross;
             Region.loopsOnly = wasLoops;
             Block.chain = wasChain;
+            Region.max = wasMax;
         }
         Statistics.label("translated blocks").collect(blocks > 0);
         if (!interpreted.equals(translated)) {
