@@ -43,8 +43,14 @@ class DramLeaseTest {
         return ((off >>> 20) & 1) << 31 | ((off >>> 1) & 0x3ff) << 21 | ((off >>> 11) & 1) << 20 | ((off >>> 12) & 0xff) << 12 | 0x6f;
     }
 
-    /** DRAM of {@code dram} at BASE running the loop; the trap handler (j .) in a small region of its own. */
-    private void startLoop(MemoryBacking dram) throws Exception {
+    /** {@link #startLoop(MemoryBacking, long)} until the loop's block is translated and compiled by C2. */
+    private void startLoop(MemoryBacking dram) throws Exception { startLoop(dram, 100_000_000L); }
+
+    /**
+     * DRAM of {@code dram} at BASE running the loop, until {@code warm} instructions have retired; the trap
+     * handler (j .) in a small region of its own.
+     */
+    private void startLoop(MemoryBacking dram, long warm) throws Exception {
         bus.addRam("dram", BASE, dram);
         bus.addRam("handler", HANDLER, MemoryBacking.anonymous(4096));
         bus.write(HANDLER, 4, jal0(0));
@@ -70,8 +76,8 @@ class DramLeaseTest {
                 crashed.set(t);
             }
         });
-        // long enough for the loop to be translated (hot = 32 in the tests) and its block compiled by C2
-        while (h.instructionsRetired() < 100_000_000L && runner.isAlive()) Thread.sleep(5);
+        // 10^8: long enough for the loop to be translated (hot = 32 in the tests) and its block compiled by C2
+        while (h.instructionsRetired() < warm && runner.isAlive()) Thread.sleep(1);
         assertNull(crashed.get());
     }
 
@@ -119,6 +125,17 @@ class DramLeaseTest {
     private void assertAccessFault(long cause) {
         assertTrue(cause == Trap.INSN_ACCESS || cause == Trap.LOAD_ACCESS || cause == Trap.STORE_ACCESS, "mcause " + cause);
         assertTrue(Set.of(BASE + 4, BASE + 8, BASE + 12, BASE + 16, BASE + 20).contains(h.mepc), () -> "mepc 0x" + Long.toHexString(h.mepc));
+    }
+
+    @Test
+    void aPageTheHostTakesAwayBeforeTheLoopIsCompiledIsAnAccessFaultToo() throws Exception {
+        // the same SIGBUS met by ldN in HotSpot's bytecode interpreter or C1 code (the run is still young)
+        SharedMemoryFile dram = MemoryBacking.sharedFile("drydock-lease-test", 64 * 1024);
+        startLoop(dram, 1);
+        try (FileChannel ch = FileChannel.open(Path.of("/proc/self/fd/" + dram.fd()), StandardOpenOption.WRITE)) {
+            ch.truncate(0x8000);
+        }
+        assertDataAccessFault(trapped());
     }
 
     /** A load or store access fault at one of the loop's loads or stores (priv 1.12 §3.1.15). */
