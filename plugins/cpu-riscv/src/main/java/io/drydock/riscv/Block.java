@@ -23,6 +23,14 @@ package io.drydock.riscv;
  * code page ({@link #page}) when there is one, whatever the target (the interpreter's table dispatch and
  * function returns change targets all the time); for targets on other pages it has one slot, an inline cache
  * of one target linked and guarded as a cross-page link.
+ *
+ * <p><b>Calls and returns</b> ({@link #calls}). A call — {@code jal}/{@code jalr} that writes the link register
+ * x1 or x5 (the return-address-stack hint of unpriv §2.5.1) — does not end its region: the callee's block runs
+ * as a JVM call from the caller's frame (the same checks as a chained exit) and is given the call's return
+ * address as {@code ret}; when the callee's code jumps by jalr to exactly that pc (the function's {@code ret}),
+ * it returns to the caller's frame as a JVM return instead of chaining onward, and the caller, seeing the pc it
+ * expected, reloads its register locals from {@code x} and goes on with the instructions after the call in the
+ * same method (a loop around a call is then a JVM loop). Any other outcome is returned on up as before.
  */
 abstract class Block {
     /** Guest instructions in the region: the most one pass through it (without a back edge) retires. */
@@ -46,6 +54,17 @@ abstract class Block {
     static volatile int chain = JitProperty.integer("drydock.jit.chain", 8, 0, Integer.MAX_VALUE);
     /** 0 turns cross-page links off ({@code -Ddrydock.jit.crosspage=0}; 1, the default, on): exits then chain on their own page only. */
     static volatile int crossPage = JitProperty.integer("drydock.jit.crosspage", 1, 0, 1);
+    /** 0 turns calls inside regions off ({@code -Ddrydock.jit.calls=0}; 1, the default, on): a call then ends its region. */
+    static volatile int calls = JitProperty.integer("drydock.jit.calls", 1, 0, 1);
+
+    /** Whether a region goes on after a call (read when a region is formed and translated; needs chaining on). */
+    static boolean callsInRegion() { return calls != 0 && chain > 0; }
+
+    /** A call: jal or jalr writing x1 or x5, which pushes the return-address stack (unpriv §2.5.1, table 2.1). */
+    static boolean isCall(long w) {
+        int op = Op.op(w), rd = Op.rd(w);
+        return (op == Op.JAL || op == Op.JALR) && (rd == 1 || rd == 5);
+    }
 
     Block(int length, int exits, Block[] page) {
         this.length = length;
@@ -61,7 +80,9 @@ abstract class Block {
      * including those of chained successors ({@code depth} is the nesting, 0 from the dispatch loop). When an
      * instruction traps (any throwable), {@code in.trapPc} is its pc and {@code in.ran} the number that retired
      * before it, and the hart's registers are stored back. An exit to a constant pc whose successor is not
-     * linked yet sets {@code in.linkFrom} to this block and {@code in.linkExit} to the exit's slot.
+     * linked yet sets {@code in.linkFrom} to this block and {@code in.linkExit} to the exit's slot. {@code ret} is
+     * the return address a caller's frame waits for (see "Calls and returns"), -1 (no pc) from the dispatch loop:
+     * a jalr to it returns.
      */
-    abstract long run(Interpreter in, long[] x, long pc, int left, int depth);
+    abstract long run(Interpreter in, long[] x, long pc, int left, int depth, long ret);
 }

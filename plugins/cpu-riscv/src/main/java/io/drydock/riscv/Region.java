@@ -10,7 +10,9 @@ import static io.drydock.riscv.Op.*;
  * them (if/else shapes). It ends before an instruction the translator does not handle (system, a CSR write
  * that is not quiet ({@link Csrs#quiet(long)}), illegal, page-crossing: the interpreter runs those), at the
  * end of the page, at {@link #max} instructions,
- * or at the first instruction nothing in the region reaches.
+ * or at the first instruction nothing in the region reaches. A call (jal/jalr writing x1 or x5) neither ends it
+ * nor jumps inside it: the instructions after it are where the callee returns to ({@link Block}, "Calls and
+ * returns"; {@code -Ddrydock.jit.calls=0}: a call ends the region like any jump).
  *
  * <p>A branch back to an instruction of the region (the region's own start or an inner loop head) is a
  * back edge: the region is a JVM loop there, with the budget check of {@link Translator}.
@@ -52,6 +54,7 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
         int n = 0, off = 0;
         int slot = (int) (pc & 0xfff) >>> 1;
         boolean across = acrossBranches;
+        boolean calls = Block.callsInRegion();
         while (n < max && slot < 2048) {
             long w = page.ops[slot];
             if (w == 0) w = page.ops[slot] = mmu.decode(pc + off);
@@ -61,7 +64,8 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
             offs[n++] = (short) off;
             off += len(w);
             slot += len(w) >>> 1;
-            if (!across && Insns.jumps(op(w))) break;
+            // a call goes on after itself: the callee returns into this region (Block, "Calls and returns")
+            if (!across && Insns.jumps(op(w)) && !(calls && Block.isCall(w))) break;
         }
         if (n == 0) return null;
         // targets, then cut at the first instruction that nothing reaches (after a jal/jalr not jumped over)
@@ -73,12 +77,13 @@ record Region(long[] ws, short[] offs, int[] target, boolean[] label, int used, 
             if (!reached[i]) { cut = i; break; }
             int op = op(ws[i]);
             target[i] = -1;
-            if (Insns.pcRelativeJump(op)) {
+            boolean call = calls && Block.isCall(ws[i]);
+            if (Insns.pcRelativeJump(op) && !call) {
                 long t = offs[i] + (long) imm(ws[i]);
                 target[i] = indexOf(offs, n, t);
                 if (target[i] >= 0) reached[target[i]] = true;
             }
-            if (!Insns.alwaysJumps(op)) reached[i + 1] = true;
+            if (!Insns.alwaysJumps(op) || call) reached[i + 1] = true;
         }
         if (across && loopsOnly) cut = loopCut(ws, target, cut);
         boolean[] label = new boolean[cut];

@@ -48,6 +48,10 @@ import static java.lang.constant.ConstantDescs.*;
  *       block's retired count on its way out. Whether a constant exit leaves the page is known here; such an
  *       exit (and a jalr's cache for other pages) is guarded by the target pc and the fetch generation
  *       ({@code -Ddrydock.jit.crosspage=0}: not linked).</li>
+ *   <li><b>Calls and returns</b> ({@link Block}): a call goes on in the region after the callee's block, run as a
+ *       JVM call with the return address as its {@code ret}, comes back to it; an exit or jalr to {@code ret}
+ *       returns; an indirect jump that is neither call nor return calls its target with this region's start as
+ *       {@code ret}, and goes round the region again when it comes back there ({@code -Ddrydock.jit.calls=0}: off).</li>
  * </ul>
  */
 final class Translator {
@@ -58,13 +62,14 @@ final class Translator {
     private static final ClassDesc CD_INTERP = Emitter.CD_INTERP;
     private static final ClassDesc CD_SELF = ClassDesc.of(Translator.class.getPackageName() + ".TranslatedBlock");
     private static final MethodTypeDesc INIT = MethodTypeDesc.of(CD_void, CD_int, CD_int, CD_BLOCK.arrayType());
-    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_long, CD_INTERP, CD_long.arrayType(), CD_long, CD_int, CD_int);
+    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_long, CD_INTERP, CD_long.arrayType(), CD_long, CD_int, CD_int, CD_long);
     private static final ClassFile CF = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
             ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofClassLoading(Translator.class.getClassLoader()))));
-    // locals of run(): 0 this, 1 Interpreter, 2 long[] x, 3-4 pc, 5 left, 6 depth, 7 retired, 8 limit, 9-10 scratch,
-    // 11 exit pc (2 slots), 13 the exception in the trap handler, 14 a chained successor, 15.. registers x1..x31 (2 slots each)
-    private static final int IN = 1, X = 2, PC = 3, LEFT = 5, DEPTH = 6, N = 7, LIMIT = 8, TMP = 9, EXIT_PC = 11, EXC = 13,
-            SUCC = 14, R0 = 15;
+    // locals of run(): 0 this, 1 Interpreter, 2 long[] x, 3-4 pc, 5 left, 6 depth, 7-8 the return address a caller
+    // waits for, 9 retired, 10 limit, 11-12 scratch, 13 exit pc (2 slots), 15 the exception in the trap handler,
+    // 16 a chained successor, 17.. registers x1..x31 (2 slots each)
+    private static final int IN = 1, X = 2, PC = 3, LEFT = 5, DEPTH = 6, RET = 7, N = 9, LIMIT = 10, TMP = 11, EXIT_PC = 13,
+            EXC = 15, SUCC = 16, R0 = 17;
     private static final ClassDesc CD_BLOCKS = CD_BLOCK.arrayType();
 
     /** Hidden classes defined so far (each a region), for the README's measurements. */
@@ -104,7 +109,7 @@ final class Translator {
     private static final class Gen extends Emitter {
         private final Region r;
         private final Label[] at;
-        private final Label exit, trap;
+        private final Label exit, trap, top;
         /** Instructions retired since the last point where the retired local was brought up to date. */
         private int pending;
         /** Chainable exits so far (slots of Block.next). */
@@ -116,6 +121,9 @@ final class Translator {
         /** Offset of the region's first instruction in its page: whether an exit leaves the page is a constant. */
         private final int start;
         private final boolean crossPage = Block.crossPage != 0;
+        /** Whether calls go on in the region (as Region.form saw it), and the instruction being emitted. */
+        private final boolean calls = Block.callsInRegion();
+        private int current;
 
         Gen(CodeBuilder c, Region r, int start) {
             super(c);
@@ -125,6 +133,7 @@ final class Translator {
             for (int k = 0; k < at.length; k++) if (r.label()[k]) at[k] = c.newLabel();
             this.exit = c.newLabel();
             this.trap = c.newLabel();
+            this.top = c.newLabel();
             this.chainTrap = c.newLabel();
         }
 
@@ -132,9 +141,8 @@ final class Translator {
         int body() {
             c.iconst_0().istore(N);
             c.iload(LEFT).loadConstant(r.count()).isub().istore(LIMIT);
-            for (int reg = 1; reg < 32; reg++) {
-                if ((r.used() & 1 << reg) != 0) c.aload(X).loadConstant(reg).laload().lstore(local(reg));
-            }
+            loadRegisters();
+            c.labelBinding(top);
             int count = r.count();
             boolean live = true; // false after an unconditional transfer: code there is reached only by a label
             Label[] handlers = new Label[count];
@@ -148,6 +156,7 @@ final class Translator {
                 if (!live && at[k] == null) throw new IllegalStateException("unreachable instruction in region");
                 Label start = c.newBoundLabel();
                 int before = pending;
+                current = k;
                 live = emit(w, k, r.offs()[k]);
                 if (Insns.canTrap(op(w))) {
                     handlers[k] = c.newLabel();
@@ -196,6 +205,12 @@ final class Translator {
             pending = 0;
         }
 
+        private void loadRegisters() {
+            for (int reg = 1; reg < 32; reg++) {
+                if ((r.used() & 1 << reg) != 0) c.aload(X).loadConstant(reg).laload().lstore(local(reg));
+            }
+        }
+
         private void writeBack() {
             for (int reg = 1; reg < 32; reg++) {
                 if ((r.written() & 1 << reg) != 0) c.aload(X).loadConstant(reg).lload(local(reg)).lastore();
@@ -221,6 +236,9 @@ final class Translator {
             }
             int e = exits++;
             Label unlinked = c.newLabel(), plain = c.newLabel();
+            // the return address a caller's frame waits for: return to it (Block, "Calls and returns")
+            pcPlus(off);
+            c.lload(RET).lcmp().ifeq(plain);
             loadSlot(e);
             c.ifnull(unlinked);
             if (!samePage) guard(e, unlinked, () -> pcPlus(off));
@@ -266,11 +284,17 @@ final class Translator {
                 return;
             }
             Label plain = c.newLabel(), other = c.newLabel();
+            // the return address a caller's frame waits for: return to it (Block, "Calls and returns")
+            c.lload(TMP).lload(RET).lcmp().ifeq(plain);
             c.lload(TMP).lload(PC).lxor().loadConstant(12).lushr().lconst_0().lcmp().ifne(crossPage ? other : plain);
             c.aload(0).getfield(CD_BLOCK, "page", CD_BLOCKS).lload(TMP).l2i().loadConstant(0xfff).iand().iconst_1().iushr()
                     .aaload().dup().astore(SUCC);
             c.ifnull(plain);
-            chainedCall(plain, () -> c.lload(TMP));
+            long w = r.ws()[current];
+            int rs1 = rs1(w);
+            // neither a call nor a return (unpriv §2.5.1's hints): a jump table's, a computed goto's
+            if (calls && rs1 != 1 && rs1 != 5 && !Block.isCall(w)) jumpAndComeBack(plain);
+            else chainedCall(plain, () -> c.lload(TMP));
             if (crossPage) {
                 int e = exits++;
                 Label miss = c.newLabel();
@@ -291,6 +315,17 @@ final class Translator {
          * {@code plain}.
          */
         private void chainedCall(Label plain, Runnable target) {
+            callSucc(plain, target, () -> c.lload(RET));
+            addRan();
+            c.lload(EXIT_PC).lreturn();
+        }
+
+        /**
+         * With the successor in SUCC: unless the nesting is at its limit or a whole pass of it does not fit (then on
+         * to {@code plain}), stores the registers back and runs it at the pc {@code target} pushes, with the return
+         * address {@code ret} pushes; the pc it returns goes to EXIT_PC.
+         */
+        private void callSucc(Label plain, Runnable target, Runnable ret) {
             c.iload(DEPTH).loadConstant(depthMax).if_icmpge(plain);
             c.aload(SUCC).getfield(CD_BLOCK, "length", CD_int).iload(LEFT).iload(N).isub().if_icmpgt(plain);
             writeBack();
@@ -298,12 +333,104 @@ final class Translator {
             c.aload(SUCC).aload(IN).aload(X);
             target.run();
             c.iload(LEFT).iload(N).isub().iload(DEPTH).iconst_1().iadd();
+            ret.run();
             c.invokevirtual(CD_BLOCK, "run", RUN);
             c.exceptionCatchAll(from, c.newBoundLabel(), chainTrap);
             chained = true;
             c.lstore(EXIT_PC);
-            addRan();
+        }
+
+        /**
+         * After callSucc: counts what the callee retired; when it returned the pc {@code expected} pushes and N is at
+         * most {@code limit} (then the rest of this region's pass fits), reloads the register locals (the callee
+         * stored its own) and goes on at {@code goOn}; else returns that pc (x is current: nothing to store).
+         */
+        private void comeBack(Runnable expected, Runnable limit, Label goOn) {
+            Label leave = c.newLabel();
+            c.iload(N).aload(IN).getfield(CD_INTERP, "ran", CD_int).iadd().istore(N);
+            c.lload(EXIT_PC);
+            expected.run();
+            c.lcmp().ifne(leave);
+            c.iload(N);
+            limit.run();
+            c.if_icmpgt(leave);
+            loadRegisters();
+            c.goto_(goOn);
+            c.labelBinding(leave);
+            c.aload(IN).iload(N).putfield(CD_INTERP, "ran", CD_int);
             c.lload(EXIT_PC).lreturn();
+        }
+
+        /**
+         * An indirect jump that is not a return (a switch's jump table) to the block in SUCC: run as a call whose
+         * return address is this region's start (Block, "Calls and returns"), since a switch's cases jump back to
+         * its dispatch; when it comes back there and another whole pass fits, the registers are reloaded and the
+         * region goes round again (a JVM loop around the dispatch), else the pc it returned is returned.
+         */
+        private void jumpAndComeBack(Label plain) {
+            callSucc(plain, () -> c.lload(TMP), () -> c.lload(PC));
+            comeBack(() -> c.lload(PC), () -> c.iload(LIMIT), top);
+        }
+
+        /** Whether instruction k is a call after which the region goes on (Region.form, Block "Calls and returns"). */
+        private boolean callInRegion(int k) {
+            return calls && k + 1 < r.count() && Block.isCall(r.ws()[k]);
+        }
+
+        /**
+         * Call k (its target pushed by {@code target}, at {@code targetOff} from the region's start when constant,
+         * else in TMP): when the callee's block is known — a constant target's linked slot (Block.next, guarded as
+         * a cross-page link when on another page), for jalr the block at the target's slot of this code page — the
+         * nesting allows it and a whole pass of it fits, the registers are stored back and it runs as a JVM call
+         * with the return address as its {@code ret}. When it comes back with that pc and the rest of this region's
+         * pass still fits in the budget, the registers are reloaded (the callee stored its own) and the region goes
+         * on with instruction k + 1; otherwise the pc it returned is returned (nothing to store: x is current).
+         * Without a callee the call leaves the region like any exit.
+         */
+        private void callInRegion(int k, Runnable target, boolean constant, long targetOff) {
+            flush();
+            long retOff = r.offs()[k + 1];
+            Label plain = c.newLabel(), goOn = c.newLabel();
+            Label unlinked = null;
+            int e = -1;
+            if (constant) {
+                long to = start + targetOff;
+                boolean samePage = to >= 0 && to < 4096;
+                if (!samePage && !crossPage) {
+                    c.goto_(plain);
+                } else {
+                    e = exits++;
+                    unlinked = c.newLabel();
+                    loadSlot(e);
+                    c.ifnull(unlinked);
+                    if (!samePage) guard(e, unlinked, target);
+                }
+            } else {
+                Label other = c.newLabel(), found = c.newLabel();
+                c.lload(TMP).lload(PC).lxor().loadConstant(12).lushr().lconst_0().lcmp().ifne(crossPage ? other : plain);
+                c.aload(0).getfield(CD_BLOCK, "page", CD_BLOCKS).lload(TMP).l2i().loadConstant(0xfff).iand().iconst_1().iushr()
+                        .aaload().dup().astore(SUCC);
+                c.ifnull(plain);
+                if (crossPage) {
+                    // another page: an inline cache of one target, as exitIndirect's
+                    c.goto_(found);
+                    e = exits++;
+                    unlinked = c.newLabel();
+                    c.labelBinding(other);
+                    loadSlot(e);
+                    c.ifnull(unlinked);
+                    guard(e, unlinked, target);
+                }
+                c.labelBinding(found);
+            }
+            callSucc(plain, target, () -> pcPlus(retOff));
+            // at most count - k - 1 instructions run before the next back edge or exit checks the budget again
+            comeBack(() -> pcPlus(retOff), () -> c.iload(LEFT).loadConstant(r.count() - k - 1).isub(), goOn);
+            if (unlinked != null) unlinked(unlinked, e);
+            c.labelBinding(plain);
+            target.run();
+            c.lstore(EXIT_PC).goto_(exit);
+            c.labelBinding(goOn);
         }
 
         /** A jump to instruction t of the region (the current instruction already counted in pending). */
@@ -326,6 +453,10 @@ final class Translator {
         @Override
         boolean jump(int k, long targetOff) {
             pending++;
+            if (callInRegion(k)) {
+                callInRegion(k, () -> pcPlus(targetOff), true, targetOff);
+                return true;
+            }
             if (r.target()[k] >= 0) jumpTo(r.target()[k], k);
             else exitTo(targetOff);
             return false;
@@ -334,6 +465,10 @@ final class Translator {
         @Override
         boolean jumpIndirect() {
             pending++;
+            if (callInRegion(current)) {
+                callInRegion(current, () -> c.lload(TMP), false, 0);
+                return true;
+            }
             exitIndirect();
             return false;
         }
