@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import static io.drydock.riscv.Asm.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Calls inside a translated region (Block, "Calls and returns"): a loop that calls one function by jal (link x1)
@@ -66,7 +67,8 @@ class CallReturnTest extends BareHartTest {
         assertEquals(BASE + 0x10, h.x(5));
         Block caller = h.mmu.codePage(BASE).blocks[0];
         assertNotNull(caller, "the loop was translated");
-        assertEquals(Block.callsInRegion() ? 5 : 2, caller.length, "the region goes on after its calls");
+        // through the bne at least (regions across branches also take the spin after it); without calls, addi and jal
+        assertTrue(Block.callsInRegion() ? caller.length >= 5 : caller.length == 2, "the region goes on after its calls: " + caller.length);
     }
 
     @Test
