@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Differential test of the translator against the interpreter (issue #16, item 6): a random valid RV64IMAFDC
  * sequence ({@link RandomProgram}) runs once on a fresh hart — every block boundary is entered at most once,
  * below the translation threshold, so that run is the interpreter alone — and {@link #PASSES} times
- * (the threshold {@code Interpreter.HOT} + 8: 32 + 8 in the module's tests, which set -Ddrydock.jit.hot=32)
+ * (the threshold {@code Interpreter.HOT} + 8: 32 + 8 in the module's tests, which set -Ddrydock.jit.hot=32; every
+ * entry interprets at least one instruction, so HOT entries reach a heat of HOT instructions)
  * on another hart from the same initial state each time, so that from the threshold on the same path runs
  * through translated blocks. The last pass must leave exactly
  * what the interpreter left: x1–x31 (x31 is minstret at the end or at the trap vector, i.e. the retired
