@@ -10,13 +10,14 @@ final class CodePage {
     final long[] ops = new long[2050];
     final Block[] blocks = new Block[2048];
     /**
-     * The heat of each slot before translation ({@link Interpreter#HOT}): the instructions interpreted from
-     * entries at it (or with {@code -Ddrydock.jit.heat=entries} the entries); {@link #NEVER} once translation was
-     * refused, from where counting up takes 2^22 + HOT before it is tried again (no separate test for it on the hot
-     * path: a branch C2 never saw taken becomes a deoptimisation trap, and the first refused block took it).
+     * The heat of each slot before translation ({@link Interpreter#HOT}): the entries at it (or with
+     * {@code -Ddrydock.jit.heat=instructions} the instructions interpreted from them); {@link #NEVER} once translation was
+     * refused, from where counting up takes 32768 + HOT entries (2^22 + HOT instructions) before it is tried again
+     * (no separate test for it on the hot path: a branch C2 never saw taken becomes a deoptimisation trap, and the
+     * first refused block took it).
      */
     final int[] heat = new int[2048];
-    static final int NEVER = -(1 << 22);
+    static final int NEVER = Interpreter.ENTRIES ? Short.MIN_VALUE : -(1 << 22);
     /** The heat window ({@link Interpreter#WINDOW}) that the counts in {@link #heat} were taken in. */
     long window;
 

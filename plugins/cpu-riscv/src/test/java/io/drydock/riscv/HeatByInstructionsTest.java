@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 /**
  * A slot's heat is the instructions interpreted from entries at it ({@link Interpreter#HOT}: 32 in the module's
  * tests), so a long run is translated after a few entries and a short one only after many; a quiet CSR access
- * does not cut the run it is in into pieces of their own.
+ * does not cut the run it is in into pieces of their own. Runs in the pom's execution {@code heat-by-instructions}
+ * ({@code -Ddrydock.jit.heat=instructions}); skipped under the default policy (entries).
  */
 class HeatByInstructionsTest extends BareHartTest {
     static final int BODY = 20;
