@@ -35,7 +35,7 @@ class HeatByInstructionsTest extends BareHartTest {
 
     @Test
     void aLongRunIsTranslatedAfterFewEntries() {
-        assumeFalse(Interpreter.ENTRIES);
+        assumeFalse(Interpreter.ENTRIES, "needs -Ddrydock.jit.heat=instructions (the pom's heat-by-instructions run)");
         int pass = loadLoop(addi(6, 6, 1), 100);
         int entries = (Interpreter.HOT + pass - 1) / pass; // entries whose runs reach the threshold
         for (int k = 0; k < entries; k++) h.step(pass);
@@ -49,7 +49,7 @@ class HeatByInstructionsTest extends BareHartTest {
 
     @Test
     void aShortRunEnteredAsOftenIsNot() {
-        assumeFalse(Interpreter.ENTRIES);
+        assumeFalse(Interpreter.ENTRIES, "needs -Ddrydock.jit.heat=instructions (the pom's heat-by-instructions run)");
         // 0: addi x4, x4, -1   4: bne x4, x0, 0 — two instructions per entry
         bus.write(BASE, 4, addi(4, 4, -1));
         bus.write(BASE + 4, 4, TranslatorTest.bne(4, 0, -4));
@@ -65,7 +65,7 @@ class HeatByInstructionsTest extends BareHartTest {
 
     @Test
     void aQuietCsrAccessDoesNotStartARunOfItsOwn() {
-        assumeFalse(Interpreter.ENTRIES);
+        assumeFalse(Interpreter.ENTRIES, "needs -Ddrydock.jit.heat=instructions (the pom's heat-by-instructions run)");
         // csrrw x6, mscratch, x6 (a quiet write: the run goes on after it) at the entry
         int pass = loadLoop(csrrw(6, Csr.MSCRATCH, 6), 100);
         h.setX(6, 7);

@@ -9,7 +9,8 @@ import java.util.Random;
  * seed. Conventions that keep it inside the test's world: x30 points at the middle of the scratch page and x2
  * (sp) at its start, so every load, store and AMO lands in it (some misaligned); x28 and x29 are address
  * temporaries for AMOs and JALR; x31 receives minstret at the end or at the trap vector; none of them is
- * a random destination. Branches and jumps only go forward, inside the sequence or to its end. A few
+ * a random destination. Branches and jumps only go forward, inside the sequence or to its end, except the
+ * return of a call (a subroutine placed after its call site and jumped over: {@code Gen.call}). A few
  * instructions trap (ECALL, EBREAK, illegal words, an unknown CSR, a write of a read-only counter, a load from address 0, an F/D instruction
  * with a reserved rounding mode); the first trap ends the run at the vector.
  *
@@ -160,7 +161,8 @@ record RandomProgram(List<Insn> insns, List<Integer> starts, long[] x, long[] f,
             else if (k < 40) branch(i);
             else if (k < 46) atomic();
             else if (k < 68) fp();
-            else if (k < 88) compressed(i);
+            else if (k < 85) compressed(i);
+            else if (k < 88) call();
             else if (k < 93) csr();
             else if (k < 96) upper();
             else trap();
@@ -321,6 +323,64 @@ record RandomProgram(List<Insn> insns, List<Integer> starts, long[] x, long[] f,
                 case 2, 3 -> add(Asm.i(readable[r.nextInt(readable.length)], 0, 2 + r.nextInt(2) + (f3 >= 5 ? 4 : 0), rd(), 0x73));
                 default -> add(Asm.i(r.nextBoolean() ? 0x304 : readable[r.nextInt(5)], f3 >= 5 ? r.nextInt(32) : rs(), f3, rd(), 0x73));
             }
+        }
+
+        /**
+         * A call and its return (unpriv §2.5.1: jal/jalr writing x1 or x5 push the return-address stack, jalr x0 from
+         * it pops it), so that a translated caller's region goes on after the callee returns (Block, "Calls and
+         * returns"), all in 4-byte words at fixed offsets:
+         * <pre>
+         *   call:  jal link, f         (or auipc x29, 0; jalr link, 16(x29))
+         *          one instruction     (where the callee returns to)
+         *          jal x0, end
+         *   f:     1-3 instructions    (none writes the link register; maybe a forward branch inside f)
+         *          jalr x0, 0(link)    (the return; 1 in 6 returns to the instruction after the return point
+         *                               instead: a return address the caller does not expect)
+         *   end:
+         * </pre>
+         */
+        void call() {
+            int link = r.nextBoolean() ? 1 : 5;
+            int body = 1 + r.nextInt(3);
+            boolean pair = r.nextInt(3) == 0;
+            boolean branchInside = body >= 2 && r.nextBoolean();
+            // words after the call instruction up to f: return point, jal over f
+            if (pair) {
+                add(0x17 | 29 << 7);                                // auipc x29, 0
+                add(Asm.i(16, 29, 0, link, 0x67));                  // jalr link, 16(x29): f is 4 words after the auipc
+            } else {
+                add(j(link, 12));                                   // jal link, f (3 words on)
+            }
+            int back = r.nextInt(6) == 0 ? 4 : 0;                  // a return past the expected address
+            add(safeAlu(link));                                     // the return point
+            add(j(0, 4 * (body + 2)));                              // over f and its return
+            for (int k = 0; k < body; k++) {
+                if (branchInside && k == 0) {
+                    int[] f3s = {0, 1, 4, 5, 6, 7};                 // skip the next instruction when taken
+                    add(b(8, rs(), rs(), f3s[r.nextInt(f3s.length)]));
+                } else {
+                    add(r.nextBoolean() ? safeAlu(link) : safeLoad(link));
+                }
+            }
+            add(Asm.i(back, link, 0, 0, 0x67));                     // jalr x0, back(link)
+        }
+
+        /** A destination register for a subroutine: neither the link register nor x28-x31 (the test's). */
+        private int safeRd(int link) {
+            int rd;
+            do rd = RD[r.nextInt(RD.length)]; while (rd == link);
+            return rd;
+        }
+
+        private int safeAlu(int link) {
+            int[][] ops = {{0, 0}, {0x20, 0}, {0, 4}, {0, 6}, {0, 7}, {1, 0}, {0, 1}, {0, 5}};
+            int[] o = ops[r.nextInt(ops.length)];
+            return Asm.op(o[0], o[1], safeRd(link), rs(), rs());
+        }
+
+        private int safeLoad(int link) {
+            int f3 = r.nextInt(7), size = 1 << (f3 & 3);
+            return Asm.i(off(size) & 0xfff, 30, f3, safeRd(link), 0x03);
         }
 
         void upper() {
