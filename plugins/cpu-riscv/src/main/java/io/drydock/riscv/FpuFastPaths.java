@@ -45,8 +45,24 @@ abstract sealed class FpuFastPaths permits Fpu {
         h.fpDirty();
     }
 
+    /**
+     * A zero sum (FADD/FSUB) is exact: the exact sum of two floating-point numbers is a multiple of the least
+     * subnormal, so a nonzero one never rounds to zero; its sign under round-to-nearest is IEEE 754's (§6.3: +0 unless
+     * both addends are −0), which the host's addition gives. No flags.
+     */
+    final boolean zero(int fd, double r) {
+        put(fd, r, false);
+        return true;
+    }
+
+    final boolean zeroS(int fd, float r) {
+        putS(fd, r, false);
+        return true;
+    }
+
     final boolean addD(int fd, double x, double y) {
         double r = x + y;
+        if (r == 0) return zero(fd, r);
         if (!normal(r)) return false;
         double bb = r - x;
         put(fd, r, (x - (r - bb)) + (y - bb) != 0); // TwoSum: r + err = x + y exactly
@@ -113,6 +129,7 @@ abstract sealed class FpuFastPaths permits Fpu {
     final boolean addS(int fd, double x, double y) {
         double r = x + y, bb = r - x;
         float fr = (float) r;
+        if (r == 0) return zeroS(fd, fr);
         if (!normalS(fr)) return false;
         putS(fd, fr, (x - (r - bb)) + (y - bb) != 0 || fr != r);
         return true;

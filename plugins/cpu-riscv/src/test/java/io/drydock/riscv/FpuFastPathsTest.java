@@ -103,4 +103,22 @@ class FpuFastPathsTest {
         assertEquals(d(-2.0), fpu.h.f[0]);
         assertEquals(0, fpu.fflags);
     }
+
+    /** Zero sums (x + −x, x − x, ±0 + ±0, subnormals and normals) are taken, with the exact method's sign and no flags. */
+    @Test
+    void zeroSumsStayOnTheFastPathWithTheExactSign() {
+        double[] ds = {0.0, -0.0, 1.5, -1.5, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MAX_VALUE, 0x1p-1000, -3.0e-310};
+        for (double x : ds) for (double y : new double[]{-x, x == 0 ? x : -x, 0.0, -0.0}) {
+            if (x + y != 0) continue;
+            fpu.fflags = 0;
+            assertTrue(fpu.addD(0, x, y));
+            assertEquals(fpu.add(d(x), d(y), true, RNE), fpu.h.f[0], x + " + " + y);
+            assertEquals(0, fpu.fflags);
+            float fx = (float) x, fy = (float) y;
+            if (Float.isInfinite(fx) || fx + fy != 0) continue;
+            assertTrue(fpu.addS(0, fx, fy));
+            assertEquals(FpuFastPaths.BOX | fpu.add(s(fx), s(fy), false, RNE), fpu.h.f[0], fx + " + " + fy);
+            assertEquals(0, fpu.fflags);
+        }
+    }
 }
