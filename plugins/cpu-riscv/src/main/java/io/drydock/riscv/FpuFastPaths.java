@@ -46,7 +46,7 @@ abstract sealed class FpuFastPaths permits Fpu {
     }
 
     /**
-     * A zero sum (FADD/FSUB) is exact: the exact sum of two floating-point numbers is a multiple of the least
+     * A zero sum (FADD/FSUB, and an FMA whose product is exact) is exact: the exact sum of two floating-point numbers is a multiple of the least
      * subnormal, so a nonzero one never rounds to zero; its sign under round-to-nearest is IEEE 754's (§6.3: +0 unless
      * both addends are −0), which the host's addition gives. No flags.
      */
@@ -95,6 +95,7 @@ abstract sealed class FpuFastPaths permits Fpu {
      *  with the product where the residual cannot underflow (a tiny nonzero product's residual can round to 0). */
     final boolean fmaD(int fd, double x, double y, double z) {
         double r = Math.fma(x, y, z);
+        if (r == 0 && (x == 0 || y == 0)) return zero(fd, r); // ±0 · y + ±0: a zero sum of zeros
         if (!normal(r)) return false;
         if ((fflags & NX) != 0) {
             put(fd, r, false);
@@ -164,6 +165,7 @@ abstract sealed class FpuFastPaths permits Fpu {
      *  sum is inexact and lands exactly halfway between two singles, rounding it again could err: decline. */
     final boolean fmaS(int fd, double x, double y, double z) {
         double p = x * y, r = p + z, bb = r - p;
+        if (r == 0) return zeroS(fd, (float) r); // p is exact, so this is a zero sum of two doubles
         if (!normalS(r)) return false;
         boolean inexact = (p - (r - bb)) + (z - bb) != 0;
         if (inexact && (Double.doubleToRawLongBits(r) & 0x1fff_ffffL) == 0x1000_0000L) return false;

@@ -104,7 +104,7 @@ class FpuFastPathsTest {
         assertEquals(0, fpu.fflags);
     }
 
-    /** Zero sums (x + −x, x − x, ±0 + ±0, subnormals and normals) are taken, with the exact method's sign and no flags. */
+    /** Zero sums (x + −x, x − x, ±0 + ±0, subnormals and normals; FMAs with an exact product) are taken, with the exact method's sign and no flags. */
     @Test
     void zeroSumsStayOnTheFastPathWithTheExactSign() {
         double[] ds = {0.0, -0.0, 1.5, -1.5, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MAX_VALUE, 0x1p-1000, -3.0e-310};
@@ -118,6 +118,20 @@ class FpuFastPathsTest {
             if (Float.isInfinite(fx) || fx + fy != 0) continue;
             assertTrue(fpu.addS(0, fx, fy));
             assertEquals(FpuFastPaths.BOX | fpu.add(s(fx), s(fy), false, RNE), fpu.h.f[0], fx + " + " + fy);
+            assertEquals(0, fpu.fflags);
+        }
+        // FMAs with a zero result: a zero factor (D and S), and an exact single product cancelled by the addend
+        double[][] fmas = {{0.0, 3.5, -0.0}, {-0.0, 3.5, -0.0}, {-0.0, -2.0, 0.0}, {0.0, -1.0, -0.0}, {1.5, 2.0, -3.0},
+                {-1.5, 2.0, 3.0}, {0x1p-70, 0x1p-70, -0x1p-140}, {3.0, 0x1p-149, -0x3p-149}};
+        for (double[] v : fmas) {
+            float fx = (float) v[0], fy = (float) v[1], fz = (float) v[2];
+            fpu.fflags = 0;
+            assertTrue(fpu.fmaS(0, fx, fy, fz));
+            assertEquals(FpuFastPaths.BOX | fpu.fma(s(fx), s(fy), s(fz), false, false, false, RNE), fpu.h.f[0], java.util.Arrays.toString(v));
+            assertEquals(0, fpu.fflags);
+            if (v[0] != 0 && v[1] != 0) continue;
+            assertTrue(fpu.fmaD(0, v[0], v[1], v[2]));
+            assertEquals(fpu.fma(d(v[0]), d(v[1]), d(v[2]), false, false, true, RNE), fpu.h.f[0], java.util.Arrays.toString(v));
             assertEquals(0, fpu.fflags);
         }
     }
