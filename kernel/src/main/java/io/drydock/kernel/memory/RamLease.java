@@ -35,8 +35,6 @@ public final class RamLease {
     /** The host address of the backing's first byte. */
     public long address() { return segment.address(); }
 
-    public MemorySegment segment() { return segment; }
-
     /** True when the mapping stays in place until this thread's {@link #exit}; false once the backing was closed. */
     public boolean enter() {
         for (;;) {

@@ -239,9 +239,7 @@ final class Translator {
             // the return address a caller's frame waits for: return to it (Block, "Calls and returns")
             pcPlus(off);
             c.lload(RET).lcmp().ifeq(plain);
-            loadSlot(e);
-            c.ifnull(unlinked);
-            if (!samePage) guard(e, unlinked, () -> pcPlus(off));
+            linkedSlot(e, unlinked, samePage, () -> pcPlus(off));
             chainedCall(plain, () -> pcPlus(off));
             unlinked(unlinked, e);
             c.labelBinding(plain);
@@ -249,9 +247,26 @@ final class Translator {
             c.lstore(EXIT_PC).goto_(exit);
         }
 
-        /** SUCC = next[e], left on the stack too. */
-        private void loadSlot(int e) {
+        /**
+         * SUCC = next[e]; on to {@code miss} when nothing is linked there or, for a target on another page
+         * ({@code samePage} false), when it was not linked at the pc {@code target} pushes under the current fetch
+         * generation ({@link #guard}).
+         */
+        private void linkedSlot(int e, Label miss, boolean samePage, Runnable target) {
             c.aload(0).getfield(CD_BLOCK, "next", CD_BLOCKS).loadConstant(e).aaload().dup().astore(SUCC);
+            c.ifnull(miss);
+            if (!samePage) guard(e, miss, target);
+        }
+
+        /**
+         * For the jalr target in TMP: on to {@code otherPage} when it is on another virtual page than this block's,
+         * else SUCC = the block at the target's slot of this code page (Block.page), on to {@code none} when there is none.
+         */
+        private void pageSlot(Label otherPage, Label none) {
+            c.lload(TMP).lload(PC).lxor().loadConstant(12).lushr().lconst_0().lcmp().ifne(otherPage);
+            c.aload(0).getfield(CD_BLOCK, "page", CD_BLOCKS).lload(TMP).l2i().loadConstant(0xfff).iand().iconst_1().iushr()
+                    .aaload().dup().astore(SUCC);
+            c.ifnull(none);
         }
 
         /** Cross-page link e: on to {@code miss} unless it was linked at the pc {@code target} pushes under the current fetch generation. */
@@ -286,10 +301,7 @@ final class Translator {
             Label plain = c.newLabel(), other = c.newLabel();
             // the return address a caller's frame waits for: return to it (Block, "Calls and returns")
             c.lload(TMP).lload(RET).lcmp().ifeq(plain);
-            c.lload(TMP).lload(PC).lxor().loadConstant(12).lushr().lconst_0().lcmp().ifne(crossPage ? other : plain);
-            c.aload(0).getfield(CD_BLOCK, "page", CD_BLOCKS).lload(TMP).l2i().loadConstant(0xfff).iand().iconst_1().iushr()
-                    .aaload().dup().astore(SUCC);
-            c.ifnull(plain);
+            pageSlot(crossPage ? other : plain, plain);
             long w = r.ws()[current];
             int rs1 = rs1(w);
             // neither a call nor a return (unpriv §2.5.1's hints): a jump table's, a computed goto's
@@ -299,9 +311,7 @@ final class Translator {
                 int e = exits++;
                 Label miss = c.newLabel();
                 c.labelBinding(other);
-                loadSlot(e);
-                c.ifnull(miss);
-                guard(e, miss, () -> c.lload(TMP));
+                linkedSlot(e, miss, false, () -> c.lload(TMP));
                 chainedCall(plain, () -> c.lload(TMP));
                 unlinked(miss, e);
             }
@@ -401,25 +411,18 @@ final class Translator {
                 } else {
                     e = exits++;
                     unlinked = c.newLabel();
-                    loadSlot(e);
-                    c.ifnull(unlinked);
-                    if (!samePage) guard(e, unlinked, target);
+                    linkedSlot(e, unlinked, samePage, target);
                 }
             } else {
                 Label other = c.newLabel(), found = c.newLabel();
-                c.lload(TMP).lload(PC).lxor().loadConstant(12).lushr().lconst_0().lcmp().ifne(crossPage ? other : plain);
-                c.aload(0).getfield(CD_BLOCK, "page", CD_BLOCKS).lload(TMP).l2i().loadConstant(0xfff).iand().iconst_1().iushr()
-                        .aaload().dup().astore(SUCC);
-                c.ifnull(plain);
+                pageSlot(crossPage ? other : plain, plain);
                 if (crossPage) {
                     // another page: an inline cache of one target, as exitIndirect's
                     c.goto_(found);
                     e = exits++;
                     unlinked = c.newLabel();
                     c.labelBinding(other);
-                    loadSlot(e);
-                    c.ifnull(unlinked);
-                    guard(e, unlinked, target);
+                    linkedSlot(e, unlinked, false, target);
                 }
                 c.labelBinding(found);
             }
