@@ -5,9 +5,14 @@
 //   whole-process speed ratio = median QEMU wall time / median Drydock wall time (JVM start-up, translation
 //                               and warm-up included)
 //   steady-state speed ratio  = median QEMU ticks / median Drydock ticks of the timed rounds, which the guest
-//                               measures itself with the CLINT's mtime (10 MHz of host time on both engines)
-//                               after its warm-up rounds
-// and the geometric means. Every run's checksum must equal QEMU's first one (else the script fails).
+//                               measures itself with the CLINT's mtime (10 MHz of host time on both engines),
+//                               in a second process per engine whose warm-up goes on for WARM_MS ms of mtime
+//                               (suite.warmms, guest/suite.h; env BENCH_CPU_WARM_MS, default 4000): a JIT's
+//                               steady state comes after a time, and at the whole-process runs' few warm-up
+//                               rounds Drydock's timed rounds were still mostly warm-up
+//   after-warm-up ratio       = the same for the timed rounds of the whole-process run, after its W rounds
+// and the geometric means. Every whole-process run's checksum must equal QEMU's first one (else the script
+// fails); the long runs' checksums are not comparable (their warm-up length depends on the engine's speed).
 // The workload `linux` (named in WORKLOADS, or included when plugins/linux-guest/build.sh's cached kernel is
 // there) is Linux 6.12 on OpenSBI booting to power-off (drydock.mode=boot): whole-process = scripts/run with
 // the Image against qemu-system-riscv64 with the same files; steady state = the same boot in this already-warm
@@ -29,7 +34,7 @@ def guest = new File(root, 'plugins/cpu-riscv/guest')
 def qemu = ['/usr/bin/qemu-system-riscv64', '/usr/local/bin/qemu-system-riscv64'].find { new File(it).canExecute() }
 assert qemu: 'qemu-system-riscv64 is not installed (apt-get install qemu-system-misc)'
 
-// warm-up and timed rounds at SCALE 1: about 1 s of timed work on QEMU each, on the 2-core machine
+// warm-up and timed rounds at SCALE 1 (timed: 0.1-0.35 s of work on QEMU); the steady-state process warms for WARM_MS
 def workloads = [
         [name: 'int', elf: 'bench', warm: 15, rounds: 60],
         [name: 'mark', elf: 'mark', warm: 500, rounds: 2000],
@@ -46,7 +51,9 @@ def stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormat
 def outRoot = new File(root, "build/bench-cpu/$stamp")
 def load = { new File('/proc/loadavg').text.trim() }
 
-/** Runs one engine's process; returns [checksum, steady ticks, instructions]. */
+int warmMs = (System.getenv('BENCH_CPU_WARM_MS') ?: '4000') as int
+
+/** Runs one engine's process; returns [checksum, steady ticks, instructions, warm rounds, [first half, second half ticks]]. */
 def runGuest = { List<String> cmd, String name ->
     def p = new ProcessBuilder(cmd*.toString()).directory(root).redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(new File('/dev/null'))).start()
@@ -54,23 +61,31 @@ def runGuest = { List<String> cmd, String name ->
     int rc = p.waitFor()
     def sum = (out =~ /(?m)^$name checksum ([0-9a-f]+)$/)
     def steady = (out =~ /(?m)^$name steady ticks (\d+) instructions (\d+)$/)
-    assert rc == 0 && sum.find() && steady.find(): "${cmd.join(' ')} exited $rc: ${out.take(600)}"
-    [sum.group(1), steady.group(1) as long, steady.group(2) as long]
+    def warmed = (out =~ /(?m)^$name warm rounds (\d+) ticks \d+$/)
+    def halves = (out =~ /(?m)^$name halves ticks (\d+) (\d+)$/)
+    assert rc == 0 && sum.find() && steady.find() && warmed.find() && halves.find(): "${cmd.join(' ')} exited $rc: ${out.take(600)}"
+    [sum.group(1), steady.group(1) as long, steady.group(2) as long, warmed.group(1) as long, [halves.group(1) as long, halves.group(2) as long]]
 }
 
 def rows = []
 def median = { List<Long> xs -> def s = xs.sort(false); s.size() % 2 ? s[s.size().intdiv(2)] : (s[s.size().intdiv(2) - 1] + s[s.size().intdiv(2)]) / 2 }
 /** One workload's row of the table (and of suite.json), from the bench result and the steady-state samples. */
-def addRow = { String name, checksum, long warm, long rounds, r, Map steady, List instructions, String title, String note ->
+def addRow = { String name, checksum, long warm, long rounds, r, Map steady, List instructions, String title, String note,
+               Map early = null, Map warmRounds = null, Map drift = null ->
     double qWall = r.variant('qemu').wall().median(), dWall = r.variant('drydock').wall().median()
     double qSteady = median(steady.qemu), dSteady = median(steady.drydock), n = median(instructions)
     def row = [workload: name, checksum: checksum, warm: warm, rounds: rounds,
                'qemu wall s': String.format('%.2f', qWall / 1e9), 'drydock wall s': String.format('%.2f', dWall / 1e9),
-               'whole ratio': String.format('%.3f', qWall / dWall),
-               'qemu steady s': String.format('%.3f', qSteady / 1e9), 'drydock steady s': String.format('%.3f', dSteady / 1e9),
-               'steady ratio': String.format('%.3f', qSteady / dSteady),
-               'drydock steady MIPS': String.format('%.1f', n / (dSteady / 1e9) / 1e6),
-               'qemu steady MIPS': String.format('%.1f', n / (qSteady / 1e9) / 1e6)]
+               'whole ratio': String.format('%.3f', qWall / dWall)]
+    row += ['after-warm-up ratio': early ? String.format('%.3f', median(early.qemu) / median(early.drydock)) : '–']
+    row += ['qemu steady s': String.format('%.3f', qSteady / 1e9), 'drydock steady s': String.format('%.3f', dSteady / 1e9),
+            'steady ratio': String.format('%.3f', qSteady / dSteady),
+            'drydock steady MIPS': String.format('%.1f', n / (dSteady / 1e9) / 1e6),
+            'qemu steady MIPS': String.format('%.1f', n / (qSteady / 1e9) / 1e6)]
+    // warm-up rounds each engine did in WARM_MS, and the timed rounds' second half over their first (Drydock):
+    // well under 1 would mean still warming up
+    row += ['warm rounds q/d': warmRounds ? "${median(warmRounds.qemu)}/${median(warmRounds.drydock)}".toString() : '–',
+            'drydock half2/half1': drift ? String.format('%.2f', median(drift.drydock)) : '–']
     report(r, title, [row], note: note)
     rows << row + [wholeRatio: qWall / dWall, steadyRatio: qSteady / dSteady, result: new File(outRoot, "$name/result.json").path]
 }
@@ -82,12 +97,16 @@ workloads.each { w ->
     long rounds = scale == 0 ? 2 : Math.max(1, Math.round(w.rounds * scale))
     def elf = new File(guest, "${w.elf}.elf").path
     def append = "suite.warm=$warm suite.rounds=$rounds"
-    def cmds = [qemu   : [qemu, '-M', 'virt', '-bios', 'none', '-kernel', elf, '-append', append,
-                          '-display', 'none', '-serial', 'stdio', '-monitor', 'none'],
-                drydock: ['scripts/run', '--kernel', elf, '--append', append]]
-    def steady = [qemu: [], drydock: []]
+    boolean long_ = scale != 0 && warmMs > 0 // the tiny check has no steady-state process
+    def cmd = { String engine, String app ->
+        engine == 'qemu' ? [qemu, '-M', 'virt', '-bios', 'none', '-kernel', elf, '-append', app,
+                            '-display', 'none', '-serial', 'stdio', '-monitor', 'none']
+                         : ['scripts/run', '--kernel', elf, '--append', app]
+    }
+    def steady = [qemu: [], drydock: []], early = [qemu: [], drydock: []], warmRounds = [qemu: [], drydock: []]
+    def drift = [qemu: [], drydock: []]
     def instructions = []
-    def r = bench("cpu suite: ${w.name} ($append)") {
+    def r = bench("cpu suite: ${w.name} ($append${long_ ? "; steady state after ${warmMs} ms of warm-up" : ''})") {
         warmup 0
         runs nruns
         outputDir new File(outRoot, w.name).path
@@ -95,20 +114,33 @@ workloads.each { w ->
         ['qemu', 'drydock'].each { engine ->
             variant(engine) {
                 def reg = metricsFrom(new MetricsRegistry())
-                def (sum, ticks, n) = runGuest(cmds[engine], w.name)
-                if (checksums[w.name] == null) checksums[w.name] = sum
-                assert sum == checksums[w.name]: "${w.name}: $engine checksum $sum differs from ${checksums[w.name]}"
-                reg.counter('guest.steady_ns', 'ns of the timed rounds by the guest\'s mtime').add(ticks * 100)
-                steady[engine] << ticks * 100
-                if (engine == 'drydock') {
-                    reg.counter('guest.steady_instructions', 'instructions retired in the timed rounds (Drydock minstret)').add(n)
-                    instructions << n
+                def settled = null
+                if (long_) { // before and outside measure: not in the wall time
+                    def (lsum, lticks, ln, lwarm, halves) = runGuest(cmd(engine, "$append suite.warmms=$warmMs"), w.name)
+                    settled = [lticks, ln]
+                    warmRounds[engine] << lwarm
+                    drift[engine] << (halves[0] ? halves[1] / halves[0] : 1.0d)
+                }
+                measure { // the whole process; the metrics count only when added inside
+                    def (sum, eticks, en) = runGuest(cmd(engine, append), w.name)
+                    if (checksums[w.name] == null) checksums[w.name] = sum
+                    assert sum == checksums[w.name]: "${w.name}: $engine checksum $sum differs from ${checksums[w.name]}"
+                    early[engine] << eticks * 100
+                    def (ticks, n) = settled ?: [eticks, en]
+                    reg.counter('guest.steady_ns', 'ns of the timed rounds by the guest\'s mtime').add(ticks * 100)
+                    steady[engine] << ticks * 100
+                    if (engine == 'drydock') {
+                        reg.counter('guest.steady_instructions', 'instructions retired in the timed rounds (Drydock minstret)').add(n)
+                        instructions << n
+                    }
                 }
             }
         }
     }
-    addRow(w.name, checksums[w.name], warm, rounds, r, steady, instructions, 'steady state (the guest\'s own timing of its timed rounds)',
-            'speed ratios are QEMU time / Drydock time (> 1: Drydock faster); MIPS from Drydock\'s minstret (the same program on both)')
+    addRow(w.name, checksums[w.name], warm, rounds, r, steady, instructions,
+            long_ ? "steady state (the guest's own timing of its timed rounds after ${warmMs} ms of warm-up)" : 'the guest\'s own timing of its timed rounds',
+            'speed ratios are QEMU time / Drydock time (> 1: Drydock faster); MIPS from Drydock\'s minstret (the same program on both)',
+            long_ ? early : null, long_ ? warmRounds : null, long_ ? drift : null)
 }
 if (wantLinux) {
     def built = ['bash', 'plugins/linux-guest/build.sh'].execute(null, root)

@@ -2,11 +2,19 @@
  * The benchmark suite's frame (scripts/bench-cpu): every suite program runs its workload in rounds, first
  * `suite.warm=W` rounds (warm-up: the translator and the host JIT settle), then `suite.rounds=N` timed rounds,
  * both read from /chosen/bootargs (-append) of the device tree whose address the boot code leaves in a1.
+ * With `suite.warmms=M` the warm-up goes on after W rounds until M ms of mtime have passed since the first
+ * round: a JIT's steady state is reached after a time, not after a round count, so the suite measures its
+ * steady state after such a warm-up (the same M on every engine; scripts/bench-cpu).
  * It prints
- *   NAME checksum H                      a hash of every round's result: must be the same on every engine
+ *   NAME checksum H                      a hash of every round's result: the same on every engine for the
+ *                                        same W and N without warmms (with it, the warm-up's length, and so
+ *                                        the rounds' data, depend on the engine's speed)
+ *   NAME warm rounds W ticks T           the warm-up rounds done and their mtime ticks
+ *   NAME halves ticks A B                the timed rounds' first and second halves (B well under A: still
+ *                                        warming up)
  *   NAME steady ticks T instructions I   mtime ticks (10 MHz) and minstret over the timed rounds only
  * Only the checksum is compared; on QEMU minstret is not an instruction count, and the ticks are each
- * engine's own steady-state time (the time CSR / CLINT mtime runs at 10 MHz of host time on both).
+ * engine's own time (the time CSR / CLINT mtime runs at 10 MHz of host time on both).
  */
 #ifndef GUEST_SUITE_H
 #define GUEST_SUITE_H
@@ -47,9 +55,11 @@ static inline u64 suite_mix(u64 h, u64 v) { return (h ^ v) * 0x100000001b3UL + (
 /* One round of the workload: deterministic, returns its result (folded into the checksum). */
 typedef u64 (*suite_round_fn)(u64 round);
 
-/* Prints the suite's two lines for a run whose timed rounds took `ticks` of mtime and `instructions`. */
-static void suite_report(const char *name, u64 h, u64 ticks, u64 instructions) {
+/* Prints the suite's lines (above) for a run whose timed rounds took `ticks` of mtime and `instructions`. */
+static void suite_report(const char *name, u64 h, u64 warm, u64 warm_ticks, u64 half1, u64 half2, u64 ticks, u64 instructions) {
     puts_(name); puts_(" checksum "); puthex(h); putc_('\n');
+    puts_(name); puts_(" warm rounds "); putdec((i64)warm); puts_(" ticks "); putdec((i64)warm_ticks); putc_('\n');
+    puts_(name); puts_(" halves ticks "); putdec((i64)half1); putc_(' '); putdec((i64)half2); putc_('\n');
     puts_(name); puts_(" steady ticks "); putdec((i64)ticks);
     puts_(" instructions "); putdec((i64)instructions); putc_('\n');
 }
@@ -59,13 +69,17 @@ static __attribute__((unused)) int suite_run(const char *name, const unsigned ch
                      suite_round_fn round_fn) {
     u64 warm = suite_arg(fdt, "suite.warm=", warm_default);
     u64 rounds = suite_arg(fdt, "suite.rounds=", rounds_default);
+    u64 warm_ticks = suite_arg(fdt, "suite.warmms=", 0) * 10000; /* mtime runs at 10 MHz */
     u64 h = 0xcbf29ce484222325UL;
-    u64 r = 0;
-    for (; r < warm; r++) h = suite_mix(h, round_fn(r));
+    u64 r = 0, start = MTIME;
+    for (; r < warm || MTIME - start < warm_ticks; r++) h = suite_mix(h, round_fn(r));
+    warm = r;
     u64 t0 = MTIME, i0 = csr_read(minstret);
+    for (; r < warm + rounds / 2; r++) h = suite_mix(h, round_fn(r));
+    u64 th = MTIME;
     for (; r < warm + rounds; r++) h = suite_mix(h, round_fn(r));
     u64 t1 = MTIME, i1 = csr_read(minstret);
-    suite_report(name, h, t1 - t0, i1 - i0);
+    suite_report(name, h, warm, t0 - start, th - t0, t1 - th, t1 - t0, i1 - i0);
     return 0;
 }
 #endif
