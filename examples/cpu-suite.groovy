@@ -16,8 +16,9 @@
 // The workload `linux` (named in WORKLOADS, or included when plugins/linux-guest/build.sh's cached kernel is
 // there) is Linux 6.12 on OpenSBI booting to power-off (drydock.mode=boot): whole-process = scripts/run with
 // the Image against qemu-system-riscv64 with the same files; steady state = the same boot in this already-warm
-// JVM (the machine DSL, after `warm` boots there) against QEMU's whole process. Its "checksum" is the
-// init's line "reached /init" followed by exit 0; Drydock's MIPS comes from the warm boot's retired count.
+// JVM (the machine DSL, after SCALE warm-up boots there and as many more as fit in WARM_MS) against QEMU's
+// whole process. Its "checksum" is the init's line "reached /init" followed by exit 0; Drydock's MIPS comes
+// from the warm boot's retired count.
 //   scripts/drydock examples/cpu-suite.groovy [RUNS [SCALE [WORKLOADS]]]
 // RUNS: measured rounds (default 2); SCALE: multiplies each workload's warm-up and timed rounds (default 1;
 // 0 = the tiny CI check: 1 warm-up and 2 timed rounds, only the checksums mean anything); WORKLOADS: a
@@ -165,7 +166,11 @@ if (wantLinux) {
             [ns, m.instructionsRetired()]
         } finally { m.close() }
     }
-    warm.times { warmBoot() }
+    // warm-up boots: SCALE of them, and (as the other workloads' steady state) until WARM_MS have passed
+    long warmStart = System.nanoTime()
+    int booted = 0
+    while (booted < warm || (scale != 0 && (System.nanoTime() - warmStart) / 1_000_000 < warmMs)) { warmBoot(); booted++ }
+    warm = booted
     def steady = [qemu: [], drydock: []], instructions = []
     def r = bench("cpu suite: linux (boot to power-off; steady = $warm warm-up boots in this JVM)") {
         warmup 0
