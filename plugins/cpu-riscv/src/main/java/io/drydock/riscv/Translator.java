@@ -87,21 +87,32 @@ final class Translator {
             page.heat[((int) pc & 0xfff) >>> 1] = CodePage.NEVER;
             return null;
         }
+        TranslationCache.Key key = TranslationCache.key(r, (int) pc & 0xfff);
+        try {
+            TranslationCache.Made made = TranslationCache.find(key);
+            if (made == null) {
+                made = define(r, (int) pc & 0xfff);
+                TranslationCache.put(key, made);
+            }
+            return TranslationCache.block(made, page.blocks);
+        } catch (Throwable e) {
+            throw new IllegalStateException("block translation failed at pc " + Long.toHexString(pc), e);
+        }
+    }
+
+    /** Generates and defines the class of region {@code r} starting at offset {@code start} of its page. */
+    private static TranslationCache.Made define(Region r, int start) throws IllegalAccessException, NoSuchMethodException {
         int[] exits = new int[1];
         byte[] bytes = CF.build(CD_SELF, cb -> cb
                 .withSuperclass(CD_BLOCK)
                 .withFlags(ClassFile.ACC_FINAL)
                 .withMethodBody(INIT_NAME, INIT, 0, c -> c.aload(0).iload(1).iload(2).aload(3)
                         .invokespecial(CD_BLOCK, INIT_NAME, INIT).return_())
-                .withMethodBody("run", RUN, ClassFile.ACC_FINAL, c -> exits[0] = new Gen(c, r, (int) pc & 0xfff).body()));
-        try {
-            MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
-            defined.incrementAndGet();
-            return (Block) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class, int.class, Block[].class))
-                    .invoke(r.count(), exits[0], page.blocks);
-        } catch (Throwable e) {
-            throw new IllegalStateException("block translation failed at pc " + Long.toHexString(pc), e);
-        }
+                .withMethodBody("run", RUN, ClassFile.ACC_FINAL, c -> exits[0] = new Gen(c, r, start).body()));
+        MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
+        defined.incrementAndGet();
+        return new TranslationCache.Made(hidden.findConstructor(hidden.lookupClass(),
+                MethodType.methodType(void.class, int.class, int.class, Block[].class)), r.count(), exits[0]);
     }
 
 
