@@ -68,6 +68,9 @@ final class Emit {
                     /** The instruction falls through to the next one (counts it); true. */
                     abstract boolean next();
 
+                    /** The Interpreter method that translated code calls for the extern "in" function {@code name}. */
+                    String inMethod(String name) { return name; }
+
                     /** Emits instruction k (at off bytes from the region's start); false when control does not fall through. */
                     final boolean emit(long w, int k, int off) {
                         int op = op(w), rd = rd(w), rs1 = rs1(w), rs2 = rs2(w), imm = imm(w), len = len(w);
@@ -212,7 +215,7 @@ final class Emit {
                 if (f.scope().equals("fpu")) line("c.getfield(CD_INTERP, \"fpu\", CD_FPU);");
                 for (int i = 0; i < k.args().size(); i++) value(k.args().get(i), f.params().get(i));
                 String type = "MethodTypeDesc.of(" + desc(f.ret()) + String.join("", f.params().stream().map(p -> ", " + desc(p)).toList()) + ")";
-                if (f.scope().equals("in")) line("c.invokevirtual(CD_INTERP, \"" + f.name() + "\", " + type + ");");
+                if (f.scope().equals("in")) line("c.invokevirtual(CD_INTERP, inMethod(\"" + f.name() + "\"), " + type + ");");
                 else if (f.scope().equals("fpu")) line("c.invokevirtual(CD_FPU, \"" + f.name() + "\", " + type + ");");
                 else {
                     int dot = f.name().lastIndexOf('.');

@@ -66,6 +66,27 @@ abstract class Block {
         return (op == Op.JAL || op == Op.JALR) && (rd == 1 || rd == 5);
     }
 
+    /**
+     * Fast-entry misses this block left on (Interpreter.Miss) in a row, each within {@link #MISS_GAP} retired
+     * instructions of the one before, and the retired count at the last. A loop streaming through DRAM misses once
+     * per new page (hundreds of instructions apart at least); one reading a DAX window, whose pages are never fast
+     * entries, at every pass.
+     */
+    private int misses;
+    private long lastMiss = Long.MIN_VALUE / 2;
+    static final int MISSES = 32, MISS_GAP = 256;
+
+    /**
+     * Counts a miss at retired count {@code at}; true when this block keeps missing (the {@link #MISSES}th close
+     * miss in a row): then its page's blocks are translated again with the accesses that go on after a miss
+     * ({@link CodePage#callOnMiss}).
+     */
+    boolean missed(long at) {
+        misses = at - lastMiss < MISS_GAP ? misses + 1 : 1;
+        lastMiss = at;
+        return misses == MISSES;
+    }
+
     Block(int length, int exits, Block[] page) {
         this.length = length;
         this.next = new Block[exits];

@@ -18,6 +18,13 @@ final class CodePage {
      */
     final int[] heat = new int[2048];
     static final int NEVER = Interpreter.ENTRIES ? Short.MIN_VALUE : -(1 << 22);
+    /**
+     * Whether blocks translated from this page call the loads and stores that go on after a fast-entry miss
+     * ({@code ldN}/{@code stN}) instead of those that leave the block ({@code ldNHit}/{@code stNHit}): set once
+     * a block of the page left on {@link Block#MISSES} misses, e.g. a copy loop reading a DAX window, whose pages
+     * are never in the fast entries.
+     */
+    boolean callOnMiss;
     /** The heat window ({@link Interpreter#WINDOW}) that the counts in {@link #heat} were taken in. */
     long window;
 

@@ -151,6 +151,17 @@ final class Mmu {
      */
     long fetchGen() { return fetchSet.gen; }
 
+    /**
+     * Drops the translated blocks of {@code page} (its decoded words stay) and renews the fetch generation, so no
+     * cross-page link made under the current one leads into them: their slots are translated again at their next
+     * entry (their heat stays).
+     */
+    void dropBlocks(CodePage page) {
+        java.util.Arrays.fill(page.blocks, null);
+        fetchSet.renew();
+        rebind();
+    }
+
     /** Hands the interpreter the current sets' arrays, the primary segment and the fetch generation again. */
     private void rebind() {
         if (h.interpreter != null) h.interpreter.bindTlbs();

@@ -50,6 +50,11 @@ final class TlbContexts {
             gen = ++gens;
         }
 
+        /** A new generation without forgetting anything: cross-page links made under the old one are not followed. */
+        void renew() {
+            gen = ++gens;
+        }
+
         void dropPage(long vpn) {
             first.dropPage(vpn);
             if (second != null) second.dropPage(vpn);

@@ -51,7 +51,8 @@ final class TranslationCache {
                 | (Region.acrossBranches ? 1 << 18 : 0) | (Region.loopsOnly ? 1 << 19 : 0);
     }
 
-    static Key key(Region r, int start) { return new Key(start, options(), r.ws()); }
+    /** The key of region {@code r} at offset {@code start}, its accesses going on after a miss or not (CodePage.callOnMiss). */
+    static Key key(Region r, int start, boolean callOnMiss) { return new Key(start, options() | (callOnMiss ? 1 << 20 : 0), r.ws()); }
 
     /** The class made from {@code key}, or null. */
     static Made find(Key key) {

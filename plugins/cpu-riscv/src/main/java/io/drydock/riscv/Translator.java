@@ -87,11 +87,11 @@ final class Translator {
             page.heat[((int) pc & 0xfff) >>> 1] = CodePage.NEVER;
             return null;
         }
-        TranslationCache.Key key = TranslationCache.key(r, (int) pc & 0xfff);
+        TranslationCache.Key key = TranslationCache.key(r, (int) pc & 0xfff, page.callOnMiss);
         try {
             TranslationCache.Made made = TranslationCache.find(key);
             if (made == null) {
-                made = define(r, (int) pc & 0xfff);
+                made = define(r, (int) pc & 0xfff, page.callOnMiss);
                 TranslationCache.put(key, made);
             }
             return TranslationCache.block(made, page.blocks);
@@ -100,15 +100,18 @@ final class Translator {
         }
     }
 
-    /** Generates and defines the class of region {@code r} starting at offset {@code start} of its page. */
-    private static TranslationCache.Made define(Region r, int start) throws IllegalAccessException, NoSuchMethodException {
+    /**
+     * Generates and defines the class of region {@code r} starting at offset {@code start} of its page; its loads and
+     * stores go on after a fast-entry miss when {@code callOnMiss} ({@link CodePage#callOnMiss}), else leave.
+     */
+    private static TranslationCache.Made define(Region r, int start, boolean callOnMiss) throws IllegalAccessException, NoSuchMethodException {
         int[] exits = new int[1];
         byte[] bytes = CF.build(CD_SELF, cb -> cb
                 .withSuperclass(CD_BLOCK)
                 .withFlags(ClassFile.ACC_FINAL)
                 .withMethodBody(INIT_NAME, INIT, 0, c -> c.aload(0).iload(1).iload(2).aload(3)
                         .invokespecial(CD_BLOCK, INIT_NAME, INIT).return_())
-                .withMethodBody("run", RUN, ClassFile.ACC_FINAL, c -> exits[0] = new Gen(c, r, start).body()));
+                .withMethodBody("run", RUN, ClassFile.ACC_FINAL, c -> exits[0] = new Gen(c, r, start, callOnMiss).body()));
         MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
         defined.incrementAndGet();
         return new TranslationCache.Made(hidden.findConstructor(hidden.lookupClass(),
@@ -136,8 +139,12 @@ final class Translator {
         private final boolean calls = Block.callsInRegion();
         private int current;
 
-        Gen(CodeBuilder c, Region r, int start) {
+        /** Whether loads and stores go on after a fast-entry miss (CodePage.callOnMiss) instead of leaving. */
+        private final boolean callOnMiss;
+
+        Gen(CodeBuilder c, Region r, int start, boolean callOnMiss) {
             super(c);
+            this.callOnMiss = callOnMiss;
             this.r = r;
             this.start = start;
             this.at = new Label[r.count()];
@@ -192,6 +199,7 @@ final class Translator {
             }
             if (java.util.Arrays.stream(handlers).anyMatch(java.util.Objects::nonNull)) {
                 c.labelBinding(trap);
+                c.aload(IN).aload(0).putfield(CD_INTERP, "trapBlock", CD_BLOCK);
                 writeBack();
                 c.aload(EXC).athrow();
             }
@@ -518,6 +526,12 @@ final class Translator {
 
         @Override
         void interpreter() { c.aload(IN); }
+
+        /** Loads and stores call the primitives that leave on a fast-entry miss (Interpreter.ld64Hit, ...). */
+        @Override
+        String inMethod(String name) {
+            return !callOnMiss && name.matches("(ld|st)(8|16|32|64)") ? name + "Hit" : name;
+        }
 
         @Override
         void storeTemp() { c.lstore(TMP); }

@@ -72,6 +72,36 @@ class TranslatorTest extends BareHartTest {
         assertEquals(128 * 4 + 1, h.instructionsRetired());
     }
 
+    /**
+     * A translated load or store that misses the fast entries leaves its block and is interpreted (the second path
+     * or the Mmu), with the count, registers and memory exact; a block that keeps missing — a loop over RAM outside
+     * the primary segment, as a copy out of a DAX window — is translated again with the accesses that go on after a
+     * miss (CodePage.callOnMiss), while a loop streaming through DRAM (a miss per new page) keeps the leaving form.
+     */
+    @Test
+    void aLoopOverAnotherRamRegionIsTranslatedAgainWithAccessesThatGoOnAfterAMiss() throws java.io.IOException {
+        long extra = 0x7000_0000L;
+        bus.addRam("extra", extra, io.drydock.kernel.memory.MemoryBacking.anonymous(4096));
+        for (long from : new long[] {BASE + 0x8000, extra}) {
+            int stride = from == extra ? 8 : 64; // DRAM: 8 pages
+            // 0: ld x3,0(x1)  4: add x5,x5,x3  8: sd x5,0(x1)  c: add x1,x1,x6  10: addi x4,x4,-1  14: bne x4,x0,0
+            load(ld(3, 1, 0), op(0, 0, 5, 5, 3), sd(5, 1, 0), op(0, 0, 1, 1, 6), addi(4, 4, -1), bne(4, 0, -20), jal(0, 0));
+            for (int k = 0; k < 500; k++) bus.write(from + (long) k * stride, 8, 3);
+            h.setX(1, from);
+            h.setX(6, stride);
+            h.setX(4, 500);
+            h.step(500 * 6);
+            assertEquals(500 * 6, h.instructionsRetired());
+            assertEquals(0, h.x(4));
+            assertEquals(1500, h.x(5));
+            assertEquals(1500, bus.read(from + 499L * stride, 8));
+            assertEquals(3 + 3, bus.read(from + stride, 8));
+            CodePage page = h.mmu.codePage(BASE);
+            assertNotNull(page.blocks[0], "the loop is translated");
+            assertEquals(from == extra, page.callOnMiss, from == extra ? "translated again after its misses" : "DRAM: a miss per page");
+        }
+    }
+
     /** An if/else inside a loop: one region with an internal forward branch, a merge point and a back edge. */
     static final int[] IF_ELSE_LOOP = {
             i(1, 4, 7, 6, 0x13),       // 0: andi x6, x4, 1
