@@ -39,7 +39,8 @@ final class CodePage {
     CodePage inWindow(long w) {
         if (window != w) {
             window = w;
-            for (int i = 0; i < heat.length; i++) if (heat[i] > 0) heat[i] = 0;
+            // min, not a test per slot: C2 vectorises it (a Linux boot spent 3 % of the hart's time in the tested loop)
+            for (int i = 0; i < heat.length; i++) heat[i] = Math.min(heat[i], 0);
         }
         return this;
     }
