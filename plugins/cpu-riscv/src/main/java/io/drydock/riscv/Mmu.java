@@ -217,7 +217,8 @@ final class Mmu {
             BusRegion.Ram best = null;
             for (BusRegion r : h.bus.regions()) {
                 if (r instanceof BusRegion.Ram x && x.region().backing().lease() != null && !x.region().segment().isReadOnly()
-                        && !RamAccess.mayFault(x.region()) && (best == null || x.size() > best.size())) best = x;
+                        && !RamAccess.mayFault(x.region()) && x.region().segment().address() + x.size() <= Interpreter.HOST_BITS
+                        && (best == null || x.size() > best.size())) best = x;
             }
             ram = null;
             if (best != null && best.region().backing().lease().enter()) {
