@@ -53,11 +53,16 @@ final class Mmu {
     private final Hart h;
     private final TlbContexts contexts = new TlbContexts();
     /** The current context's TLBs (see {@link TlbContexts}), and their arrays, which the interpreter reads inline. */
-    private Tlb loads, stores, fetches;
+    /** The current TLBs (package-private: the tests read the data TLBs' fast entries). */
+    Tlb loads, stores;
+    private Tlb fetches;
     private TlbContexts.Set fetchSet;
     private int dataContext = -1, fetchContext = -1;
     private long contextSatp;
-    long[] lFast, sFast, lTag, sTag, lAdd, sAdd, fTag, fAdd;
+    long[] lTag, sTag, lAdd, sAdd, fTag, fAdd;
+    /** The current data TLBs' fast entries ({@link Tlb#fastAddress}). */
+    long lFast, sFast;
+
     MemorySegment[] lSeg, sSeg, fSeg;
     CodePage[] fCode;
     /**
@@ -137,8 +142,8 @@ final class Mmu {
         stores = ds.second;
         fetches = fs.first;
         fetchSet = fs;
-        lFast = loads.fast; lTag = loads.tag; lAdd = loads.add; lSeg = loads.seg;
-        sFast = stores.fast; sTag = stores.tag; sAdd = stores.add; sSeg = stores.seg;
+        lFast = loads.fastAddress; lTag = loads.tag; lAdd = loads.add; lSeg = loads.seg;
+        sFast = stores.fastAddress; sTag = stores.tag; sAdd = stores.add; sSeg = stores.seg;
         fTag = fetches.tag; fAdd = fetches.add; fSeg = fetches.seg; fCode = fetches.code;
         rebind();
     }

@@ -1,6 +1,8 @@
 package io.drydock.riscv;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -11,7 +13,8 @@ import java.util.Arrays;
  *
  * <p>A data TLB also keeps {@link #fast}, what the interpreter's and translated code's inline checks read:
  * the entries on the machine's primary RAM segment (the Mmu's {@code ram}) as (tag, host address − va) pairs
- * in one array, so a hit costs one array, one compare and one raw access (valid while the Mmu holds the
+ * in native memory read by raw address (no bounds check, which a long[] cost twice per access), so a hit costs
+ * one compare and one raw access (valid while the Mmu holds the
  * segment's {@link io.drydock.kernel.memory.RamLease}; see {@code Mmu.enterRam}); entries on any
  * other segment (a DAX window) are in {@link #tag}/{@link #seg} only and hit in the interpreter's second path
  * ({@code Interpreter.loadOther/storeOther}), a call away.
@@ -22,8 +25,16 @@ final class Tlb {
     final long[] tag = new long[SIZE];
     final long[] add = new long[SIZE];
     final MemorySegment[] seg = new MemorySegment[SIZE];
-    /** Data TLBs: [2i] the vpn of entry i when its segment is the primary one, else -1; [2i+1] its host address − va. Else null. */
-    final long[] fast;
+    /**
+     * Data TLBs: 2 × SIZE longs of native memory (freed with this TLB, which lives as long as its Mmu and so as the
+     * Interpreter reading it): [2i] the vpn of entry i when its segment is the primary one, else -1; [2i+1] its
+     * host address − va. Else null.
+     */
+    final MemorySegment fast;
+    /** {@link #fast}'s host address (what the Interpreter reads), 0 for a fetch TLB. */
+    final long fastAddress;
+    /** The layout of {@link #fast}'s entries, written here and read by the Interpreter. */
+    static final ValueLayout.OfLong FAST = ValueLayout.JAVA_LONG_UNALIGNED;
     /** Decoded code pages (fetch TLBs only), else null. */
     final CodePage[] code;
     /** Per entry: the leaf level of its PTE (bits 0–1) and {@link #GLOBAL}. */
@@ -54,7 +65,8 @@ final class Tlb {
 
     Tlb(boolean fetch) {
         code = fetch ? new CodePage[SIZE] : null;
-        fast = fetch ? null : new long[2 * SIZE];
+        fast = fetch ? null : Arena.ofAuto().allocate(16L * SIZE, 16);
+        fastAddress = fetch ? 0 : fast.address();
         clear();
     }
 
@@ -67,8 +79,8 @@ final class Tlb {
         if (fills < LOG) filled[fills] = (short) i;
         if (fills <= LOG) fills++;
         if (fast != null) {
-            fast[2 * i] = host != -1 ? vpn : -1;
-            fast[2 * i + 1] = addend + host;
+            fast.setAtIndex(FAST, 2 * i, host != -1 ? vpn : -1);
+            fast.setAtIndex(FAST, 2 * i + 1, addend + host);
         }
         tag[i] = vpn;
         seg[i] = s;
@@ -102,7 +114,7 @@ final class Tlb {
             for (int k = 0; k < fills; k++) reset(filled[k]);
         } else {
             Arrays.fill(tag, -1);
-            if (fast != null) Arrays.fill(fast, -1);
+            if (fast != null) fast.fill((byte) -1);
             Arrays.fill(seg, null);
             if (code != null) Arrays.fill(code, null);
             Arrays.fill(level, (byte) 0);
@@ -141,13 +153,16 @@ final class Tlb {
         }
     }
 
+    /** Entry i's fast tag (the vpn, or -1). */
+    long fastTag(int i) { return fast.getAtIndex(FAST, 2 * i); }
+
     private void drop(int i, long vpn) {
         if (tag[i] == vpn) reset(i);
     }
 
     private void reset(int i) {
         tag[i] = -1;
-        if (fast != null) fast[2 * i] = -1;
+        if (fast != null) fast.setAtIndex(FAST, 2 * i, -1);
         seg[i] = null;
         if (code != null) code[i] = null;
         level[i] = 0;

@@ -27,9 +27,9 @@ class FastTlbTest extends BareHartTest {
     @AfterEach
     void leave() { h.mmu.leaveRam(); }
 
-    private long fastTag(long va) { return h.mmu.lFast[2 * ((int) (va >>> 12) & Tlb.MASK)]; }
+    private long fastTag(long va) { return h.mmu.loads.fastTag((int) (va >>> 12) & Tlb.MASK); }
 
-    private long storeFastTag(long va) { return h.mmu.sFast[2 * ((int) (va >>> 12) & Tlb.MASK)]; }
+    private long storeFastTag(long va) { return h.mmu.stores.fastTag((int) (va >>> 12) & Tlb.MASK); }
 
     private long tag(long va) { return h.mmu.lTag[(int) (va >>> 12) & Tlb.MASK]; }
 

@@ -230,7 +230,7 @@ class TlbContextTest extends BareHartTest {
             for (int k = 0; k < 80; k++) {
                 int i = (int) ((VA >>> 12) + k) & Tlb.MASK;
                 assertEquals(-1, h.mmu.lTag[i], many + " filled, entry " + k);
-                assertEquals(-1, h.mmu.lFast[2 * i], many + " filled, fast entry " + k);
+                assertEquals(-1, h.mmu.loads.fastTag(i), many + " filled, fast entry " + k);
             }
         }
     }
