@@ -323,17 +323,20 @@ public final class InsnGen {
     static String java(E e, int len) {
         return switch (e) {
             case Var v -> switch (v.name()) {
-                case "rs1" -> "x[rs1(w)]";
-                case "rs2" -> "x[rs2(w)]";
-                case "frs2" -> "f[rs2(w)]";
-                case "imm" -> "imm(w)";
+                // the fields are locals, extracted once before the switch (Interpreter.java.in): as a call of
+                // Op.rs1 & co. at each use, C2 stopped inlining them once run's node count passed its inlining
+                // cutoff and a Linux boot spent 12 % of the hart's time in out-of-line calls of them
+                case "rs1" -> "x[rs1]";
+                case "rs2" -> "x[rs2]";
+                case "frs2" -> "f[rs2]";
+                case "imm" -> "imm";
                 case "op" -> "op(w)";
                 case "len" -> String.valueOf(len);
                 case "fd" -> "rd"; // an F/D format's rd: the register number, no sink
-                case "fs1" -> "rs1(w)";
-                case "fs2" -> "rs2(w)";
-                case "fs3" -> "(imm(w) >>> 27)";
-                case "rm" -> "(imm(w) >> 12 & 7)";
+                case "fs1" -> "rs1";
+                case "fs2" -> "rs2";
+                case "fs3" -> "(imm >>> 27)";
+                case "rm" -> "(imm >> 12 & 7)";
                 default -> v.name(); // pc, w, t
             };
             case Lit l -> l.text();
