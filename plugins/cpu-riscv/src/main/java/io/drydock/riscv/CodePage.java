@@ -37,11 +37,13 @@ final class CodePage {
      * (refusals keep counting up from NEVER).
      */
     CodePage inWindow(long w) {
-        if (window != w) {
-            window = w;
-            // min, not a test per slot: C2 vectorises it (a Linux boot spent 3 % of the hart's time in the tested loop)
-            for (int i = 0; i < heat.length; i++) heat[i] = Math.min(heat[i], 0);
-        }
+        if (window != w) newWindow(w); // the reset out of line: this test is inlined where pages are looked up
         return this;
+    }
+
+    private void newWindow(long w) {
+        window = w;
+        // min, not a test per slot: C2 vectorises it (a Linux boot spent 3 % of the hart's time in the tested loop)
+        for (int i = 0; i < heat.length; i++) heat[i] = Math.min(heat[i], 0);
     }
 }
