@@ -12,7 +12,8 @@ final class CodePage {
     /**
      * The heat of each slot before translation ({@link Interpreter#HOT}): the entries at it (or with
      * {@code -Ddrydock.jit.heat=instructions} the instructions interpreted from them); {@link #NEVER} once translation was
-     * refused, from where counting up takes 32768 + HOT entries (2^22 + HOT instructions) before it is tried again
+     * refused, from where counting up takes 32768 + HOT entries (fewer when they come from old blocks: {@link
+     * Interpreter#EXIT_HEAT}; 2^22 + HOT instructions) before it is tried again
      * (no separate test for it on the hot path: a branch C2 never saw taken becomes a deoptimisation trap, and the
      * first refused block took it).
      */
@@ -28,8 +29,19 @@ final class CodePage {
     /** The heat window ({@link Interpreter#WINDOW}) that the counts in {@link #heat} were taken in. */
     long window;
 
+    /**
+     * The heat window in which the first block of this page was translated (a large value before): how long the page
+     * has held hot code ({@link Interpreter#EXIT_HEAT}).
+     */
+    long translatedSince = Long.MAX_VALUE >> 1;
+
     CodePage() {
         ops[2048] = ops[2049] = Op.pack(Op.PAGE_END, 0, 0, 0, 0, false);
+    }
+
+    /** Called when a block of this page was translated (in the current {@link #window}). */
+    void translated() {
+        if (translatedSince > window) translatedSince = window;
     }
 
     /**

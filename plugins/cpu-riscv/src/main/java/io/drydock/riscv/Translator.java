@@ -94,6 +94,7 @@ final class Translator {
                 made = define(r, (int) pc & 0xfff, page.callOnMiss);
                 TranslationCache.put(key, made);
             }
+            page.translated();
             return TranslationCache.block(made, page.blocks);
         } catch (Throwable e) {
             throw new IllegalStateException("block translation failed at pc " + Long.toHexString(pc), e);
