@@ -67,6 +67,11 @@ final class Tlb {
         code = fetch ? new CodePage[SIZE] : null;
         fast = fetch ? null : Arena.ofAuto().allocate(16L * SIZE, 16);
         fastAddress = fetch ? 0 : fast.address();
+        // the hit path reads the entries by raw address masked to Interpreter.HOST_BITS (as the primary segment's
+        // accesses, Mmu): above that an entry would be misread, so such a host stops here (none known: user space
+        // ends at 2^47, or 2^56 with 5-level paging)
+        if (fastAddress + 16L * SIZE > Interpreter.HOST_BITS)
+            throw new IllegalStateException("the TLB's fast entries were allocated above 2^56 (0x" + Long.toHexString(fastAddress) + ")");
         clear();
     }
 
