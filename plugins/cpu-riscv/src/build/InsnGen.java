@@ -432,7 +432,7 @@ public final class InsnGen {
 
     static String jumpTo(E target, int len) {
         String set = isPcRelative(target) ? "pc += " + java(((Bin) target).r(), len) : "pc = " + java(target, len);
-        return set + "; n++; continue outer; ";
+        return set + "; n++; break outer; "; // the end of interpret's straight-line run (Interpreter.java.in)
     }
 
     static boolean isPcRelative(E e) { return e instanceof Bin b && b.op().equals("+") && b.l() instanceof Var v && v.name().equals("pc"); }
