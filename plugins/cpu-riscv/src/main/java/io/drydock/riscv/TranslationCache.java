@@ -12,8 +12,9 @@ import java.util.Map;
  * has usually compiled by then, instead of a new class compiled again from the interpreter up.
  *
  * <p>A {@link Block}'s code is a function of its {@link Region}'s decoded words, the region's start offset in its
- * page (whether an exit leaves the page) and the translation switches read when it is made (region shape,
- * chaining, cross-page links, calls): those are the key. The code is position-independent (pc is an argument) and
+ * page (whether an exit leaves the page), the translation switches read when it is made (region shape,
+ * chaining, cross-page links, calls) and the form of its loads and stores (leaving on a miss, or calling the slow
+ * path for a page that keeps missing: {@link CodePage#callOnMiss}): those are the key. The code is position-independent (pc is an argument) and
  * keeps no state of its own: the links, the jalr cache and the code page are fields of each instance
  * ({@link Block#next}, {@link Block#page}), which {@link #block} makes new for every use, so two machines never
  * share anything but the method.
