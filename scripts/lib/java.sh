@@ -69,6 +69,12 @@ drydock_entry() {
     # docs/speed.md, "DRAM by raw address under a lease"). quiet: no "CompileCommand: ..." line on stdout.
     ENTRY_OPTS+=(-XX:CompileCommand=quiet "-XX:CompileCommand=inline,jdk.internal.misc.Unsafe::*Unaligned"
                  "-XX:CompileCommand=inline,jdk.internal.misc.Unsafe::convEndian")
+    # The same for the two steps of every TLB hit in the hart's loads and stores (cpu-riscv's Interpreter: the fast
+    # entry's address, the host address), which the translated blocks reach through ldNHit/stNHit: with the AOT
+    # cache's training profiles, C2 left them out of line in some runs and not others, and those runs' mem and
+    # interp stayed 20 % slower for good (plugins/cpu-riscv/docs/speed.md, "Steady states that were a coin toss").
+    ENTRY_OPTS+=("-XX:CompileCommand=inline,io.drydock.riscv.Interpreter::entry"
+                 "-XX:CompileCommand=inline,io.drydock.riscv.Interpreter::hostAt")
     # No -XX:-UseSwitchProfiling or -XX:PerMethodTrapLimit=0 here: they spared a Linux boot C2's recompilations
     # of Interpreter.execute (1.7 s instead of 2.25 s) but cost the guests' steady state more (C2 compiled every
     # cold path of the translated blocks and the FPU: fp and sys ran at 0.25 / 0.30 of QEMU instead of 0.49 / 0.75);
